@@ -1,0 +1,18 @@
+#!/bin/sh
+# System libraries the pipeline needs: Pango for WeasyPrint, HarfBuzz's subsetter so PDF fonts
+# are subset in C (the fontTools fallback is about ten times slower), poppler-utils to look at
+# PDFs. Installed with apt-get when run as root; otherwise the command is printed.
+PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils"
+missing=""
+for pkg in $PACKAGES; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
+done
+[ -z "$missing" ] && exit 0
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "Please install with your package manager:$missing"; exit 0
+fi
+if [ "$(id -u)" = 0 ]; then
+  apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null
+else
+  echo "Missing system packages; run: sudo apt-get install -y$missing"
+fi

@@ -1,0 +1,120 @@
+"""Rules that look across files: ids, references between routines and exercises, review dates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import PurePosixPath
+from typing import Any
+
+from pipeline.diagnostics import Diagnostic, Severity
+from pipeline.library import STUDIO_FILE, Library
+from pipeline.load import Document
+from pipeline.messages import suggestion, warning
+
+REVIEW_INTERVAL_MONTHS = 12
+
+
+def cross_file_diagnostics(library: Library, today: date) -> Iterator[Diagnostic]:
+    yield from _ids(library)
+    yield from _routine_references(library)
+    yield from _studio_present(library)
+    yield from _stray(library)
+    for doc in library.exercises:
+        yield from _published_without_image(doc)
+    for doc in [*library.exercises, *library.routines]:
+        yield from _review_due(doc, today)
+
+
+def _data(doc: Document) -> dict[str, Any]:
+    return doc.data or {}
+
+
+def _ids(library: Library) -> Iterator[Diagnostic]:
+    owners: dict[str, str] = {}
+    for doc in [*library.exercises, *library.routines]:
+        doc_id = _data(doc).get("id")
+        if not isinstance(doc_id, str):
+            continue
+        stem = PurePosixPath(doc.file).stem
+        if doc_id != stem:
+            yield doc.error(("id",), "id-mismatch",
+                            f'id is "{doc_id}" but the file is named {stem}.yaml; make them '
+                            f"the same (rename the file or change the id)")
+        if doc_id in owners:
+            yield doc.error(("id",), "duplicate-id",
+                            f'id "{doc_id}" is already used by {owners[doc_id]}; every exercise '
+                            "and routine needs its own id")
+        else:
+            owners[doc_id] = doc.file
+
+
+def _routine_references(library: Library) -> Iterator[Diagnostic]:
+    statuses = {
+        _data(doc).get("id"): _data(doc).get("status") for doc in library.exercises
+    }
+    known = [str(key) for key in statuses]
+    for doc in library.routines:
+        routine_status = _data(doc).get("status")
+        items = _data(doc).get("exercises")
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            ref = item.get("exercise") if isinstance(item, dict) else None
+            if not isinstance(ref, str):
+                continue
+            path = ("exercises", index, "exercise")
+            if ref not in statuses:
+                yield doc.error(path, "unknown-exercise",
+                                f'there is no exercise "{ref}" in content/exercises/'
+                                f"{suggestion(ref, known)}")
+            elif statuses[ref] == "draft" and routine_status == "published":
+                yield doc.error(path, "draft-exercise",
+                                f'"{ref}" is a draft; a published routine may only include '
+                                "published exercises")
+            elif statuses[ref] == "draft":
+                yield warning(doc, path, "draft-exercise",
+                              f'"{ref}" is a draft; publish it before this routine is published')
+
+
+def _studio_present(library: Library) -> Iterator[Diagnostic]:
+    if library.studio is None:
+        yield Diagnostic(f"content/{STUDIO_FILE}", 1, 1, Severity.ERROR, "studio-missing",
+                         f"content/{STUDIO_FILE} is missing; every handout needs the studio's name "
+                         "and disclaimer")
+
+
+def _stray(library: Library) -> Iterator[Diagnostic]:
+    for file in library.stray_files:
+        yield Diagnostic(file, 1, 1, Severity.WARNING, "ignored-file",
+                         "this file is not read: content files end in .yaml and sit directly in "
+                         "content/exercises/ or content/routines/")
+
+
+def _published_without_image(doc: Document) -> Iterator[Diagnostic]:
+    data = _data(doc)
+    if data.get("status") == "published" and not data.get("images"):
+        yield warning(doc, (), "no-image",
+                      "this published exercise has no image; a photo helps clients do it right")
+
+
+def _review_due(doc: Document, today: date) -> Iterator[Diagnostic]:
+    review = _data(doc).get("review")
+    reviewed_on = review.get("reviewed_on") if isinstance(review, dict) else None
+    try:
+        reviewed = date.fromisoformat(reviewed_on) if isinstance(reviewed_on, str) else None
+    except ValueError:
+        return  # the schema reports the malformed date
+    if reviewed is None:
+        return
+    if _add_months(reviewed, REVIEW_INTERVAL_MONTHS) <= today:
+        yield warning(doc, ("review", "reviewed_on"), "review-due",
+                      f"the last review was on {reviewed_on}, more than "
+                      f"{REVIEW_INTERVAL_MONTHS} months ago; ask an instructor to review it again")
+    elif reviewed > today:
+        yield warning(doc, ("review", "reviewed_on"), "review-in-future",
+                      f"reviewed_on is {reviewed_on}, a date in the future")
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31))

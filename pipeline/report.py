@@ -1,0 +1,98 @@
+"""Stage 3: diagnostics to text for people, JSON for tools, workflow commands for GitHub."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import TextIO
+
+import click
+
+from pipeline.diagnostics import Diagnostic, Severity
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary_line(diagnostics: Sequence[Diagnostic], files_checked: int) -> str:
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    files = _plural(files_checked, "file")
+    if not diagnostics:
+        return f"All good: {files} checked, no problems."
+    return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {files} checked."
+
+
+def text_report(diagnostics: Sequence[Diagnostic], files_checked: int, out: TextIO,
+                sources: Mapping[str, str], color: bool) -> None:
+    """`file:line:col: error: message [rule]`; on a terminal, the line itself and a caret."""
+    for d in diagnostics:
+        severity = d.severity.value
+        if color:
+            severity = click.style(severity, fg="red" if d.severity is Severity.ERROR else "yellow",
+                                   bold=True)
+        out.write(f"{d.file}:{d.line}:{d.column}: {severity}: {d.message} [{d.rule}]\n")
+        if color:
+            out.write(_excerpt(sources.get(d.file, ""), d.line, d.column))
+    out.write(summary_line(diagnostics, files_checked) + "\n")
+
+
+def _excerpt(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return ""
+    source = lines[line - 1].replace("\t", " ")
+    return f"  {line:>4} | {source}\n       | {' ' * (column - 1)}{click.style('^', fg='green')}\n"
+
+
+def json_report(diagnostics: Sequence[Diagnostic], files_checked: int, out: TextIO,
+                failed: bool) -> None:
+    payload = {
+        "ok": not failed,
+        "files_checked": files_checked,
+        "diagnostics": [d.as_dict() for d in diagnostics],
+    }
+    json.dump(payload, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_report(diagnostics: Sequence[Diagnostic], files_checked: int, out: TextIO,
+                  environ: Mapping[str, str] = os.environ) -> None:
+    """Annotations for the pull request, plus every problem as a log line (GitHub shows only
+    ten annotations per step) and, in a workflow, a table in the job summary."""
+    for d in diagnostics:
+        props = ",".join(f"{key}={_escape_property(str(value))}" for key, value in (
+            ("file", d.file), ("line", d.line), ("col", d.column), ("title", d.rule)))
+        out.write(f"::{d.severity.value} {props}::{_escape_data(d.message)}\n")
+    for d in diagnostics:
+        out.write(f"{d.file}:{d.line}:{d.column}: {d.severity.value}: {d.message} [{d.rule}]\n")
+    out.write(summary_line(diagnostics, files_checked) + "\n")
+    summary_file = environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file:
+        with open(summary_file, "a", encoding="utf-8") as summary:
+            summary.write(markdown_summary(diagnostics, files_checked))
+
+
+def markdown_summary(diagnostics: Sequence[Diagnostic], files_checked: int) -> str:
+    lines = ["## Exercise content check", "", summary_line(diagnostics, files_checked), ""]
+    if diagnostics:
+        lines += ["| File | Line | Severity | Rule | Problem |", "|---|---|---|---|---|"]
+        for d in diagnostics:
+            message = d.message.replace("|", "\\|").replace("\n", " ")
+            lines.append(f"| `{d.file}` | {d.line}:{d.column} | {d.severity.value} | "
+                         f"`{d.rule}` | {message} |")
+    return "\n".join(lines) + "\n\n"
+
+
+Reporter = Callable[..., None]
+FORMATS = ("text", "json", "github")

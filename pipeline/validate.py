@@ -1,0 +1,147 @@
+"""Stage 2: loaded documents to diagnostics, by the JSON Schemas in schema/ and cross-file rules.
+
+The schemas hold every rule an instructor may want to tune, including the ones plain JSON
+Schema cannot express; those are custom keywords (`x-...`) implemented here:
+
+- `x-max-hold-per-side`: hold_seconds × reps must stay under a limit;
+- `x-content-file`: a path must name an existing file inside content/;
+- `x-merged-dosage-limits`: a routine's dosage override, merged onto the exercise's dosage,
+  must pass the exercise's safety limits.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker, validators
+from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
+from referencing import Registry, Resource
+
+from pipeline.diagnostics import Diagnostic
+from pipeline.load import Document
+from pipeline.messages import custom_error, diagnostics_for
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+SCHEMA_NAMES = ("exercise", "routine", "studio")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_URL_OR_ABSOLUTE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:|[/\\])")
+
+
+def schema_path(name: str) -> Path:
+    return SCHEMA_DIR / f"{name}.schema.json"
+
+
+@cache
+def load_schemas() -> dict[str, dict[str, Any]]:
+    return {name: json.loads(schema_path(name).read_text("utf-8")) for name in SCHEMA_NAMES}
+
+
+def _registry(schemas: Mapping[str, dict[str, Any]]) -> Registry:
+    resources = [(s["$id"], Resource.from_contents(s)) for s in schemas.values()]
+    return Registry().with_resources(resources)
+
+
+def _format_checker() -> FormatChecker:
+    checker = FormatChecker(formats=())
+
+    @checker.checks("date", raises=ValueError)
+    def is_date(value: object) -> bool:
+        # Python's fromisoformat also takes "20240101"; the content format does not.
+        if not isinstance(value, str):
+            return True
+        return bool(_DATE_RE.match(value)) and bool(date.fromisoformat(value))
+
+    return checker
+
+
+@dataclass(frozen=True)
+class ExerciseFacts:
+    """What a routine needs to know about an exercise to check its dosage overrides."""
+
+    kind: Any
+    level: Any
+    dosage: Mapping[str, Any]
+
+
+def build_validators(content_dir: Path, exercises: Mapping[str, ExerciseFacts]
+                     ) -> dict[str, Validator]:
+    """One validator per schema, with our keywords bound to this project's content."""
+    content_root = content_dir.resolve()
+
+    def max_hold_per_side(validator: Validator, spec: dict[str, Any], instance: Any,
+                          schema: dict[str, Any]) -> Iterator[ValidationError]:
+        if not isinstance(instance, dict):
+            return
+        hold, reps = instance.get("hold_seconds"), instance.get("reps")
+        if _is_int(hold) and _is_int(reps) and hold * reps > spec["limit"]:
+            yield custom_error(
+                f"hold_seconds × reps is {hold} × {reps} = {hold * reps} s per side, over the "
+                f"limit of {spec['limit']} s: {spec['reason']}", "safety-limit")
+
+    def content_file(validator: Validator, enabled: bool, instance: Any,
+                     schema: dict[str, Any]) -> Iterator[ValidationError]:
+        if enabled and isinstance(instance, str):
+            yield from _check_content_file(content_root, instance)
+
+    def merged_dosage(validator: Validator, spec: dict[str, Any], instance: Any,
+                      schema: dict[str, Any]) -> Iterator[ValidationError]:
+        if not isinstance(instance, dict) or not isinstance(instance.get("dosage"), dict):
+            return
+        facts = exercises.get(instance.get("exercise"))  # type: ignore[arg-type]
+        if facts is None or not isinstance(facts.dosage, Mapping):
+            return
+        own = {"kind": facts.kind, "level": facts.level, "dosage": dict(facts.dosage)}
+        merged = {**own, "dosage": {**facts.dosage, **instance["dosage"]}}
+        limits = {"$ref": spec["$ref"]}
+        # The exercise's own problems are reported in its own file, not again per routine.
+        already = {(tuple(e.path), e.message) for e in validator.descend(own, limits)}
+        for error in validator.descend(merged, limits):
+            if (tuple(error.path), error.message) not in already:
+                yield error
+
+    keywords = {
+        "x-max-hold-per-side": max_hold_per_side,
+        "x-content-file": content_file,
+        "x-merged-dosage-limits": merged_dosage,
+    }
+    cls = validators.extend(Draft202012Validator, keywords)
+    schemas = load_schemas()
+    registry = _registry(schemas)
+    checker = _format_checker()
+    return {name: cls(schema, registry=registry, format_checker=checker)
+            for name, schema in schemas.items()}
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_content_file(content_root: Path, reference: str) -> Iterator[ValidationError]:
+    if _URL_OR_ABSOLUTE.match(reference):
+        return  # the schema's `pattern` already reports it
+    target = content_root / reference
+    try:
+        resolved = target.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        yield custom_error(f'"{reference}" cannot be opened (a broken link)', "file-missing")
+        return
+    if not resolved.is_relative_to(content_root):
+        yield custom_error(f'"{reference}" points outside content/; keep images inside content/',
+                           "file-outside-content")
+    elif not resolved.is_file():
+        yield custom_error(f'"{reference}" does not exist in content/', "file-missing")
+
+
+def schema_diagnostics(validator: Validator, doc: Document) -> list[Diagnostic]:
+    """Every schema problem of one loaded document."""
+    if doc.data is None:
+        return []
+    return [d for error in validator.iter_errors(doc.data) for d in diagnostics_for(error, doc)]
