@@ -32,7 +32,6 @@ from pipeline.messages import custom_error, diagnostics_for
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 SCHEMA_NAMES = ("exercise", "routine", "studio")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_URL_OR_ABSOLUTE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:|[/\\])")
 
 
 def schema_path(name: str) -> Path:
@@ -88,7 +87,9 @@ def build_validators(content_dir: Path, exercises: Mapping[str, ExerciseFacts]
 
     def content_file(validator: Validator, enabled: bool, instance: Any,
                      schema: dict[str, Any]) -> Iterator[ValidationError]:
-        if enabled and isinstance(instance, str):
+        # A path the schema's own `pattern` refuses (a URL, a .txt file) is reported there.
+        pattern = schema.get("pattern")
+        if enabled and isinstance(instance, str) and not (pattern and not re.search(pattern, instance)):
             yield from _check_content_file(content_root, instance)
 
     def merged_dosage(validator: Validator, spec: dict[str, Any], instance: Any,
@@ -125,8 +126,6 @@ def _is_int(value: Any) -> bool:
 
 
 def _check_content_file(content_root: Path, reference: str) -> Iterator[ValidationError]:
-    if _URL_OR_ABSOLUTE.match(reference):
-        return  # the schema's `pattern` already reports it
     target = content_root / reference
     try:
         resolved = target.resolve()
@@ -141,7 +140,24 @@ def _check_content_file(content_root: Path, reference: str) -> Iterator[Validati
 
 
 def schema_diagnostics(validator: Validator, doc: Document) -> list[Diagnostic]:
-    """Every schema problem of one loaded document."""
+    """Every schema problem of one loaded document, each said once."""
     if doc.data is None:
         return []
-    return [d for error in validator.iter_errors(doc.data) for d in diagnostics_for(error, doc)]
+    found = [d for error in validator.iter_errors(doc.data) for d in diagnostics_for(error, doc)]
+    return _most_telling(list(dict.fromkeys(found)))
+
+
+# When one value breaks several rules, the first of these that applies says it best:
+# a wrong type makes range checks meaningless, and a safety limit explains more than the
+# schema's outer bounds (`at least 10 s for a beginner stretch` rather than `at least 1`).
+_VALUE_RULE_PRECEDENCE = ("wrong-type", "safety-limit", "out-of-range")
+
+
+def _most_telling(found: list[Diagnostic]) -> list[Diagnostic]:
+    best: dict[str, int] = {}
+    for d in found:
+        if d.rule in _VALUE_RULE_PRECEDENCE:
+            rank = _VALUE_RULE_PRECEDENCE.index(d.rule)
+            best[d.path] = min(rank, best.get(d.path, rank))
+    return [d for d in found if d.rule not in _VALUE_RULE_PRECEDENCE
+            or _VALUE_RULE_PRECEDENCE.index(d.rule) == best[d.path]]

@@ -1,0 +1,43 @@
+"""Every rule id a diagnostic can carry, with what it means: for the README, SARIF and tests."""
+
+RULES: dict[str, str] = {
+    # Reading the file (pipeline/load.py)
+    "file-unreadable": "The file cannot be opened.",
+    "yaml-too-large": "Content files are at most 1 MiB.",
+    "yaml-encoding": "Content files are UTF-8.",
+    "yaml-syntax": "The file is not valid YAML.",
+    "yaml-tab": "YAML indentation uses spaces, not tabs.",
+    "yaml-empty": "The file holds nothing.",
+    "yaml-not-mapping": "The file must hold one mapping of keys.",
+    "yaml-multiple-documents": "One YAML document per file.",
+    "yaml-duplicate-key": "A key appears twice in the same mapping.",
+    "yaml-tag": "YAML tags (!!python/object, !custom) are refused.",
+    "yaml-alias": "YAML anchors and aliases are refused (no billion-laughs expansion).",
+    "yaml-key": "Keys must be plain names (no complex or merge keys).",
+    "yaml-too-deep": "Nesting deeper than 32 levels is refused.",
+    # The schemas (schema/*.schema.json)
+    "missing-key": "A required field is missing.",
+    "unknown-key": "A key the schema does not know (often a typo).",
+    "wrong-type": "A value of the wrong type, e.g. text where a number belongs.",
+    "unknown-value": "A value outside the allowed list.",
+    "out-of-range": "A number outside the schema's bounds.",
+    "safety-limit": "A dosage outside the safety limits for the exercise's kind and level.",
+    "routine-dosage-limit": "A routine's dosage override breaks the exercise's safety limits.",
+    "text-length": "Text too short, too long or empty.",
+    "list-length": "A list with too few or too many items.",
+    "duplicate-item": "A list names the same item twice.",
+    "invalid-format": "A value not in the required form (id slug, https address, image path).",
+    "invalid-date": "A date that is not a real YYYY-MM-DD date.",
+    "file-missing": "A referenced image does not exist in content/.",
+    "file-outside-content": "A referenced file resolves outside content/.",
+    # Across files (pipeline/crossfile.py)
+    "id-mismatch": "The id differs from the file name.",
+    "duplicate-id": "Two entries share an id.",
+    "unknown-exercise": "A routine names an exercise that does not exist.",
+    "draft-exercise": "A routine includes a draft exercise (an error when the routine is published).",
+    "studio-missing": "content/studio.yaml is missing.",
+    "ignored-file": "A YAML file the pipeline would not read (.yml, or nested too deep).",
+    "no-image": "A published exercise has no image (warning).",
+    "review-due": "The last review is 12 months old or more (warning).",
+    "review-in-future": "reviewed_on is a date in the future (warning).",
+}
