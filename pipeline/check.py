@@ -42,13 +42,14 @@ def check_project(root: Path, paths: Sequence[Path] = (), today: date | None = N
 
 
 def validate_library(library: Library, today: date) -> list[Diagnostic]:
-    facts = {
-        doc.data.get("id"): _facts(doc.data) for doc in library.exercises if doc.data is not None
-    }
+    facts = {doc.data.get("id"): _facts(doc.data) for doc in library.exercises if doc.data is not None}
     validators = build_validators(library.content_dir, facts)
     found: list[Diagnostic] = []
-    for schema_name, docs in (("exercise", library.exercises), ("routine", library.routines),
-                              ("studio", [library.studio] if library.studio else [])):
+    for schema_name, docs in (
+        ("exercise", library.exercises),
+        ("routine", library.routines),
+        ("studio", [library.studio] if library.studio else []),
+    ):
         for doc in docs:
             found.extend(doc.diagnostics)
             found.extend(schema_diagnostics(validators[schema_name], doc))

@@ -36,23 +36,32 @@ class _Group(click.Group):
         except Exception as exc:  # the last line of defence: report, never a traceback
             if os.environ.get("PIPELINE_DEBUG"):
                 raise
-            click.echo(f"internal error: {type(exc).__name__}: {exc} "
-                       "(set PIPELINE_DEBUG=1 for details and report it)", err=True)
+            click.echo(
+                f"internal error: {type(exc).__name__}: {exc} "
+                "(set PIPELINE_DEBUG=1 for details and report it)",
+                err=True,
+            )
             ctx.exit(EXIT_USAGE)
 
 
 def project_root(ctx: click.Context) -> Path:
     root: Path = ctx.obj
     if not (root / "content").is_dir():
-        raise UsageProblem(f"no content/ folder in {root.resolve()}: run this in the project's "
-                           "folder or pass --root DIR")
+        raise UsageProblem(
+            f"no content/ folder in {root.resolve()}: run this in the project's folder or pass --root DIR"
+        )
     return root
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pipeline")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="The project folder, the one that holds content/.")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The project folder, the one that holds content/.",
+)
 @click.pass_context
 def cli(ctx: click.Context, root: Path) -> None:
     """Check Body Fundamentals exercise content and publish it as handouts and web snippets."""
@@ -61,8 +70,14 @@ def cli(ctx: click.Context, root: Path) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="text for people, json for tools, github for Actions.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for Actions.",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings (review due, no image...) as errors.")
 @click.pass_context
 def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -> None:

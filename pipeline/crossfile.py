@@ -38,21 +38,25 @@ def _ids(library: Library) -> Iterator[Diagnostic]:
             continue
         stem = PurePosixPath(doc.file).stem
         if doc_id != stem:
-            yield doc.error(("id",), "id-mismatch",
-                            f'id is "{doc_id}" but the file is named {stem}.yaml; make them '
-                            f"the same (rename the file or change the id)")
+            yield doc.error(
+                ("id",),
+                "id-mismatch",
+                f'id is "{doc_id}" but the file is named {stem}.yaml; make them '
+                f"the same (rename the file or change the id)",
+            )
         if doc_id in owners:
-            yield doc.error(("id",), "duplicate-id",
-                            f'id "{doc_id}" is already used by {owners[doc_id]}; every exercise '
-                            "and routine needs its own id")
+            yield doc.error(
+                ("id",),
+                "duplicate-id",
+                f'id "{doc_id}" is already used by {owners[doc_id]}; every exercise '
+                "and routine needs its own id",
+            )
         else:
             owners[doc_id] = doc.file
 
 
 def _routine_references(library: Library) -> Iterator[Diagnostic]:
-    statuses = {
-        _data(doc).get("id"): _data(doc).get("status") for doc in library.exercises
-    }
+    statuses = {_data(doc).get("id"): _data(doc).get("status") for doc in library.exercises}
     known = [str(key) for key in statuses]
     for doc in library.routines:
         routine_status = _data(doc).get("status")
@@ -63,37 +67,57 @@ def _routine_references(library: Library) -> Iterator[Diagnostic]:
                 continue
             path = ("exercises", index, "exercise")
             if ref not in statuses:
-                yield doc.error(path, "unknown-exercise",
-                                f'there is no exercise "{ref}" in content/exercises/'
-                                f"{suggestion(ref, known)}")
+                yield doc.error(
+                    path,
+                    "unknown-exercise",
+                    f'there is no exercise "{ref}" in content/exercises/{suggestion(ref, known)}',
+                )
             elif statuses[ref] == "draft" and routine_status == "published":
-                yield doc.error(path, "draft-exercise",
-                                f'"{ref}" is a draft; a published routine may only include '
-                                "published exercises")
+                yield doc.error(
+                    path,
+                    "draft-exercise",
+                    f'"{ref}" is a draft; a published routine may only include published exercises',
+                )
             elif statuses[ref] == "draft":
-                yield warning(doc, path, "draft-exercise",
-                              f'"{ref}" is a draft; publish it before this routine is published')
+                yield warning(
+                    doc,
+                    path,
+                    "draft-exercise",
+                    f'"{ref}" is a draft; publish it before this routine is published',
+                )
 
 
 def _studio_present(library: Library) -> Iterator[Diagnostic]:
     if library.studio is None:
-        yield Diagnostic(f"content/{STUDIO_FILE}", 1, 1, Severity.ERROR, "studio-missing",
-                         f"content/{STUDIO_FILE} is missing; every handout needs the studio's name "
-                         "and disclaimer")
+        yield Diagnostic(
+            f"content/{STUDIO_FILE}",
+            1,
+            1,
+            Severity.ERROR,
+            "studio-missing",
+            f"content/{STUDIO_FILE} is missing; every handout needs the studio's name and disclaimer",
+        )
 
 
 def _stray(library: Library) -> Iterator[Diagnostic]:
     for file in library.stray_files:
-        yield Diagnostic(file, 1, 1, Severity.WARNING, "ignored-file",
-                         "this file is not read: content files end in .yaml and sit directly in "
-                         "content/exercises/ or content/routines/")
+        yield Diagnostic(
+            file,
+            1,
+            1,
+            Severity.WARNING,
+            "ignored-file",
+            "this file is not read: content files end in .yaml and sit directly in "
+            "content/exercises/ or content/routines/",
+        )
 
 
 def _published_without_image(doc: Document) -> Iterator[Diagnostic]:
     data = _data(doc)
     if data.get("status") == "published" and not data.get("images"):
-        yield warning(doc, (), "no-image",
-                      "this published exercise has no image; a photo helps clients do it right")
+        yield warning(
+            doc, (), "no-image", "this published exercise has no image; a photo helps clients do it right"
+        )
 
 
 def _review_due(doc: Document, today: date) -> Iterator[Diagnostic]:
@@ -106,12 +130,20 @@ def _review_due(doc: Document, today: date) -> Iterator[Diagnostic]:
     if reviewed is None:
         return
     if _add_months(reviewed, REVIEW_INTERVAL_MONTHS) <= today:
-        yield warning(doc, ("review", "reviewed_on"), "review-due",
-                      f"the last review was on {reviewed_on}, more than "
-                      f"{REVIEW_INTERVAL_MONTHS} months ago; ask an instructor to review it again")
+        yield warning(
+            doc,
+            ("review", "reviewed_on"),
+            "review-due",
+            f"the last review was on {reviewed_on}, more than "
+            f"{REVIEW_INTERVAL_MONTHS} months ago; ask an instructor to review it again",
+        )
     elif reviewed > today:
-        yield warning(doc, ("review", "reviewed_on"), "review-in-future",
-                      f"reviewed_on is {reviewed_on}, a date in the future")
+        yield warning(
+            doc,
+            ("review", "reviewed_on"),
+            "review-in-future",
+            f"reviewed_on is {reviewed_on}, a date in the future",
+        )
 
 
 def _add_months(day: date, months: int) -> date:

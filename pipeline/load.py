@@ -65,8 +65,13 @@ def load_file(path: Path, display: str) -> Document:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            _fail(doc, 1, 1, "yaml-too-large",
-                  f"the file is {size / 1024 / 1024:.1f} MiB; content files may be at most 1 MiB")
+            _fail(
+                doc,
+                1,
+                1,
+                "yaml-too-large",
+                f"the file is {size / 1024 / 1024:.1f} MiB; content files may be at most 1 MiB",
+            )
             return doc
         raw = path.read_bytes()
     except OSError as exc:
@@ -81,8 +86,13 @@ def load_bytes(raw: bytes, doc: Document) -> Document:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        _fail(doc, line, column, "yaml-encoding",
-              f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8")
+        _fail(
+            doc,
+            line,
+            column,
+            "yaml-encoding",
+            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
+        )
         return doc
     doc.text = text
     if not _depth_is_safe(text, doc):
@@ -98,8 +108,13 @@ def load_bytes(raw: bytes, doc: Document) -> Document:
     if not isinstance(root, MappingNode):
         kind = "a list" if isinstance(root, SequenceNode) else "a single value"
         line, column = _mark(root)
-        _fail(doc, line, column, "yaml-not-mapping",
-              f"the file holds {kind}; it should hold a mapping of keys such as `id: ...`")
+        _fail(
+            doc,
+            line,
+            column,
+            "yaml-not-mapping",
+            f"the file holds {kind}; it should hold a mapping of keys such as `id: ...`",
+        )
         return doc
     data = _Builder(doc).build(root, (), 0)
     if not any(d.severity is Severity.ERROR and d.rule.startswith("yaml-") for d in doc.diagnostics):
@@ -143,8 +158,13 @@ def _depth_is_safe(text: str, doc: Document) -> bool:
                 depth += 1
                 if depth > MAX_DEPTH:
                     line, column = event.start_mark.line + 1, event.start_mark.column + 1
-                    _fail(doc, line, column, "yaml-too-deep",
-                          f"the data is nested more than {MAX_DEPTH} levels deep")
+                    _fail(
+                        doc,
+                        line,
+                        column,
+                        "yaml-too-deep",
+                        f"the data is nested more than {MAX_DEPTH} levels deep",
+                    )
                     return False
             elif name in ("MappingEndEvent", "SequenceEndEvent"):
                 depth -= 1
@@ -165,14 +185,23 @@ def _report_yaml_error(doc: Document, text: str, exc: YAMLError) -> None:
     problem = (getattr(exc, "problem", None) or str(exc).splitlines()[0]).strip()
     source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
     if "\t" in source_line[: max(column, 1)] or "'\\t'" in problem:
-        _fail(doc, line, column, "yaml-tab",
-              "a tab character is used here; YAML indentation must use spaces")
+        _fail(doc, line, column, "yaml-tab", "a tab character is used here; YAML indentation must use spaces")
     elif "another document" in str(exc) or "single document" in problem:
-        _fail(doc, line, column, "yaml-multiple-documents",
-              "the file holds several YAML documents (`---`); keep one exercise per file")
+        _fail(
+            doc,
+            line,
+            column,
+            "yaml-multiple-documents",
+            "the file holds several YAML documents (`---`); keep one exercise per file",
+        )
     elif "alias" in problem or "anchor" in problem:
-        _fail(doc, line, column, "yaml-alias",
-              f"YAML anchors and aliases (&name, *name) are not allowed in content files ({problem})")
+        _fail(
+            doc,
+            line,
+            column,
+            "yaml-alias",
+            f"YAML anchors and aliases (&name, *name) are not allowed in content files ({problem})",
+        )
     else:
         _fail(doc, line, column, "yaml-syntax", f"YAML syntax error: {problem}{_syntax_hint(problem)}")
 
@@ -199,8 +228,9 @@ class _Builder:
         self.seen.add(id(node))
         self.doc.positions[path] = _mark(node)
         if depth > MAX_DEPTH:
-            return self._refuse(node, path, "yaml-too-deep",
-                                f"the data is nested more than {MAX_DEPTH} levels deep")
+            return self._refuse(
+                node, path, "yaml-too-deep", f"the data is nested more than {MAX_DEPTH} levels deep"
+            )
         if isinstance(node, MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, SequenceNode):
@@ -211,20 +241,28 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, path: Path_, depth: int) -> dict[str, Any] | None:
         if node.tag != _TAG + "map":
-            return self._refuse_tag(node, path)
+            self._refuse_tag(node, path)
+            return None
         result: dict[str, Any] = {}
         first_seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag == _TAG + "merge":
-                self._refuse(key_node, path, "yaml-key",
-                             "keys must be plain names; complex keys and merge keys (<<) are not allowed")
+                self._refuse(
+                    key_node,
+                    path,
+                    "yaml-key",
+                    "keys must be plain names; complex keys and merge keys (<<) are not allowed",
+                )
                 continue
             key = str(key_node.value)
             line, column = _mark(key_node)
             if key in first_seen:
-                self._refuse(key_node, (*path, key), "yaml-duplicate-key",
-                             f"the key `{key}` appears twice (first on line {first_seen[key]}); "
-                             "keep one")
+                self._refuse(
+                    key_node,
+                    (*path, key),
+                    "yaml-duplicate-key",
+                    f"the key `{key}` appears twice (first on line {first_seen[key]}); keep one",
+                )
                 continue
             first_seen[key] = line
             self.doc.key_positions[(*path, key)] = (line, column)
@@ -260,16 +298,28 @@ class _Builder:
             while key_path and isinstance(key_path[-1], int):
                 key_path = key_path[:-1]
             line, column = self.doc.locate_key(key_path)
-            self.doc.diagnostics.append(Diagnostic(
-                self.doc.file, line, column, Severity.ERROR, "yaml-alias",
-                "an alias (*name) repeats another value here; aliases are not allowed in content "
-                "files, write the value out", json_pointer(path)))
+            self.doc.diagnostics.append(
+                Diagnostic(
+                    self.doc.file,
+                    line,
+                    column,
+                    Severity.ERROR,
+                    "yaml-alias",
+                    "an alias (*name) repeats another value here; aliases are not allowed in content "
+                    "files, write the value out",
+                    json_pointer(path),
+                )
+            )
         return None
 
     def _refuse_tag(self, node: Node, path: Path_) -> None:
-        return self._refuse(node, path, "yaml-tag",
-                            f"the YAML tag `{node.tag.replace(_TAG, '!!')}` is not allowed; content "
-                            "files hold only plain text, numbers, lists and mappings")
+        return self._refuse(
+            node,
+            path,
+            "yaml-tag",
+            f"the YAML tag `{str(node.tag).replace(_TAG, '!!')}` is not allowed; content "
+            "files hold only plain text, numbers, lists and mappings",
+        )
 
     def _refuse(self, node: Node, path: Path_, rule: str, message: str) -> None:
         line, column = _mark(node)

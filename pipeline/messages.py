@@ -114,8 +114,10 @@ def _describe(error: ValidationError, path: Path_, keyword: str) -> tuple[str, s
         return "wrong-type", f"{name} must be {expected}, but it is {_kind_of(value)}"
     if keyword == "enum":
         choices = [str(choice) for choice in limit]
-        return "unknown-value", (f"{name} is {show(value)}, which is not one of: {', '.join(choices)}"
-                                 f"{suggestion(str(value), choices)}")
+        return "unknown-value", (
+            f"{name} is {show(value)}, which is not one of: {', '.join(choices)}"
+            f"{suggestion(str(value), choices)}"
+        )
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         return _range(name, value, limit, keyword, schema, path)
     if keyword in ("minLength", "maxLength"):
@@ -140,16 +142,20 @@ def _describe(error: ValidationError, path: Path_, keyword: str) -> tuple[str, s
     return rule, error.message
 
 
-def _range(name: str, value: Any, limit: Any, keyword: str, schema: dict[str, Any],
-           path: Path_) -> tuple[str, str]:
+def _range(
+    name: str, value: Any, limit: Any, keyword: str, schema: dict[str, Any], path: Path_
+) -> tuple[str, str]:
     unit = " s" if path and path[-1] in _SECONDS_FIELDS else ""
-    bound = {"minimum": "at least", "maximum": "at most",
-             "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}[keyword]
+    bound = {
+        "minimum": "at least",
+        "maximum": "at most",
+        "exclusiveMinimum": "more than",
+        "exclusiveMaximum": "less than",
+    }[keyword]
     who = schema.get("x-limit-for")
     if who:
         source = schema.get("description", "")
-        return "safety-limit", (f"{name} is {show(value)}, but {who} allows {bound} "
-                                f"{limit}{unit} ({source})")
+        return "safety-limit", (f"{name} is {show(value)}, but {who} allows {bound} {limit}{unit} ({source})")
     return "out-of-range", f"{name} is {show(value)}; it must be {bound} {limit}{unit}"
 
 

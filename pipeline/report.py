@@ -25,14 +25,20 @@ def summary_line(diagnostics: Sequence[Diagnostic], files_checked: int) -> str:
     return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {files} checked."
 
 
-def text_report(diagnostics: Sequence[Diagnostic], files_checked: int, out: TextIO,
-                sources: Mapping[str, str], color: bool) -> None:
+def text_report(
+    diagnostics: Sequence[Diagnostic],
+    files_checked: int,
+    out: TextIO,
+    sources: Mapping[str, str],
+    color: bool,
+) -> None:
     """`file:line:col: error: message [rule]`; on a terminal, the line itself and a caret."""
     for d in diagnostics:
         severity = d.severity.value
         if color:
-            severity = click.style(severity, fg="red" if d.severity is Severity.ERROR else "yellow",
-                                   bold=True)
+            severity = click.style(
+                severity, fg="red" if d.severity is Severity.ERROR else "yellow", bold=True
+            )
         out.write(f"{d.file}:{d.line}:{d.column}: {severity}: {d.message} [{d.rule}]\n")
         if color:
             out.write(_excerpt(sources.get(d.file, ""), d.line, d.column))
@@ -47,8 +53,7 @@ def _excerpt(text: str, line: int, column: int) -> str:
     return f"  {line:>4} | {source}\n       | {' ' * (column - 1)}{click.style('^', fg='green')}\n"
 
 
-def json_report(diagnostics: Sequence[Diagnostic], files_checked: int, out: TextIO,
-                failed: bool) -> None:
+def json_report(diagnostics: Sequence[Diagnostic], files_checked: int, out: TextIO, failed: bool) -> None:
     payload = {
         "ok": not failed,
         "files_checked": files_checked,
@@ -66,13 +71,19 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_report(diagnostics: Sequence[Diagnostic], files_checked: int, out: TextIO,
-                  environ: Mapping[str, str] = os.environ) -> None:
+def github_report(
+    diagnostics: Sequence[Diagnostic],
+    files_checked: int,
+    out: TextIO,
+    environ: Mapping[str, str] = os.environ,
+) -> None:
     """Annotations for the pull request, plus every problem as a log line (GitHub shows only
     ten annotations per step) and, in a workflow, a table in the job summary."""
     for d in diagnostics:
-        props = ",".join(f"{key}={_escape_property(str(value))}" for key, value in (
-            ("file", d.file), ("line", d.line), ("col", d.column), ("title", d.rule)))
+        props = ",".join(
+            f"{key}={_escape_property(str(value))}"
+            for key, value in (("file", d.file), ("line", d.line), ("col", d.column), ("title", d.rule))
+        )
         out.write(f"::{d.severity.value} {props}::{_escape_data(d.message)}\n")
     for d in diagnostics:
         out.write(f"{d.file}:{d.line}:{d.column}: {d.severity.value}: {d.message} [{d.rule}]\n")
@@ -89,8 +100,9 @@ def markdown_summary(diagnostics: Sequence[Diagnostic], files_checked: int) -> s
         lines += ["| File | Line | Severity | Rule | Problem |", "|---|---|---|---|---|"]
         for d in diagnostics:
             message = d.message.replace("|", "\\|").replace("\n", " ")
-            lines.append(f"| `{d.file}` | {d.line}:{d.column} | {d.severity.value} | "
-                         f"`{d.rule}` | {message} |")
+            lines.append(
+                f"| `{d.file}` | {d.line}:{d.column} | {d.severity.value} | `{d.rule}` | {message} |"
+            )
     return "\n".join(lines) + "\n\n"
 
 

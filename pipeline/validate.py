@@ -70,30 +70,34 @@ class ExerciseFacts:
     dosage: Mapping[str, Any]
 
 
-def build_validators(content_dir: Path, exercises: Mapping[str, ExerciseFacts]
-                     ) -> dict[str, Validator]:
+def build_validators(content_dir: Path, exercises: Mapping[Any, ExerciseFacts]) -> dict[str, Validator]:
     """One validator per schema, with our keywords bound to this project's content."""
     content_root = content_dir.resolve()
 
-    def max_hold_per_side(validator: Validator, spec: dict[str, Any], instance: Any,
-                          schema: dict[str, Any]) -> Iterator[ValidationError]:
+    def max_hold_per_side(
+        validator: Validator, spec: dict[str, Any], instance: Any, schema: dict[str, Any]
+    ) -> Iterator[ValidationError]:
         if not isinstance(instance, dict):
             return
         hold, reps = instance.get("hold_seconds"), instance.get("reps")
-        if _is_int(hold) and _is_int(reps) and hold * reps > spec["limit"]:
+        if isinstance(hold, int) and isinstance(reps, int) and hold * reps > spec["limit"]:
             yield custom_error(
                 f"hold_seconds × reps is {hold} × {reps} = {hold * reps} s per side, over the "
-                f"limit of {spec['limit']} s: {spec['reason']}", "safety-limit")
+                f"limit of {spec['limit']} s: {spec['reason']}",
+                "safety-limit",
+            )
 
-    def content_file(validator: Validator, enabled: bool, instance: Any,
-                     schema: dict[str, Any]) -> Iterator[ValidationError]:
+    def content_file(
+        validator: Validator, enabled: bool, instance: Any, schema: dict[str, Any]
+    ) -> Iterator[ValidationError]:
         # A path the schema's own `pattern` refuses (a URL, a .txt file) is reported there.
         pattern = schema.get("pattern")
         if enabled and isinstance(instance, str) and not (pattern and not re.search(pattern, instance)):
             yield from _check_content_file(content_root, instance)
 
-    def merged_dosage(validator: Validator, spec: dict[str, Any], instance: Any,
-                      schema: dict[str, Any]) -> Iterator[ValidationError]:
+    def merged_dosage(
+        validator: Validator, spec: dict[str, Any], instance: Any, schema: dict[str, Any]
+    ) -> Iterator[ValidationError]:
         if not isinstance(instance, dict) or not isinstance(instance.get("dosage"), dict):
             return
         facts = exercises.get(instance.get("exercise"))  # type: ignore[arg-type]
@@ -117,12 +121,7 @@ def build_validators(content_dir: Path, exercises: Mapping[str, ExerciseFacts]
     schemas = load_schemas()
     registry = _registry(schemas)
     checker = _format_checker()
-    return {name: cls(schema, registry=registry, format_checker=checker)
-            for name, schema in schemas.items()}
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return {name: cls(schema, registry=registry, format_checker=checker) for name, schema in schemas.items()}
 
 
 def _check_content_file(content_root: Path, reference: str) -> Iterator[ValidationError]:
@@ -133,8 +132,9 @@ def _check_content_file(content_root: Path, reference: str) -> Iterator[Validati
         yield custom_error(f'"{reference}" cannot be opened (a broken link)', "file-missing")
         return
     if not resolved.is_relative_to(content_root):
-        yield custom_error(f'"{reference}" points outside content/; keep images inside content/',
-                           "file-outside-content")
+        yield custom_error(
+            f'"{reference}" points outside content/; keep images inside content/', "file-outside-content"
+        )
     elif not resolved.is_file():
         yield custom_error(f'"{reference}" does not exist in content/', "file-missing")
 
@@ -159,5 +159,8 @@ def _most_telling(found: list[Diagnostic]) -> list[Diagnostic]:
         if d.rule in _VALUE_RULE_PRECEDENCE:
             rank = _VALUE_RULE_PRECEDENCE.index(d.rule)
             best[d.path] = min(rank, best.get(d.path, rank))
-    return [d for d in found if d.rule not in _VALUE_RULE_PRECEDENCE
-            or _VALUE_RULE_PRECEDENCE.index(d.rule) == best[d.path]]
+    return [
+        d
+        for d in found
+        if d.rule not in _VALUE_RULE_PRECEDENCE or _VALUE_RULE_PRECEDENCE.index(d.rule) == best[d.path]
+    ]

@@ -24,5 +24,7 @@ def run_case(case: Path, workdir: Path) -> CheckResult:
 
 
 def report_lines(result: CheckResult) -> list[str]:
-    return [f"{d.file}:{d.line}:{d.column}: {d.severity.value}: {d.message} [{d.rule}]"
-            for d in result.diagnostics]
+    return [
+        f"{d.file}:{d.line}:{d.column}: {d.severity.value}: {d.message} [{d.rule}]"
+        for d in result.diagnostics
+    ]

@@ -43,8 +43,11 @@ def test_every_rule_has_a_failing_case() -> None:
 
 
 def test_every_reported_rule_is_documented() -> None:
-    reported = (_rules_in("invalid", Severity.ERROR) | _rules_in("invalid", Severity.WARNING)
-                | _rules_in("valid", Severity.WARNING))
+    reported = (
+        _rules_in("invalid", Severity.ERROR)
+        | _rules_in("invalid", Severity.WARNING)
+        | _rules_in("valid", Severity.WARNING)
+    )
     assert reported - set(RULES) == set()
 
 

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from casekit import case_dirs, report_lines, run_case  # noqa: E402
+from casekit import case_dirs, report_lines, run_case
 
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,0 +1,69 @@
+"""The loader: positions for every value, and refusals that cannot live in a case folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.load import MAX_FILE_BYTES, Document, load_bytes, load_file
+
+
+def load(text: str | bytes) -> Document:
+    raw = text.encode() if isinstance(text, str) else text
+    return load_bytes(raw, Document("x.yaml", None))
+
+
+def test_positions_point_at_values_and_keys() -> None:
+    doc = load("id: a\ndosage:\n  reps: 3\nsteps:\n  - one\n  - two\n")
+    assert doc.positions[("dosage", "reps")] == (3, 9)
+    assert doc.key_positions[("dosage", "reps")] == (3, 3)
+    assert doc.positions[("steps", 1)] == (6, 5)
+    assert doc.locate(("dosage", "missing", "deeper")) == (3, 3)  # the mapping that lacks it
+
+
+def test_plain_yaml_types_become_plain_data() -> None:
+    doc = load("a: 2024-01-31\nb: 0x1F\nc: 1_000\nd: 1.5\ne: ~\nf: true\ng: '12'\n")
+    assert doc.data == {"a": "2024-01-31", "b": 31, "c": 1000, "d": 1.5, "e": None, "f": True, "g": "12"}
+
+
+def test_bom_and_crlf_keep_positions() -> None:
+    doc = load(b"\xef\xbb\xbfid: a\r\nreps: 3\r\n")
+    assert doc.data == {"id": "a", "reps": 3}
+    assert doc.positions[("reps",)] == (2, 7)
+
+
+def test_file_over_one_mebibyte_is_refused_before_reading(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"a: " + b"x" * MAX_FILE_BYTES + b"\n")
+    doc = load_file(big, "big.yaml")
+    assert doc.data is None
+    assert [(d.line, d.rule) for d in doc.diagnostics] == [(1, "yaml-too-large")]
+
+
+def test_unreadable_file_is_a_diagnostic(tmp_path: Path) -> None:
+    doc = load_file(tmp_path / "gone.yaml", "gone.yaml")
+    assert [d.rule for d in doc.diagnostics] == ["file-unreadable"]
+
+
+def test_merge_and_complex_keys_are_refused() -> None:
+    doc = load("base: {a: 1}\nother:\n  <<: {b: 2}\n? [x, y]\n: 3\n")
+    assert [(d.line, d.rule) for d in doc.diagnostics] == [(3, "yaml-key"), (4, "yaml-key")]
+    assert doc.data is None
+
+
+def test_billion_laughs_is_refused_at_the_first_alias() -> None:
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 30):
+        levels.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
+    doc = load("\n".join(levels) + "\n")
+    assert [(d.line, d.rule) for d in doc.diagnostics] == [(2, "yaml-alias")]
+
+
+def test_nesting_far_past_the_composer_limit_is_refused_without_crashing() -> None:
+    doc = load("a: " + "[" * 200_000 + "]" * 200_000 + "\n")
+    assert [d.rule for d in doc.diagnostics] == ["yaml-too-deep"]
+
+
+def test_block_nesting_is_bounded_too() -> None:
+    text = "".join(" " * i + "k:\n" for i in range(40))
+    doc = load(text)
+    assert [d.rule for d in doc.diagnostics] == ["yaml-too-deep"]
