@@ -1,17 +1,35 @@
-"""`pipeline check` as a function: load the whole library, validate it, keep what was asked for."""
+"""`pipeline check` as a function: load the whole library, validate it, keep what was asked for.
+
+Exercises are loaded and checked against their schema in worker processes when there are
+many of them (both steps are CPU-bound Python); routines, the studio file and the cross-file
+rules need every exercise, so they run afterwards in the main process.
+"""
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
+import os
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from pipeline.crossfile import cross_file_diagnostics
+from jsonschema.protocols import Validator
+
+from pipeline.crossfile import EXERCISE_KEYS_USED_ACROSS_FILES, document_diagnostics, library_diagnostics
 from pipeline.diagnostics import Diagnostic, Severity, sort_key
-from pipeline.library import Library, load_library
+from pipeline.library import EXERCISES, Library, content_files, load_files, load_library
+from pipeline.load import Document
 from pipeline.validate import ExerciseFacts, build_validators, schema_diagnostics
+
+# Below this many exercises a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 400
+# Files per task: small enough that results stream back while workers go on.
+CHUNK_SIZE = 500
 
 
 @dataclass
@@ -32,28 +50,80 @@ class CheckResult:
         return bool(self.errors or (strict and self.warnings))
 
 
-def check_project(root: Path, paths: Sequence[Path] = (), today: date | None = None) -> CheckResult:
+def check_project(
+    root: Path, paths: Sequence[Path] = (), today: date | None = None, jobs: int | None = None
+) -> CheckResult:
     """Check all of content/ (cross-file rules need it) and report on `paths` (default: all)."""
-    library = load_library(root)
-    diagnostics = validate_library(library, today or date.today())
+    today = today or date.today()
+    exercises, exercise_findings = _check_exercises(root, today, jobs or os.cpu_count() or 1)
+    library = load_library(root, exercises)
+    diagnostics = exercise_findings + _check_the_rest(library, today)
     checked = sum(1 for doc in library.documents() if _selected(root / doc.file, paths))
     reported = [d for d in diagnostics if _selected(root / d.file, paths)]
     return CheckResult(library, sorted(reported, key=sort_key), checked)
 
 
 def validate_library(library: Library, today: date) -> list[Diagnostic]:
+    """Every diagnostic of an already loaded library (used by the build)."""
+    validator = build_validators(library.content_dir, {})["exercise"]
+    found = [d for doc in library.exercises for d in _exercise_diagnostics(validator, doc, today)]
+    return found + _check_the_rest(library, today)
+
+
+def _check_exercises(root: Path, today: date, jobs: int) -> tuple[list[Document], list[Diagnostic]]:
+    files = content_files(root, EXERCISES)
+    if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
+        return _load_and_check_exercises(root, today, files, slim=False)
+    work = partial(_load_and_check_exercises, root, today, slim=True)
+    size = min(CHUNK_SIZE, -(-len(files) // jobs))
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    # fork: workers start with the parent's modules already imported.
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    documents: list[Document] = []
+    findings: list[Diagnostic] = []
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=gc.disable) as pool:
+        for docs, found in pool.map(work, chunks):
+            documents += docs
+            findings += found
+    return documents, findings
+
+
+def _load_and_check_exercises(
+    root: Path, today: date, files: list[Path], slim: bool
+) -> tuple[list[Document], list[Diagnostic]]:
+    """Load and check exercises; `slim` documents keep only what cross-file rules need,
+    which makes sending them back from a worker process several times cheaper."""
+    validator = build_validators(root / "content", {})["exercise"]
+    documents = load_files(root, files)
+    findings = [d for doc in documents for d in _exercise_diagnostics(validator, doc, today)]
+    if slim:
+        documents = [doc.slim(EXERCISE_KEYS_USED_ACROSS_FILES) for doc in documents]
+    return documents, findings
+
+
+def _exercise_diagnostics(validator: Validator, doc: Document, today: date) -> list[Diagnostic]:
+    return [
+        *doc.diagnostics,
+        *schema_diagnostics(validator, doc),
+        *document_diagnostics(doc, today, is_exercise=True),
+    ]
+
+
+def _check_the_rest(library: Library, today: date) -> list[Diagnostic]:
+    """Routines and the studio file (their rules need every exercise), then cross-file rules."""
     facts = {doc.data.get("id"): _facts(doc.data) for doc in library.exercises if doc.data is not None}
     validators = build_validators(library.content_dir, facts)
     found: list[Diagnostic] = []
     for schema_name, docs in (
-        ("exercise", library.exercises),
         ("routine", library.routines),
         ("studio", [library.studio] if library.studio else []),
     ):
         for doc in docs:
             found.extend(doc.diagnostics)
             found.extend(schema_diagnostics(validators[schema_name], doc))
-    found.extend(cross_file_diagnostics(library, today))
+    for doc in library.routines:
+        found.extend(document_diagnostics(doc, today, is_exercise=False))
+    found.extend(library_diagnostics(library))
     return found
 
 

@@ -102,8 +102,9 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -
     elif fmt == "github":
         github_report(result.diagnostics, result.files_checked, out)
     else:
-        sources = {doc.file: doc.text for doc in result.library.documents()}
-        text_report(result.diagnostics, result.files_checked, out, sources, color=_color(out))
+        color = _color(out)
+        sources = _sources(result.library.root, result.diagnostics) if color else {}
+        text_report(result.diagnostics, result.files_checked, out, sources, color=color)
     ctx.exit(EXIT_CONTENT if failed else EXIT_OK)
 
 
@@ -120,6 +121,17 @@ def schema(name: str | None) -> None:
 
     for each in [name] if name else SCHEMA_NAMES:
         click.echo(str(schema_path(each)))
+
+
+def _sources(root: Path, diagnostics: Any) -> dict[str, str]:
+    """The text of each file with a problem, to show the offending line."""
+    sources = {}
+    for file in {d.file for d in diagnostics}:
+        try:
+            sources[file] = (root / file).read_text("utf-8-sig", errors="replace")
+        except OSError:
+            sources[file] = ""
+    return sources
 
 
 def _color(stream: Any) -> bool:

@@ -13,37 +13,49 @@ from pipeline.load import Document
 from pipeline.messages import suggestion, warning
 
 REVIEW_INTERVAL_MONTHS = 12
+# The top-level keys of an exercise that rules across files read (routines also need the
+# dosage, kind and level to check their overrides).
+EXERCISE_KEYS_USED_ACROSS_FILES = ("id", "status", "kind", "level", "dosage")
 
 
-def cross_file_diagnostics(library: Library, today: date) -> Iterator[Diagnostic]:
-    yield from _ids(library)
+def document_diagnostics(doc: Document, today: date, *, is_exercise: bool) -> Iterator[Diagnostic]:
+    """Rules on one exercise or routine that need no other file."""
+    yield from _id_matches_file_name(doc)
+    if is_exercise:
+        yield from _published_without_image(doc)
+    yield from _review_due(doc, today)
+
+
+def library_diagnostics(library: Library) -> Iterator[Diagnostic]:
+    """Rules that look across files."""
+    yield from _unique_ids(library)
     yield from _routine_references(library)
     yield from _studio_present(library)
     yield from _stray(library)
-    for doc in library.exercises:
-        yield from _published_without_image(doc)
-    for doc in [*library.exercises, *library.routines]:
-        yield from _review_due(doc, today)
 
 
 def _data(doc: Document) -> dict[str, Any]:
     return doc.data or {}
 
 
-def _ids(library: Library) -> Iterator[Diagnostic]:
+def _id_matches_file_name(doc: Document) -> Iterator[Diagnostic]:
+    doc_id = _data(doc).get("id")
+    stem = PurePosixPath(doc.file).stem
+    if isinstance(doc_id, str) and doc_id != stem:
+        yield doc.error(
+            ("id",),
+            "id-mismatch",
+            f'id is "{doc_id}" but the file is named {stem}.yaml; make them '
+            f"the same (rename the file or change the id)",
+        )
+
+
+def _unique_ids(library: Library) -> Iterator[Diagnostic]:
     owners: dict[str, str] = {}
     for doc in [*library.exercises, *library.routines]:
         doc_id = _data(doc).get("id")
         if not isinstance(doc_id, str):
             continue
-        stem = PurePosixPath(doc.file).stem
-        if doc_id != stem:
-            yield doc.error(
-                ("id",),
-                "id-mismatch",
-                f'id is "{doc_id}" but the file is named {stem}.yaml; make them '
-                f"the same (rename the file or change the id)",
-            )
         if doc_id in owners:
             yield doc.error(
                 ("id",),

@@ -1,4 +1,4 @@
-"""The project's content folder, loaded: every exercise, routine and the studio file."""
+"""The project's content folder: which files it holds, and all of them loaded."""
 
 from __future__ import annotations
 
@@ -39,20 +39,26 @@ def display_path(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def content_files(content_dir: Path, folder: str) -> list[Path]:
-    return sorted((content_dir / folder).glob("*.yaml"))
+def content_files(root: Path, folder: str) -> list[Path]:
+    return sorted((root / "content" / folder).glob("*.yaml"))
 
 
-def load_library(root: Path) -> Library:
-    """Load everything under content/; unreadable files become diagnostics, not exceptions."""
+def load_files(root: Path, paths: Iterable[Path]) -> list[Document]:
+    return [load_file(path, display_path(root, path)) for path in paths]
+
+
+def load_library(root: Path, exercises: list[Document] | None = None) -> Library:
+    """Load everything under content/ (exercises may come already loaded, e.g. in parallel);
+    unreadable files become diagnostics, not exceptions."""
     library = Library(root)
-    content = library.content_dir
-    library.exercises = [load_file(p, display_path(root, p)) for p in content_files(content, EXERCISES)]
-    library.routines = [load_file(p, display_path(root, p)) for p in content_files(content, ROUTINES)]
-    studio = content / STUDIO_FILE
+    library.exercises = (
+        exercises if exercises is not None else load_files(root, content_files(root, EXERCISES))
+    )
+    library.routines = load_files(root, content_files(root, ROUTINES))
+    studio = library.content_dir / STUDIO_FILE
     if studio.exists():
         library.studio = load_file(studio, display_path(root, studio))
-    library.stray_files = list(_stray_files(root, content))
+    library.stray_files = list(_stray_files(root, library.content_dir))
     return library
 
 

@@ -70,7 +70,9 @@ class ExerciseFacts:
     dosage: Mapping[str, Any]
 
 
-def build_validators(content_dir: Path, exercises: Mapping[Any, ExerciseFacts]) -> dict[str, Validator]:
+def build_validators(
+    content_dir: Path, exercises: Mapping[Any, ExerciseFacts], *, fast_if: bool = True
+) -> dict[str, Validator]:
     """One validator per schema, with our keywords bound to this project's content."""
     content_root = content_dir.resolve()
 
@@ -113,6 +115,7 @@ def build_validators(content_dir: Path, exercises: Mapping[Any, ExerciseFacts]) 
                 yield error
 
     keywords = {
+        "if": _if_with_fast_const_test if fast_if else _STANDARD_IF,
         "x-max-hold-per-side": max_hold_per_side,
         "x-content-file": content_file,
         "x-merged-dosage-limits": merged_dosage,
@@ -122,6 +125,43 @@ def build_validators(content_dir: Path, exercises: Mapping[Any, ExerciseFacts]) 
     registry = _registry(schemas)
     checker = _format_checker()
     return {name: cls(schema, registry=registry, format_checker=checker) for name, schema in schemas.items()}
+
+
+_STANDARD_IF = Draft202012Validator.VALIDATORS["if"]
+
+
+def _if_with_fast_const_test(
+    validator: Validator, if_schema: Any, instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    """JSON Schema's `if`, with a shortcut for the safety limits' `if` blocks.
+
+    They test one field against a text constant (`{"properties": {"kind": {"const": "x"}},
+    "required": ["kind"]}`); deciding that directly, with the same outcome, saves a third of
+    the time spent validating an exercise. Any other `if` takes the standard path.
+    """
+    test = _const_test(if_schema)
+    if test is None or not isinstance(instance, dict):
+        yield from _STANDARD_IF(validator, if_schema, instance, schema)
+        return
+    field_name, expected = test
+    if instance.get(field_name) == expected and isinstance(instance.get(field_name), str):
+        if "then" in schema:
+            yield from validator.descend(instance, schema["then"], schema_path="then")
+    elif "else" in schema:
+        yield from validator.descend(instance, schema["else"], schema_path="else")
+
+
+def _const_test(if_schema: Any) -> tuple[str, str] | None:
+    """(field, value) when `if_schema` only requires `field` to equal a text constant."""
+    if not isinstance(if_schema, dict) or set(if_schema) != {"properties", "required"}:
+        return None
+    properties, required = if_schema["properties"], if_schema["required"]
+    if len(properties) != 1 or list(properties) != required:
+        return None
+    ((field_name, test),) = properties.items()
+    if set(test) != {"const"} or not isinstance(test["const"], str):
+        return None
+    return field_name, test["const"]
 
 
 def _check_content_file(content_root: Path, reference: str) -> Iterator[ValidationError]:

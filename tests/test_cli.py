@@ -172,3 +172,18 @@ def test_check_does_not_import_weasyprint() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_parallel_check_reports_the_same_as_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from pipeline import check as check_module
+    from pipeline.bench import make_library
+
+    make_library(tmp_path, 120)
+    monkeypatch.setattr(check_module, "PARALLEL_THRESHOLD", 10)
+    serial = check_module.check_project(tmp_path, today=date(2026, 11, 23), jobs=1)
+    parallel = check_module.check_project(tmp_path, today=date(2026, 11, 23), jobs=2)
+    assert serial.errors  # the generated library has invalid entries
+    assert parallel.diagnostics == serial.diagnostics
+    assert parallel.files_checked == serial.files_checked == 121
