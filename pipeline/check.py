@@ -51,11 +51,18 @@ class CheckResult:
 
 
 def check_project(
-    root: Path, paths: Sequence[Path] = (), today: date | None = None, jobs: int | None = None
+    root: Path,
+    paths: Sequence[Path] = (),
+    today: date | None = None,
+    jobs: int | None = None,
+    full_documents: bool = False,
 ) -> CheckResult:
-    """Check all of content/ (cross-file rules need it) and report on `paths` (default: all)."""
+    """Check all of content/ (cross-file rules need it) and report on `paths` (default: all).
+
+    The library in the result holds all of every exercise's data only with `full_documents`
+    (the build needs it; the check alone does not)."""
     today = today or date.today()
-    exercises, exercise_findings = _check_exercises(root, today, jobs or os.cpu_count() or 1)
+    exercises, exercise_findings = _check_exercises(root, today, jobs or os.cpu_count() or 1, full_documents)
     library = load_library(root, exercises)
     diagnostics = exercise_findings + _check_the_rest(library, today)
     checked = sum(1 for doc in library.documents() if _selected(root / doc.file, paths))
@@ -70,11 +77,13 @@ def validate_library(library: Library, today: date) -> list[Diagnostic]:
     return found + _check_the_rest(library, today)
 
 
-def _check_exercises(root: Path, today: date, jobs: int) -> tuple[list[Document], list[Diagnostic]]:
+def _check_exercises(
+    root: Path, today: date, jobs: int, full_documents: bool
+) -> tuple[list[Document], list[Diagnostic]]:
     files = content_files(root, EXERCISES)
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
         return _load_and_check_exercises(root, today, files, slim=False)
-    work = partial(_load_and_check_exercises, root, today, slim=True)
+    work = partial(_load_and_check_exercises, root, today, slim=not full_documents)
     size = min(CHUNK_SIZE, -(-len(files) // jobs))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     # fork: workers start with the parent's modules already imported.

@@ -123,6 +123,105 @@ def schema(name: str | None) -> None:
         click.echo(str(schema_path(each)))
 
 
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: build/ in the project).",
+)
+@click.option("--only", multiple=True, metavar="ID", help="Build only this exercise or routine (repeatable).")
+@click.option("--drafts", is_flag=True, help="Build drafts too (never for clients: for review).")
+@click.option(
+    "--jobs", type=click.IntRange(1), default=None, help="Worker processes for PDFs (default: all cores)."
+)
+@click.option("--pdf/--no-pdf", default=True, help="Make the PDF handouts.")
+@click.option("--html/--no-html", default=True, help="Make the web snippets and the preview page.")
+@click.option(
+    "--page-size",
+    type=click.Choice(["letter", "a4"]),
+    default=None,
+    help="Paper size (default: page_size in content/studio.yaml).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary and problems.")
+@click.pass_context
+def build(
+    ctx: click.Context,
+    out: Path | None,
+    only: tuple[str, ...],
+    drafts: bool,
+    jobs: int | None,
+    pdf: bool,
+    html: bool,
+    page_size: str | None,
+    quiet: bool,
+) -> None:
+    """Check the content, then render handouts (PDF) and web snippets (HTML).
+
+    Writes build/pdf/{exercises,routines}/ID.pdf, build/html/{exercises,routines}/ID.html,
+    build/index.html (a preview page) and build/manifest.json. Only what changed since the
+    last build is rendered again. Nothing is written if the check finds an error.
+
+    \b
+    Example:
+      pipeline build
+      pipeline build --only knee-to-chest --page-size a4
+    """
+    from pipeline.build import BuildOptions, UnknownEntry
+    from pipeline.build import build as run_build
+    from pipeline.outputs import BuildLocked
+
+    root = project_root(ctx)
+    options = BuildOptions(
+        out=out or root / "build",
+        only=only,
+        drafts=drafts,
+        jobs=jobs or os.cpu_count() or 1,
+        pdf=pdf,
+        html=html,
+        page_size=page_size,
+        today=_today(),
+    )  # type: ignore[arg-type]
+    show_progress = not quiet and _color(sys.stderr)
+    try:
+        report = run_build(root, options, _progress_bar if show_progress else None)
+    except UnknownEntry as exc:
+        raise UsageProblem(str(exc)) from None
+    except BuildLocked as exc:
+        raise UsageProblem(str(exc)) from None
+    _print_problems(report.check, sys.stdout)
+    for output, why in report.failed:
+        click.echo(f"{output}: error: {why}", err=True)
+    if not report.check.errors:
+        click.echo(
+            f"Built {len(report.built)}, unchanged {len(report.unchanged)}, failed {len(report.failed)}"
+            + (f", removed {len(report.removed)}" if report.removed else "")
+            + f" in {report.seconds:.1f} s → {options.out}"
+        )
+    ctx.exit(EXIT_OK if report.ok else EXIT_CONTENT)
+
+
+def _progress_bar(total: int) -> Any:
+    bar = click.progressbar(length=total, label="Rendering", file=sys.stderr)
+    bar.__enter__()
+
+    def advance(count: int) -> None:
+        bar.update(count)
+        if bar.pos >= total:
+            bar.__exit__(None, None, None)
+
+    return advance
+
+
+def _print_problems(result: Any, out: Any) -> None:
+    from pipeline.report import text_report
+
+    if result.diagnostics:
+        color = _color(out)
+        sources = _sources(result.library.root, result.diagnostics) if color else {}
+        text_report(result.diagnostics, result.files_checked, out, sources, color=color)
+
+
 def _sources(root: Path, diagnostics: Any) -> dict[str, str]:
     """The text of each file with a problem, to show the offending line."""
     sources = {}

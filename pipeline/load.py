@@ -9,6 +9,7 @@ times faster than ruamel.yaml's composer, whose tag resolution runs in Python.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Iterable
@@ -56,6 +57,7 @@ class Document:
     file: str  # path as shown to the user, relative to the project root
     data: dict[str, Any] | None
     text: str = ""
+    sha256: str = ""  # of the file's bytes: the build's record of its inputs
     positions: dict[Path_, Position] = field(default_factory=dict)
     key_positions: dict[Path_, Position] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -76,7 +78,7 @@ class Document:
         wanted: tuple[Path_, ...] = ((), ("id",))
         keep = {path: self.positions[path] for path in wanted if path in self.positions}
         data = None if self.data is None else {k: self.data[k] for k in keys if k in self.data}
-        return Document(self.file, data, positions=keep)
+        return Document(self.file, data, sha256=self.sha256, positions=keep)
 
     def error(self, path: Path_, rule: str, message: str, *, at_key: bool = False) -> Diagnostic:
         line, column = self.locate_key(path) if at_key else self.locate(path)
@@ -105,6 +107,7 @@ def load_file(path: Path, display: str) -> Document:
 
 
 def load_bytes(raw: bytes, doc: Document) -> Document:
+    doc.sha256 = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

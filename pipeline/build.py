@@ -1,0 +1,465 @@
+"""Stage 6: the build. Check first; then render what changed, PDFs in a process pool.
+
+The build reads top to bottom as the pipeline: check everything, plan the outputs and the
+inputs each depends on, keep what the manifest says is current, render the rest (HTML here,
+PDFs in worker processes), write the preview page and the manifest. Nothing is written when
+the check finds an error.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+
+from pipeline import __version__
+from pipeline.check import CheckResult, check_project
+from pipeline.library import Library
+from pipeline.outputs import (
+    MANIFEST,
+    OutputRecord,
+    build_lock,
+    digest_of,
+    manifest_bytes,
+    read_manifest,
+    sha256_bytes,
+    sha256_file,
+    write_atomically,
+    write_if_changed,
+)
+from pipeline.render import (
+    TEMPLATES_DIR,
+    Entry,
+    PageSize,
+    describe_template_error,
+    exercise_jsonld,
+    exercise_view,
+    handout_context,
+    render_template,
+    routine_jsonld,
+    routine_view,
+    studio_view,
+    template_files,
+)
+
+
+@dataclass
+class BuildOptions:
+    out: Path
+    only: Sequence[str] = ()
+    drafts: bool = False
+    jobs: int = os.cpu_count() or 1
+    pdf: bool = True
+    html: bool = True
+    page_size: PageSize | None = None
+    today: date | None = None
+
+
+@dataclass
+class BuildReport:
+    check: CheckResult
+    built: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (output, why)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.check.errors and not self.failed
+
+
+class UnknownEntry(Exception):
+    pass
+
+
+@dataclass
+class Job:
+    """One output file to produce, with everything it is made from."""
+
+    output: str  # path relative to the output folder, e.g. pdf/exercises/x.pdf
+    kind: Literal["pdf", "html", "copy"]
+    inputs: dict[str, str]
+    entry: Entry | None = None
+    source: Path | None = None  # for a copied file
+
+    @property
+    def digest(self) -> str:
+        return digest_of({**self.inputs, "#kind": self.kind})
+
+
+Progress = Callable[[int], None]
+
+
+def build(
+    root: Path, options: BuildOptions, progress_total: Callable[[int], Progress] | None = None
+) -> BuildReport:
+    started = time.perf_counter()
+    check = check_project(root, today=options.today, jobs=options.jobs, full_documents=True)
+    report = BuildReport(check)
+    if check.errors:
+        return report  # nothing is rendered from content that fails the check
+    project = Project.from_library(check.library, options)
+    jobs = project.plan(options)
+    with build_lock(options.out):
+        previous = read_manifest(options.out)
+        stale = [job for job in jobs if not _is_current(job, previous, options.out)]
+        report.unchanged = [job.output for job in jobs if job not in stale]
+        advance = progress_total(len(stale)) if progress_total and stale else (lambda n: None)
+        records = {job.output: previous[job.output] for job in jobs if job not in stale}
+        for job, outcome in project.produce(stale, options, advance):
+            if isinstance(outcome, str):
+                records[job.output] = OutputRecord(inputs=job.inputs, input_digest=job.digest, sha256=outcome)
+                report.built.append(job.output)
+            else:
+                report.failed.append((job.output, outcome.message))
+        report.removed = _remove_outputs_no_longer_planned(options.out, previous, {j.output for j in jobs})
+        if options.html:
+            write_if_changed(options.out / "index.html", project.preview_page(jobs, options).encode())
+        write_if_changed(options.out / MANIFEST, manifest_bytes(records, __version__))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _is_current(job: Job, previous: Mapping[str, OutputRecord], out: Path) -> bool:
+    record = previous.get(job.output)
+    if not record or record.get("input_digest") != job.digest:
+        return False
+    return sha256_file(out / job.output) == record.get("sha256")  # repairs a damaged output
+
+
+def _remove_outputs_no_longer_planned(
+    out: Path, previous: Mapping[str, OutputRecord], planned: set[str]
+) -> list[str]:
+    """An entry turned back into a draft must not leave a printable handout behind."""
+    removed = []
+    for output in sorted(set(previous) - planned):
+        target = (out / output).resolve()
+        if target.is_relative_to(out.resolve()) and target.is_file():
+            target.unlink()
+            removed.append(output)
+    return removed
+
+
+@dataclass
+class Failure:
+    message: str
+
+
+@dataclass
+class Project:
+    """The validated content, indexed for rendering."""
+
+    root: Path
+    exercises: dict[str, dict[str, Any]]
+    routines: dict[str, dict[str, Any]]
+    exercise_files: dict[str, tuple[str, str]]  # id -> (file, sha256)
+    routine_files: dict[str, tuple[str, str]]
+    studio: dict[str, Any]
+    studio_sha: str
+    page_size: PageSize
+    _file_digests: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_library(cls, library: Library, options: BuildOptions) -> Project:
+        assert library.studio is not None and library.studio.data is not None
+        studio = library.studio.data
+        page_size: PageSize = options.page_size or studio.get("page_size", "letter")
+        return cls(
+            root=library.root.resolve(),
+            exercises={d.data["id"]: d.data for d in library.exercises if d.data},
+            routines={d.data["id"]: d.data for d in library.routines if d.data},
+            exercise_files={d.data["id"]: (d.file, d.sha256) for d in library.exercises if d.data},
+            routine_files={d.data["id"]: (d.file, d.sha256) for d in library.routines if d.data},
+            studio=studio,
+            studio_sha=library.studio.sha256,
+            page_size=page_size,
+        )
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    # -- planning ------------------------------------------------------------------------
+    def entries(self, options: BuildOptions) -> list[Entry]:
+        """What to build: published entries (all with --drafts), or those --only names."""
+        everything = [Entry("exercise", i) for i in sorted(self.exercises)]
+        everything += [Entry("routine", i) for i in sorted(self.routines)]
+        if not options.only:
+            return [e for e in everything if self._publishable(self._data(e), options)]
+        by_id = {e.id: e for e in everything}
+        missing = [i for i in options.only if i not in by_id]
+        if missing:
+            raise UnknownEntry(f"there is no exercise or routine with the id {', '.join(missing)}")
+        chosen = [by_id[i] for i in dict.fromkeys(options.only)]
+        drafts = [e.id for e in chosen if not self._publishable(self._data(e), options)]
+        if drafts:
+            raise UnknownEntry(f"{', '.join(drafts)}: draft, not built; add --drafts to build drafts too")
+        return chosen
+
+    def _data(self, entry: Entry) -> dict[str, Any]:
+        return self.exercises[entry.id] if entry.kind == "exercise" else self.routines[entry.id]
+
+    @staticmethod
+    def _publishable(data: Mapping[str, Any], options: BuildOptions) -> bool:
+        return options.drafts or data.get("status") == "published"
+
+    def plan(self, options: BuildOptions) -> list[Job]:
+        common = self._common_inputs()
+        jobs: list[Job] = []
+        media: dict[str, Job] = {}
+        for entry in self.entries(options):
+            inputs = {**common, **self._entry_inputs(entry)}
+            folder = f"{entry.kind}s"
+            if options.pdf:
+                jobs.append(
+                    Job(
+                        f"pdf/{folder}/{entry.id}.pdf", "pdf", {**inputs, "#page_size": self.page_size}, entry
+                    )
+                )
+            if options.html:
+                jobs.append(
+                    Job(f"html/{folder}/{entry.id}.html", "html", {**inputs, "#pdf": str(options.pdf)}, entry)
+                )
+                for src in self._images_of(entry):
+                    media[src] = Job(
+                        f"html/media/{src}",
+                        "copy",
+                        {f"content/{src}": self._digest(f"content/{src}")},
+                        source=self.content_dir / src,
+                    )
+        if options.html:
+            css = "templates/snippet.css"
+            jobs.append(
+                Job(
+                    "html/handouts.css",
+                    "copy",
+                    {css: self._digest(css)},
+                    source=TEMPLATES_DIR / "snippet.css",
+                )
+            )
+        return jobs + list(media.values())
+
+    def _common_inputs(self) -> dict[str, str]:
+        """What every output depends on: the pipeline, the templates, the studio file."""
+        inputs = {"#pipeline": __version__, "content/studio.yaml": self.studio_sha}
+        for path in template_files():
+            name = "templates/" + path.relative_to(TEMPLATES_DIR).as_posix()
+            inputs[name] = self._digest(name, path)
+        if self.studio.get("logo"):
+            logo = f"content/{self.studio['logo']}"
+            inputs[logo] = self._digest(logo)
+        return inputs
+
+    def _entry_inputs(self, entry: Entry) -> dict[str, str]:
+        ids = (
+            [entry.id]
+            if entry.kind == "exercise"
+            else [i["exercise"] for i in self.routines[entry.id]["exercises"]]
+        )
+        inputs = {}
+        if entry.kind == "routine":
+            file, sha = self.routine_files[entry.id]
+            inputs[file] = sha
+        for exercise_id in ids:
+            file, sha = self.exercise_files[exercise_id]
+            inputs[file] = sha
+        for src in self._images_of(entry):
+            inputs[f"content/{src}"] = self._digest(f"content/{src}")
+        return inputs
+
+    def _images_of(self, entry: Entry) -> list[str]:
+        ids = (
+            [entry.id]
+            if entry.kind == "exercise"
+            else [i["exercise"] for i in self.routines[entry.id]["exercises"]]
+        )
+        return [image["src"] for i in ids for image in self.exercises[i].get("images", [])]
+
+    def _digest(self, name: str, path: Path | None = None) -> str:
+        if name not in self._file_digests:
+            self._file_digests[name] = sha256_file(path or self.root / name) or "missing"
+        return self._file_digests[name]
+
+    # -- producing -----------------------------------------------------------------------
+    def produce(
+        self, jobs: Sequence[Job], options: BuildOptions, advance: Progress
+    ) -> Iterator[tuple[Job, str | Failure]]:
+        """Yield (job, sha256 of the written file or a Failure) for every job."""
+        for job in jobs:
+            if job.kind != "pdf":
+                yield job, self._produce_locally(job, options)
+                advance(1)
+        pdf_jobs = [job for job in jobs if job.kind == "pdf"]
+        for job, outcome in self._render_pdfs(pdf_jobs, options):
+            yield job, outcome
+            advance(1)
+
+    def _produce_locally(self, job: Job, options: BuildOptions) -> str | Failure:
+        try:
+            if job.kind == "copy":
+                assert job.source is not None
+                data = job.source.read_bytes()
+            else:
+                assert job.entry is not None
+                pdf = f"../../pdf/{job.entry.kind}s/{job.entry.id}.pdf" if options.pdf else ""
+                data = self.snippet_html(job.entry, media_url="../media/", pdf_url=pdf).encode()
+            write_atomically(options.out / job.output, data)
+            return sha256_bytes(data)
+        except jinja2.TemplateError as exc:
+            return Failure(f"{job.entry.id if job.entry else job.output}: {describe_template_error(exc)}")
+        except OSError as exc:
+            return Failure(f"cannot write {job.output}: {exc.strerror or exc}")
+
+    def _render_pdfs(self, jobs: Sequence[Job], options: BuildOptions) -> Iterator[tuple[Job, str | Failure]]:
+        tasks = []
+        for job in jobs:
+            assert job.entry is not None
+            try:
+                html = self.handout_html(job.entry)
+            except jinja2.TemplateError as exc:
+                yield job, Failure(f"{job.entry.id}: {describe_template_error(exc)}")
+                continue
+            tasks.append(
+                (job, _PdfTask(job.entry.id, html, str(options.out / job.output), self._epoch(job.entry)))
+            )
+        if not tasks:
+            return
+        work = partial_render(TEMPLATES_DIR, self.content_dir)
+        if options.jobs <= 1 or len(tasks) == 1:
+            for job, task in tasks:
+                yield job, _outcome(work(task))
+            return
+        import weasyprint  # noqa: F401  (imported before forking: workers start with it loaded)
+
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(options.jobs, len(tasks)), mp_context=context) as pool:
+            for (job, _), result in zip(
+                tasks, pool.map(work, [t for _, t in tasks], chunksize=4), strict=True
+            ):
+                yield job, _outcome(result)
+
+    def _epoch(self, entry: Entry) -> int:
+        """SOURCE_DATE_EPOCH for the entry: its review date, so PDFs are reproducible."""
+        data = self.exercises.get(entry.id) if entry.kind == "exercise" else self.routines.get(entry.id)
+        reviewed = ((data or {}).get("review") or {}).get("reviewed_on")
+        day = date.fromisoformat(reviewed) if reviewed else date(2000, 1, 1)
+        return int(time.mktime(day.timetuple())) if day.year >= 1971 else 0
+
+    # -- HTML ----------------------------------------------------------------------------
+    def _pdf_image_url(self, src: str) -> str:
+        return (self.content_dir / src).resolve().as_uri()
+
+    def handout_html(self, entry: Entry) -> str:
+        studio = studio_view(self.studio, self._pdf_image_url)
+        if entry.kind == "exercise":
+            exercises = [exercise_view(self.exercises[entry.id], self._pdf_image_url)]
+            routines = []
+            title = exercises[0]["title"]
+        else:
+            routine = routine_view(self.routines[entry.id], self.exercises, self._pdf_image_url)
+            routines, exercises, title = [routine], routine["exercises"], routine["title"]
+        context = handout_context(
+            kind=entry.kind,
+            title=title,
+            studio=studio,
+            routines=routines,
+            exercises=exercises,
+            page_size=self.page_size,
+            fonts_url=(TEMPLATES_DIR / "fonts").as_uri(),
+        )
+        return render_template("handout.html.j2", context)
+
+    def snippet_html(self, entry: Entry, media_url: str, pdf_url: str) -> str:
+        """The web fragment; `media_url` leads from the page that shows it to html/media/."""
+
+        def image_url(src: str) -> str:
+            return f"{media_url}{src}"
+
+        phone = self.studio.get("phone")
+        if entry.kind == "exercise":
+            view = exercise_view(self.exercises[entry.id], image_url)
+            context = {
+                "kind": "exercise",
+                "exercise": view,
+                "routine": None,
+                "phone": phone,
+                "jsonld": exercise_jsonld(view, self.studio["name"]),
+                "pdf_url": pdf_url,
+            }
+        else:
+            routine = routine_view(self.routines[entry.id], self.exercises, image_url)
+            context = {
+                "kind": "routine",
+                "exercise": None,
+                "routine": routine,
+                "phone": phone,
+                "jsonld": routine_jsonld(routine, self.studio["name"]),
+                "pdf_url": pdf_url,
+            }
+        return render_template("snippet.html.j2", context)
+
+    def preview_page(self, jobs: Sequence[Job], options: BuildOptions) -> str:
+        entries = [job.entry for job in jobs if job.kind == "html" and job.entry]
+
+        def pdf_link(entry: Entry) -> str:
+            return f"pdf/{entry.kind}s/{entry.id}.pdf" if options.pdf else ""
+
+        items = [
+            {
+                "entry": e,
+                "title": self._data(e)["title"],
+                "snippet": self.snippet_html(e, media_url="html/media/", pdf_url=pdf_link(e)),
+                "pdf": pdf_link(e),
+                "html": f"html/{e.kind}s/{e.id}.html",
+            }
+            for e in entries
+        ]
+        return render_template(
+            "index.html.j2", {"studio": self.studio, "items": items, "pipeline_version": __version__}
+        )
+
+
+@dataclass(frozen=True)
+class _PdfTask:
+    entry_id: str
+    html: str
+    target: str
+    source_date_epoch: int
+
+
+@dataclass(frozen=True)
+class partial_render:
+    templates_dir: Path
+    content_dir: Path
+
+    def __call__(self, task: _PdfTask) -> tuple[str, str | None]:
+        """Render one handout and write it; returns (sha256 or "", error or None)."""
+        from pipeline.pdf import RenderError, renderer
+
+        os.environ["SOURCE_DATE_EPOCH"] = str(task.source_date_epoch)
+        try:
+            pdf = renderer(self.templates_dir, self.content_dir).render(
+                task.html, self.content_dir.as_uri() + "/"
+            )
+            write_atomically(Path(task.target), pdf)
+        except RenderError as exc:
+            return "", f"{task.entry_id}: {exc}"
+        except OSError as exc:
+            return "", f"{task.entry_id}: cannot write {task.target}: {exc.strerror or exc}"
+        except Exception as exc:  # WeasyPrint failed on this entry; the others still build
+            return "", f"{task.entry_id}: the PDF could not be made ({type(exc).__name__}: {exc})"
+        return sha256_bytes(pdf), None
+
+
+def _outcome(result: tuple[str, str | None]) -> str | Failure:
+    sha, error = result
+    return Failure(error) if error else sha

@@ -1,0 +1,133 @@
+"""Stage 5: handout HTML to PDF with WeasyPrint, reading only the project's own files.
+
+WeasyPrint's default fetcher follows file:// anywhere and makes real HTTP requests; ours
+serves only regular files that resolve (after `..` and symlinks) inside content/ and
+templates/, refuses everything else (including references nested in SVG images), and makes
+the refusal stop the document with a message that names the reference.
+
+Each process keeps one `FontConfiguration` and the parsed stylesheet for every document it
+renders: parsing them again per page doubles the time per page.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+STYLESHEET = "handout.css"
+PDF_VARIANT = "pdf/ua-1"  # tagged PDF: headings, lists, tables and image alt text for screen readers
+
+
+class RenderError(Exception):
+    """A handout could not be rendered; the message says why, in words for the author."""
+
+
+class RefusedReference(ValueError):
+    pass
+
+
+class ProjectFilesOnly(URLFetcher):
+    """Serve regular files inside the allowed folders; refuse every other URL."""
+
+    def __init__(self, allowed_dirs: Sequence[Path]) -> None:
+        super().__init__(fail_on_errors=True)
+        self.allowed = tuple(d.resolve() for d in allowed_dirs)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        path = self.local_file(url)
+        if path is None:
+            self.refused.append(url)
+            raise RefusedReference(
+                f"refused to load {url}: only files inside content/ and templates/ are read"
+            )
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+
+    def local_file(self, url: str) -> Path | None:
+        """The file `url` names, if it is a regular file inside an allowed folder."""
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return None
+        try:
+            path = Path(unquote(parts.path)).resolve(strict=True)
+        except (OSError, RuntimeError):
+            return None
+        inside = any(path.is_relative_to(folder) for folder in self.allowed)
+        return path if inside and path.is_file() else None
+
+
+class _ImageProblems(logging.Handler):
+    """Collects WeasyPrint's complaints about images it could not use."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if "image" in message.lower() and ("failed" in message.lower() or "error" in message.lower()):
+            self.messages.append(message.splitlines()[0])
+
+
+@contextmanager
+def _watch_images() -> Iterator[_ImageProblems]:
+    handler = _ImageProblems()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+
+
+class Renderer:
+    """Renders handout HTML to PDF bytes; one per process, reused for every document."""
+
+    def __init__(self, templates_dir: Path, content_dir: Path) -> None:
+        self.allowed = (content_dir, templates_dir)
+        self.font_config = FontConfiguration()
+        fetcher = ProjectFilesOnly(self.allowed)
+        self.stylesheet = CSS(
+            filename=str(templates_dir / STYLESHEET), font_config=self.font_config, url_fetcher=fetcher
+        )
+
+    def render(self, html: str, base_url: str) -> bytes:
+        fetcher = ProjectFilesOnly(self.allowed)
+        with _watch_images() as images:
+            try:
+                document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+                pdf = document.write_pdf(
+                    stylesheets=[self.stylesheet], font_config=self.font_config, pdf_variant=PDF_VARIANT
+                )
+            except FatalURLFetchingError as exc:
+                raise RenderError(str(exc.__cause__ or exc)) from None
+        if fetcher.refused:
+            raise RenderError(
+                f"refused to load {fetcher.refused[0]}: only files inside content/ and templates/ are read"
+            )
+        if images.messages:
+            raise RenderError(f"an image could not be used: {images.messages[0]}")
+        assert isinstance(pdf, bytes)
+        return pdf
+
+
+@cache
+def renderer(templates_dir: Path, content_dir: Path) -> Renderer:
+    return Renderer(templates_dir, content_dir)
+
+
+def font_subsetter() -> str:
+    """Which library subsets fonts: HarfBuzz (fast) or the fontTools fallback (slow)."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    return "HarfBuzz-Subset" if harfbuzz_subset is not None else "fontTools (install libharfbuzz-subset0)"
