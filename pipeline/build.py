@@ -355,17 +355,17 @@ class Project:
         return int(time.mktime(day.timetuple())) if day.year >= 1971 else 0
 
     # -- HTML ----------------------------------------------------------------------------
-    def _pdf_image_url(self, src: str) -> str:
+    def pdf_image_url(self, src: str) -> str:
         return (self.content_dir / src).resolve().as_uri()
 
     def handout_html(self, entry: Entry) -> str:
-        studio = studio_view(self.studio, self._pdf_image_url)
+        studio = studio_view(self.studio, self.pdf_image_url)
         if entry.kind == "exercise":
-            exercises = [exercise_view(self.exercises[entry.id], self._pdf_image_url)]
+            exercises = [exercise_view(self.exercises[entry.id], self.pdf_image_url)]
             routines = []
             title = exercises[0]["title"]
         else:
-            routine = routine_view(self.routines[entry.id], self.exercises, self._pdf_image_url)
+            routine = routine_view(self.routines[entry.id], self.exercises, self.pdf_image_url)
             routines, exercises, title = [routine], routine["exercises"], routine["title"]
         context = handout_context(
             kind=entry.kind,

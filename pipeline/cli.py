@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -179,9 +179,9 @@ def build(
         jobs=jobs or os.cpu_count() or 1,
         pdf=pdf,
         html=html,
-        page_size=page_size,
+        page_size=_page_size(page_size),
         today=_today(),
-    )  # type: ignore[arg-type]
+    )
     show_progress = not quiet and _color(sys.stderr)
     try:
         report = run_build(root, options, _progress_bar if show_progress else None)
@@ -199,6 +199,75 @@ def build(
             + f" in {report.seconds:.1f} s → {options.out}"
         )
     ctx.exit(EXIT_OK if report.ok else EXIT_CONTENT)
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True, metavar="ID [ID ...]")
+@click.option("--client", required=True, help="The client's name, printed on the cover.")
+@click.option("--notes", default=None, help="Notes from the instructor, printed on the cover.")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The date on the cover, YYYY-MM-DD (default: today).",
+)
+@click.option(
+    "--page-size",
+    type=click.Choice(["letter", "a4"]),
+    default=None,
+    help="Paper size (default: page_size in content/studio.yaml).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the PDF.",
+)
+@click.pass_context
+def handout(
+    ctx: click.Context,
+    ids: tuple[str, ...],
+    client: str,
+    notes: str | None,
+    day: Any,
+    page_size: str | None,
+    output: Path,
+) -> None:
+    """Print a personalised packet for one client: any mix of exercises and routines.
+
+    The cover has the client's name, the date and your notes, then one page per exercise
+    (a routine brings its exercises with its own dosage). Only published entries print.
+
+    \b
+    Example:
+      pipeline handout knee-to-chest home-hamstring-care --client "Ana Ruiz" \\
+        --notes "Start with the strap stretch." -o ana.pdf
+    """
+    from pipeline.packet import PacketProblem, PacketRequest, make_packet
+
+    request = PacketRequest(
+        ids=list(ids),
+        client=client,
+        output=output,
+        notes=notes,
+        day=day.date() if day else None,
+        page_size=_page_size(page_size),
+    )
+    try:
+        result = make_packet(project_root(ctx), request, today=_today())
+    except PacketProblem as exc:
+        raise UsageProblem(str(exc)) from None
+    if result.diagnostics:
+        _print_problems(result, sys.stdout)
+        click.echo("The packet was not printed: fix these problems first.", err=True)
+        ctx.exit(EXIT_CONTENT)
+    click.echo(f"Wrote {output}")
+
+
+def _page_size(value: str | None) -> Literal["letter", "a4"] | None:
+    return "a4" if value == "a4" else "letter" if value == "letter" else None
 
 
 def _progress_bar(total: int) -> Any:

@@ -1,0 +1,131 @@
+"""`pipeline handout`: a personalised packet for one client, printed at the front desk.
+
+Any mix of exercises and routines, in the order given; a routine brings its exercises with
+its own dosage and notes. Only published entries are printed for a client, and only when the
+files they are made from pass the check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pipeline.build import Project
+from pipeline.check import CheckResult, check_project
+from pipeline.outputs import write_atomically
+from pipeline.render import (
+    TEMPLATES_DIR,
+    ClientView,
+    ExerciseView,
+    PageSize,
+    RoutineView,
+    exercise_view,
+    handout_context,
+    render_template,
+    routine_view,
+    studio_view,
+)
+
+
+class PacketProblem(Exception):
+    """The packet cannot be made; the message says why, for the person at the desk."""
+
+
+@dataclass
+class PacketRequest:
+    ids: list[str]
+    client: str
+    output: Path
+    notes: str | None = None
+    day: date | None = None
+    page_size: PageSize | None = None
+
+
+def make_packet(root: Path, request: PacketRequest, today: date | None = None) -> CheckResult:
+    """Write the packet; returns the check whose problems in the packet's files stop it."""
+    check = check_project(root, today=today, full_documents=True)
+    project = _project(check, request)
+    routines, exercises, sources = _select(project, request.ids)
+    blocking = [d for d in check.errors if d.file in sources or d.file == "content/studio.yaml"]
+    if blocking:
+        check.diagnostics = blocking
+        return check
+    html = _packet_html(project, request, routines, exercises, today or date.today())
+    from pipeline.pdf import RenderError, renderer
+
+    try:
+        pdf = renderer(TEMPLATES_DIR, project.content_dir).render(html, project.content_dir.as_uri() + "/")
+    except RenderError as exc:
+        raise PacketProblem(str(exc)) from None
+    try:
+        write_atomically(request.output, pdf)
+    except OSError as exc:
+        raise PacketProblem(f"cannot write {request.output}: {exc.strerror or exc}") from None
+    check.diagnostics = []
+    return check
+
+
+def _project(check: CheckResult, request: PacketRequest) -> Project:
+    from pipeline.build import BuildOptions
+
+    if check.library.studio is None or check.library.studio.data is None:
+        raise PacketProblem("content/studio.yaml is missing or unreadable; run `pipeline check`")
+    return Project.from_library(check.library, BuildOptions(out=Path("."), page_size=request.page_size))
+
+
+def _select(project: Project, ids: list[str]) -> tuple[list[RoutineView], list[ExerciseView], set[str]]:
+    routines: list[RoutineView] = []
+    exercises: list[ExerciseView] = []
+    sources: set[str] = set()
+    image = project.pdf_image_url
+    for entry_id in ids:
+        if entry_id in project.exercises:
+            data = project.exercises[entry_id]
+            _refuse_draft(entry_id, data.get("status"))
+            exercises.append(exercise_view(data, image))
+            sources.add(project.exercise_files[entry_id][0])
+        elif entry_id in project.routines:
+            data = project.routines[entry_id]
+            _refuse_draft(entry_id, data.get("status"))
+            routine = routine_view(data, project.exercises, image)
+            routines.append(routine)
+            exercises.extend(routine["exercises"])
+            sources.add(project.routine_files[entry_id][0])
+            sources.update(project.exercise_files[i["exercise"]][0] for i in data["exercises"])
+        else:
+            known = sorted([*project.exercises, *project.routines])
+            from pipeline.messages import suggestion
+
+            raise PacketProblem(f'there is no exercise or routine "{entry_id}"{suggestion(entry_id, known)}')
+    return routines, exercises, sources
+
+
+def _refuse_draft(entry_id: str, status: object) -> None:
+    if status != "published":
+        raise PacketProblem(
+            f'"{entry_id}" is a draft; only published, reviewed entries are printed for clients'
+        )
+
+
+def _packet_html(
+    project: Project,
+    request: PacketRequest,
+    routines: list[RoutineView],
+    exercises: list[ExerciseView],
+    today: date,
+) -> str:
+    client = ClientView(
+        name=request.client, date=(request.day or today).strftime("%B %-d, %Y"), notes=request.notes
+    )
+    context = handout_context(
+        kind="packet",
+        title=f"Exercises for {request.client}",
+        studio=studio_view(project.studio, project.pdf_image_url),
+        routines=routines,
+        exercises=exercises,
+        page_size=project.page_size,
+        fonts_url=(TEMPLATES_DIR / "fonts").as_uri(),
+        client=client,
+    )
+    return render_template("handout.html.j2", context)
