@@ -36,7 +36,6 @@ from pipeline.outputs import (
     write_if_changed,
 )
 from pipeline.render import (
-    TEMPLATES_DIR,
     Entry,
     PageSize,
     describe_template_error,
@@ -48,6 +47,7 @@ from pipeline.render import (
     routine_view,
     studio_view,
     template_files,
+    templates_dir_for,
 )
 
 
@@ -123,7 +123,10 @@ def build(
                 report.failed.append((job.output, outcome.message))
         report.removed = _remove_outputs_no_longer_planned(options.out, previous, {j.output for j in jobs})
         if options.html:
-            write_if_changed(options.out / "index.html", project.preview_page(jobs, options).encode())
+            try:
+                write_if_changed(options.out / "index.html", project.preview_page(jobs, options).encode())
+            except jinja2.TemplateError as exc:
+                report.failed.append(("index.html", describe_template_error(exc, project.templates_dir)))
         write_if_changed(options.out / MANIFEST, manifest_bytes(records, __version__))
     report.seconds = time.perf_counter() - started
     return report
@@ -166,6 +169,7 @@ class Project:
     studio: dict[str, Any]
     studio_sha: str
     page_size: PageSize
+    templates_dir: Path
     _file_digests: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -182,6 +186,7 @@ class Project:
             studio=studio,
             studio_sha=library.studio.sha256,
             page_size=page_size,
+            templates_dir=templates_dir_for(library.root.resolve()),
         )
 
     @property
@@ -243,7 +248,7 @@ class Project:
                     "html/handouts.css",
                     "copy",
                     {css: self._digest(css)},
-                    source=TEMPLATES_DIR / "snippet.css",
+                    source=self.templates_dir / "snippet.css",
                 )
             )
         return jobs + list(media.values())
@@ -251,8 +256,8 @@ class Project:
     def _common_inputs(self) -> dict[str, str]:
         """What every output depends on: the pipeline, the templates, the studio file."""
         inputs = {"#pipeline": __version__, "content/studio.yaml": self.studio_sha}
-        for path in template_files():
-            name = "templates/" + path.relative_to(TEMPLATES_DIR).as_posix()
+        for path in template_files(self.templates_dir):
+            name = "templates/" + path.relative_to(self.templates_dir).as_posix()
             inputs[name] = self._digest(name, path)
         if self.studio.get("logo"):
             logo = f"content/{self.studio['logo']}"
@@ -315,7 +320,8 @@ class Project:
             write_atomically(options.out / job.output, data)
             return sha256_bytes(data)
         except jinja2.TemplateError as exc:
-            return Failure(f"{job.entry.id if job.entry else job.output}: {describe_template_error(exc)}")
+            where = job.entry.id if job.entry else job.output
+            return Failure(f"{where}: {describe_template_error(exc, self.templates_dir)}")
         except OSError as exc:
             return Failure(f"cannot write {job.output}: {exc.strerror or exc}")
 
@@ -326,14 +332,14 @@ class Project:
             try:
                 html = self.handout_html(job.entry)
             except jinja2.TemplateError as exc:
-                yield job, Failure(f"{job.entry.id}: {describe_template_error(exc)}")
+                yield job, Failure(f"{job.entry.id}: {describe_template_error(exc, self.templates_dir)}")
                 continue
             tasks.append(
                 (job, _PdfTask(job.entry.id, html, str(options.out / job.output), self._epoch(job.entry)))
             )
         if not tasks:
             return
-        work = partial_render(TEMPLATES_DIR, self.content_dir)
+        work = partial_render(self.templates_dir, self.content_dir)
         if options.jobs <= 1 or len(tasks) == 1:
             for job, task in tasks:
                 yield job, _outcome(work(task))
@@ -374,9 +380,9 @@ class Project:
             routines=routines,
             exercises=exercises,
             page_size=self.page_size,
-            fonts_url=(TEMPLATES_DIR / "fonts").as_uri(),
+            fonts_url=(self.templates_dir / "fonts").as_uri(),
         )
-        return render_template("handout.html.j2", context)
+        return render_template("handout.html.j2", context, self.templates_dir)
 
     def snippet_html(self, entry: Entry, media_url: str, pdf_url: str) -> str:
         """The web fragment; `media_url` leads from the page that shows it to html/media/."""
@@ -405,7 +411,7 @@ class Project:
                 "jsonld": routine_jsonld(routine, self.studio["name"]),
                 "pdf_url": pdf_url,
             }
-        return render_template("snippet.html.j2", context)
+        return render_template("snippet.html.j2", context, self.templates_dir)
 
     def preview_page(self, jobs: Sequence[Job], options: BuildOptions) -> str:
         entries = [job.entry for job in jobs if job.kind == "html" and job.entry]
@@ -424,7 +430,9 @@ class Project:
             for e in entries
         ]
         return render_template(
-            "index.html.j2", {"studio": self.studio, "items": items, "pipeline_version": __version__}
+            "index.html.j2",
+            {"studio": self.studio, "items": items, "pipeline_version": __version__},
+            self.templates_dir,
         )
 
 

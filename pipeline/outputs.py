@@ -90,7 +90,7 @@ def manifest_bytes(outputs: dict[str, OutputRecord], version: str) -> bytes:
 def build_lock(out: Path) -> Iterator[None]:
     """One build at a time per output folder: a second one is refused, not interleaved."""
     out.mkdir(parents=True, exist_ok=True)
-    with open(out / LOCK, "w") as handle:
+    with open(out / LOCK, "a") as handle:  # "a": taking the lock must not touch the file
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -15,7 +15,6 @@ from pipeline.build import Project
 from pipeline.check import CheckResult, check_project
 from pipeline.outputs import write_atomically
 from pipeline.render import (
-    TEMPLATES_DIR,
     ClientView,
     ExerciseView,
     PageSize,
@@ -55,7 +54,9 @@ def make_packet(root: Path, request: PacketRequest, today: date | None = None) -
     from pipeline.pdf import RenderError, renderer
 
     try:
-        pdf = renderer(TEMPLATES_DIR, project.content_dir).render(html, project.content_dir.as_uri() + "/")
+        pdf = renderer(project.templates_dir, project.content_dir).render(
+            html, project.content_dir.as_uri() + "/"
+        )
     except RenderError as exc:
         raise PacketProblem(str(exc)) from None
     try:
@@ -125,7 +126,7 @@ def _packet_html(
         routines=routines,
         exercises=exercises,
         page_size=project.page_size,
-        fonts_url=(TEMPLATES_DIR / "fonts").as_uri(),
+        fonts_url=(project.templates_dir / "fonts").as_uri(),
         client=client,
     )
-    return render_template("handout.html.j2", context)
+    return render_template("handout.html.j2", context, project.templates_dir)

@@ -18,6 +18,14 @@ import jinja2
 from pipeline import __version__
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def templates_dir_for(root: Path) -> Path:
+    """The project's own templates/ (the studio restyles handouts there), else the default."""
+    own = root / "templates"
+    return own.resolve() if (own / "handout.html.j2").is_file() else TEMPLATES_DIR
+
+
 PageSize = Literal["letter", "a4"]
 
 KIND_LABELS = {
@@ -129,7 +137,7 @@ class SnippetContext(TypedDict):
 
 
 @cache
-def environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
+def environment(templates_dir: Path) -> jinja2.Environment:
     """The one Jinja2 environment of this process."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
@@ -141,7 +149,7 @@ def environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     )
 
 
-def render_template(name: str, context: Mapping[str, Any], templates_dir: Path = TEMPLATES_DIR) -> str:
+def render_template(name: str, context: Mapping[str, Any], templates_dir: Path) -> str:
     return environment(templates_dir).get_template(name).render(**context)
 
 
@@ -356,7 +364,7 @@ def routine_jsonld(view: RoutineView, studio_name: str) -> dict[str, Any]:
     }
 
 
-def describe_template_error(exc: jinja2.TemplateError) -> str:
+def describe_template_error(exc: jinja2.TemplateError, templates_dir: Path) -> str:
     """`templates/x.html.j2:12: 'studio' is undefined`: the template and line at fault."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return f"templates/{exc.name or exc.filename}:{exc.lineno}: {exc.message}"
@@ -365,10 +373,12 @@ def describe_template_error(exc: jinja2.TemplateError) -> str:
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith(".j2"):
-            location = f"templates/{Path(filename).relative_to(TEMPLATES_DIR).as_posix()}:{tb.tb_lineno}: "
+            name = Path(filename).resolve()
+            shown = name.relative_to(templates_dir).as_posix() if name.is_relative_to(templates_dir) else name
+            location = f"templates/{shown}:{tb.tb_lineno}: "
         tb = tb.tb_next
     return f"{location}template error: {exc}"
 
 
-def template_files(templates_dir: Path = TEMPLATES_DIR) -> Iterable[Path]:
+def template_files(templates_dir: Path) -> Iterable[Path]:
     return sorted(p for p in templates_dir.rglob("*") if p.is_file())

@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from pipeline.library import load_files
 from pipeline.validate import build_validators, load_schemas
 
+
 def _loadable(path: Path) -> bool:
     return load_files(path.parent, [path])[0].data is not None
 

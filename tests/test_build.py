@@ -1,0 +1,215 @@
+"""`pipeline build` as staff and the website use it: what the handouts and snippets say."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import html5lib
+import pytest
+from pypdf import PdfReader
+
+from pipeline.build import BuildOptions, build
+from pipeline.library import load_library
+
+REPO = Path(__file__).parent.parent
+TODAY = date(2026, 11, 23)
+
+
+def copy_project(target: Path, content: Path = REPO / "content") -> Path:
+    shutil.copytree(content, target / "content", symlinks=True)
+    return target
+
+
+def run_build(root: Path, **options: object) -> object:
+    report = build(root, BuildOptions(out=root / "build", today=TODAY, **options))  # type: ignore[arg-type]
+    assert not report.failed, report.failed
+    return report
+
+
+@pytest.fixture(scope="module")
+def starter(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("starter"))
+    report = run_build(root, jobs=2)
+    assert report.check.errors == []  # type: ignore[attr-defined]
+    return root
+
+
+def pdf_text(path: Path) -> str:
+    text = " ".join(page.extract_text() for page in PdfReader(path).pages)
+    return re.sub(r"\s+", " ", text)
+
+
+def published(root: Path, kind: str) -> list[dict]:
+    library = load_library(root)
+    docs = library.exercises if kind == "exercises" else library.routines
+    return [d.data for d in docs if d.data and d.data["status"] == "published"]
+
+
+def studio(root: Path) -> dict:
+    data = load_library(root).studio.data  # type: ignore[union-attr]
+    assert data is not None
+    return data
+
+
+def test_every_published_entry_has_a_handout_and_a_snippet(starter: Path) -> None:
+    for kind in ("exercises", "routines"):
+        for data in published(starter, kind):
+            assert (starter / "build/pdf" / kind / f"{data['id']}.pdf").is_file()
+            assert (starter / "build/html" / kind / f"{data['id']}.html").is_file()
+    assert not (starter / "build/pdf/exercises/pelvic-tilt.pdf").exists(), "a draft was printed"
+
+
+def test_exercise_handout_says_everything_in_order(starter: Path) -> None:
+    disclaimer = re.sub(r"\s+", " ", studio(starter)["disclaimer"])
+    for data in published(starter, "exercises"):
+        text = pdf_text(starter / "build/pdf/exercises" / f"{data['id']}.pdf")
+        assert data["title"] in text
+        positions = [text.index(step) for step in data["steps"]]
+        assert positions == sorted(positions), "steps out of order"
+        for sign in data["stop_if"]:
+            assert sign in text
+        dosage = data["dosage"]
+        if "hold_seconds" in dosage:
+            assert f"Hold {dosage['hold_seconds']} seconds" in text
+        assert f"{dosage['reps']} times" in text
+        assert "Stop and call us if" in text or "STOP AND CALL US IF" in text
+        assert disclaimer in text
+        assert "Your two weeks" in text
+
+
+def test_routine_handout_gives_each_exercise_its_merged_dosage(starter: Path) -> None:
+    text = pdf_text(starter / "build/pdf/routines/home-hamstring-care.pdf")
+    # The routine overrides the strap stretch's 30 s × 2 with 20 s × 3.
+    assert "Lying hamstring stretch with a strap Hold 20 seconds · 3 times · each side" in text
+    order = [
+        text.index(t) for t in ("Cat–cow", "Lying hamstring stretch", "Kneeling hip-flexor", "Glute bridge")
+    ]
+    assert order == sorted(order)
+    text = pdf_text(starter / "build/pdf/routines/backsystem3-low-back-relief.pdf")
+    assert text.index("Hamstring stretch on the BackSystem3") < text.index(
+        "Low back stretch on the BackSystem3"
+    )
+
+
+def test_pdf_metadata_fonts_and_tags(starter: Path) -> None:
+    reader = PdfReader(starter / "build/pdf/exercises/knee-to-chest.pdf")
+    assert reader.metadata is not None
+    assert reader.metadata.title == "Single knee-to-chest stretch"
+    assert reader.metadata.author == "Body Fundamentals"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root  # tagged PDF
+    page = reader.pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == (612, 792)  # letter
+    fonts = page["/Resources"]["/Font"]
+    for font in fonts.values():
+        descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        assert "/FontFile2" in descriptor, "font not embedded"
+
+
+def test_page_size_option(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    run_build(root, only=["knee-to-chest"], page_size="a4", html=False)
+    page = PdfReader(root / "build/pdf/exercises/knee-to-chest.pdf").pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+
+
+def test_snippets_parse_and_carry_no_script_but_json_ld(starter: Path) -> None:
+    for path in sorted((starter / "build/html").rglob("*.html")):
+        tree = html5lib.parse(path.read_text("utf-8"), namespaceHTMLElements=False)
+        for script in tree.iter("script"):
+            assert script.get("type") == "application/ld+json"
+            data = json.loads(script.text or "")
+            assert data["@context"] == "https://schema.org"
+        for element in tree.iter():
+            for name, value in element.attrib.items():
+                assert not name.lower().startswith("on"), f"event handler in {path.name}"
+                assert not value.strip().lower().startswith("javascript:")
+    steps = html5lib.parse(
+        (starter / "build/html/exercises/bird-dog.html").read_text(), namespaceHTMLElements=False
+    )
+    assert steps.find(".//article") is not None and steps.find(".//ol") is not None
+
+
+def test_preview_page_links_every_pdf(starter: Path) -> None:
+    page = (starter / "build/index.html").read_text("utf-8")
+    for pdf in (starter / "build/pdf").rglob("*.pdf"):
+        assert f'href="{pdf.relative_to(starter / "build").as_posix()}"' in page
+
+
+def test_manifest_records_inputs_and_outputs(starter: Path) -> None:
+    manifest = json.loads((starter / "build/manifest.json").read_text())
+    record = manifest["outputs"]["pdf/routines/home-hamstring-care.pdf"]
+    assert "content/exercises/glute-bridge.yaml" in record["inputs"]
+    assert "templates/handout.css" in record["inputs"]
+    import hashlib
+
+    pdf = (starter / "build/pdf/routines/home-hamstring-care.pdf").read_bytes()
+    assert record["sha256"] == hashlib.sha256(pdf).hexdigest()
+
+
+def test_second_build_writes_nothing(starter: Path) -> None:
+    before = {p: p.stat().st_mtime_ns for p in (starter / "build").rglob("*") if p.is_file()}
+    report = run_build(starter, jobs=2)
+    after = {p: p.stat().st_mtime_ns for p in (starter / "build").rglob("*") if p.is_file()}
+    assert report.built == []  # type: ignore[attr-defined]
+    assert after == before
+
+
+def test_change_rebuilds_only_what_depends_on_it(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    run_build(root, jobs=1)
+    exercise = root / "content/exercises/glute-bridge.yaml"
+    exercise.write_text(exercise.read_text().replace("Pause at the top for a moment.", "Pause at the top."))
+    report = run_build(root, jobs=1)
+    assert sorted(report.built) == [  # type: ignore[attr-defined]
+        "html/exercises/glute-bridge.html",
+        "html/routines/home-hamstring-care.html",
+        "pdf/exercises/glute-bridge.pdf",
+        "pdf/routines/home-hamstring-care.pdf",
+    ]
+
+
+def test_a_draft_no_longer_leaves_a_handout_behind(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    run_build(root, jobs=1, only=["knee-to-chest"])
+    path = root / "content/exercises/knee-to-chest.yaml"
+    path.write_text(path.read_text().replace("status: published", "status: draft"))
+    report = run_build(root, jobs=1)
+    assert "pdf/exercises/knee-to-chest.pdf" in report.removed  # type: ignore[attr-defined]
+    assert not (root / "build/pdf/exercises/knee-to-chest.pdf").exists()
+
+
+def test_damaged_output_is_repaired(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    run_build(root, jobs=1, only=["bird-dog"], html=False)
+    pdf = root / "build/pdf/exercises/bird-dog.pdf"
+    pdf.write_bytes(pdf.read_bytes()[:100])  # truncated, as by a crash of another tool
+    report = run_build(root, jobs=1, only=["bird-dog"], html=False)
+    assert report.built == ["pdf/exercises/bird-dog.pdf"]  # type: ignore[attr-defined]
+    assert len(PdfReader(pdf).pages) >= 1
+
+
+def test_output_is_deterministic_whatever_the_jobs(tmp_path: Path) -> None:
+    one = copy_project(tmp_path / "one")
+    two = copy_project(tmp_path / "two")
+    run_build(one, jobs=1)
+    run_build(two, jobs=2)
+    files = sorted(p.relative_to(one / "build") for p in (one / "build").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two / "build") for p in (two / "build").rglob("*") if p.is_file())
+    for rel in files:
+        if rel.name != ".build.lock":
+            assert (one / "build" / rel).read_bytes() == (two / "build" / rel).read_bytes(), rel
+
+
+def test_nothing_is_written_when_the_check_fails(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    path = root / "content/exercises/knee-to-chest.yaml"
+    path.write_text(path.read_text().replace("hold_seconds: 20", "hold_seconds: 90"))
+    report = build(root, BuildOptions(out=root / "build", today=TODAY))
+    assert report.check.errors and not report.ok
+    assert not (root / "build").exists()
