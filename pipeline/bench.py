@@ -60,10 +60,12 @@ def exercise_yaml(index: int, invalid: bool) -> str:
     )
 
 
-def make_library(root: Path, count: int, seed: int = 7) -> list[Path]:
-    """A project with `count` exercises, 1% of them over the safety limits."""
+def make_library(root: Path, count: int, seed: int = 7, invalid_share: float = 0.01) -> list[Path]:
+    """A project with `count` exercises, `invalid_share` of them (at least one, if any) over the
+    safety limits."""
     rng = random.Random(seed)
-    invalid = set(rng.sample(range(count), max(1, count // 100)))
+    invalid_count = max(1, round(count * invalid_share)) if invalid_share else 0
+    invalid = set(rng.sample(range(count), invalid_count))
     folder = root / "content" / "exercises"
     folder.mkdir(parents=True)
     (root / "content" / "studio.yaml").write_text(STUDIO)

@@ -30,6 +30,7 @@ from pipeline.outputs import (
     digest_of,
     manifest_bytes,
     read_manifest,
+    remove_leftover_temporaries,
     sha256_bytes,
     sha256_file,
     write_atomically,
@@ -110,6 +111,7 @@ def build(
     project = Project.from_library(check.library, options)
     jobs = project.plan(options)
     with build_lock(options.out):
+        remove_leftover_temporaries(options.out)
         previous = read_manifest(options.out)
         stale = [job for job in jobs if not _is_current(job, previous, options.out)]
         report.unchanged = [job.output for job in jobs if job not in stale]

@@ -71,6 +71,13 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
+def remove_leftover_temporaries(out: Path) -> None:
+    """Temporary files of a build that was killed before it could rename them."""
+    for leftover in out.rglob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
 def read_manifest(out: Path) -> dict[str, OutputRecord]:
     """The previous build's records; an unreadable manifest just means: rebuild everything."""
     try:
