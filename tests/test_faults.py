@@ -71,9 +71,10 @@ def test_a_killed_build_leaves_only_complete_files_and_the_next_repairs(tmp_path
 
 
 def test_a_second_build_on_the_same_folder_is_refused_while_the_first_runs(tmp_path: Path) -> None:
-    with build_lock(tmp_path / "build"), pytest.raises(BuildLocked, match="another build is writing"):
-        with build_lock(tmp_path / "build"):
-            pass
+    with build_lock(tmp_path / "build"):
+        second = build_lock(tmp_path / "build")
+        with pytest.raises(BuildLocked, match="another build is writing"):
+            second.__enter__()
 
 
 def test_a_locked_output_folder_gives_exit_2_with_a_message(tmp_path: Path) -> None:

@@ -20,7 +20,10 @@ PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
     "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
 )
-STUDIO = "name: Test Studio\nphone: 555-0100\ndisclaimer: These instructions do not replace advice from your doctor.\n"
+STUDIO = (
+    "name: Test Studio\nphone: 555-0100\n"
+    "disclaimer: These instructions do not replace advice from your doctor.\n"
+)
 HOSTILE = """id: hostile
 title: "<script>alert(1)</script>"
 summary: "Hold < 30 s & breathe; </article><img src=x onerror=alert(2)>"
