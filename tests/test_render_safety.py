@@ -152,5 +152,6 @@ def test_a_template_error_names_the_template_and_line(tmp_path: Path) -> None:
     report = build(root, BuildOptions(out=root / "build", today=TODAY, jobs=1))
     assert report.failed
     output, why = report.failed[0]
+    assert output == "pdf/exercises/hostile.pdf"
     assert why.startswith("hostile: templates/partials/exercise_page.html.j2:")
     assert "sumary" in why
