@@ -1,12 +1,15 @@
-"""`make bench`: how fast `pipeline check` is, against check-jsonschema on the same files.
+"""`make bench`: how fast the pipeline is, measured in one run and printed with ratios.
 
-Generates N synthetic exercise files (1% of them invalid) in a temporary project, then runs
-both tools once each as a user would (a fresh process) and prints the times and the ratio.
-Usage: python -m pipeline.bench [N ...]   (default: 1000 10000)
+check: N synthetic exercise files (1% of them invalid), `pipeline check` against
+check-jsonschema on the same files, each run once as a user would (a fresh process).
+build: N published exercises, a full build with 1 job and with every core, a rebuild with
+nothing changed, and bare WeasyPrint rendering the same handout HTML in one process.
+Usage: python -m pipeline.bench [--check N ...] [--build N]   (default: check 1000 10000, build 1000)
 """
 
 from __future__ import annotations
 
+import os
 import random
 import resource
 import shutil
@@ -103,16 +106,82 @@ def bench_check(count: int, compare: bool) -> None:
         print(f"  ratio: pipeline check is {theirs / ours:.1f}x faster than check-jsonschema")
 
 
+def publish(root: Path) -> None:
+    for path in (root / "content" / "exercises").glob("*.yaml"):
+        text = path.read_text().replace("status: draft", "status: published")
+        path.write_text(text.replace("  author: Bench\n", "  reviewed_by: Bench\n  reviewed_on: 2026-11-01\n"))
+
+
+def files_and_mtimes(folder: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def bench_build(count: int) -> None:
+    jobs = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        make_library(root, count, invalid_share=0)
+        publish(root)
+        command = [sys.executable, "-m", "pipeline", "build", "--quiet", "--no-html"]
+        one, code1, _ = timed([*command, "--jobs", "1", "--out", "build-1"], root)
+        many, code2, peak = timed([*command, "--jobs", str(jobs), "--out", "build"], root)
+        print(f"pipeline build, {count} exercises, PDFs only: 1 job {one:.1f} s (exit {code1}), "
+              f"{jobs} jobs {many:.1f} s (exit {code2}), peak RSS of a process {peak:.0f} MiB")
+        print(f"  parallel speed-up: {one / many:.2f}x with {jobs} jobs")
+        full, _, _ = timed([sys.executable, "-m", "pipeline", "build", "--quiet"], root)
+        before = files_and_mtimes(root / "build")
+        noop, _, _ = timed([sys.executable, "-m", "pipeline", "build", "--quiet"], root)
+        after = files_and_mtimes(root / "build")
+        written = sum(1 for p, t in after.items() if before.get(p) != t)
+        print(f"  HTML snippets and preview added: {full:.1f} s; rebuild with nothing changed: {noop:.2f} s, "
+              f"{written} files written")
+        bare = bare_weasyprint_seconds(root, min(count, 200))
+        ours = one / count
+        print(f"  per PDF on one core: pipeline {ours * 1000:.0f} ms (check and all included), bare WeasyPrint "
+              f"{bare * 1000:.0f} ms on the same HTML; pipeline/bare = {ours / bare:.2f}")
+
+
+def bare_weasyprint_seconds(root: Path, count: int) -> float:
+    """Seconds per page for WeasyPrint alone on our HTML, with the same reuse of fonts and CSS."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from pipeline.build import BuildOptions, Project
+    from pipeline.check import check_project
+    from pipeline.render import Entry
+
+    check = check_project(root, full_documents=True)
+    project = Project.from_library(check.library, BuildOptions(out=root / "unused"))
+    pages = [project.handout_html(Entry("exercise", i)) for i in sorted(project.exercises)[:count]]
+    fonts = FontConfiguration()
+    css = CSS(filename=str(project.templates_dir / "handout.css"), font_config=fonts)
+    base = project.content_dir.as_uri() + "/"
+    start = time.perf_counter()
+    for html in pages:
+        HTML(string=html, base_url=base).write_pdf(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1")
+    return (time.perf_counter() - start) / len(pages)
+
+
 def main(argv: list[str]) -> None:
-    counts = [int(arg) for arg in argv] or [1000, 10000]
+    checks = [int(a) for a in argv[argv.index("--check") + 1 :] if a.isdigit()] if "--check" in argv else []
+    builds = [int(argv[argv.index("--build") + 1])] if "--build" in argv else []
+    if "--check" in argv and "--build" in argv:
+        checks = [int(a) for a in argv[argv.index("--check") + 1 : argv.index("--build")]]
+    if not argv:
+        checks, builds = [1000, 10000], [1000]
     try:
         import _ruamel_yaml  # noqa: F401
 
         print("ruamel.yaml C extension: installed (used by both tools)")
     except ImportError:
         print("ruamel.yaml C extension: MISSING, figures will be slow")
-    for count in counts:
+    from pipeline.pdf import font_subsetter
+
+    print(f"font subsetting: {font_subsetter()}")
+    for count in checks:
         bench_check(count, compare=count <= 1000)
+    for count in builds:
+        bench_build(count)
 
 
 if __name__ == "__main__":
