@@ -4,10 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test check bench lint system-deps clean
+.PHONY: build test check bench lint fmt-check system-deps clean
 
 build: $(STAMP)
-	$(BIN)/pipeline check
+	$(BIN)/pipeline build
 
 check: $(STAMP)
 	$(BIN)/pipeline check

@@ -109,7 +109,9 @@ def bench_check(count: int, compare: bool) -> None:
 def publish(root: Path) -> None:
     for path in (root / "content" / "exercises").glob("*.yaml"):
         text = path.read_text().replace("status: draft", "status: published")
-        path.write_text(text.replace("  author: Bench\n", "  reviewed_by: Bench\n  reviewed_on: 2026-11-01\n"))
+        path.write_text(
+            text.replace("  author: Bench\n", "  reviewed_by: Bench\n  reviewed_on: 2026-11-01\n")
+        )
 
 
 def files_and_mtimes(folder: Path) -> dict[Path, int]:
@@ -125,20 +127,26 @@ def bench_build(count: int) -> None:
         command = [sys.executable, "-m", "pipeline", "build", "--quiet", "--no-html"]
         one, code1, _ = timed([*command, "--jobs", "1", "--out", "build-1"], root)
         many, code2, peak = timed([*command, "--jobs", str(jobs), "--out", "build"], root)
-        print(f"pipeline build, {count} exercises, PDFs only: 1 job {one:.1f} s (exit {code1}), "
-              f"{jobs} jobs {many:.1f} s (exit {code2}), peak RSS of a process {peak:.0f} MiB")
+        print(
+            f"pipeline build, {count} exercises, PDFs only: 1 job {one:.1f} s (exit {code1}), "
+            f"{jobs} jobs {many:.1f} s (exit {code2}), peak RSS of a process {peak:.0f} MiB"
+        )
         print(f"  parallel speed-up: {one / many:.2f}x with {jobs} jobs")
         full, _, _ = timed([sys.executable, "-m", "pipeline", "build", "--quiet"], root)
         before = files_and_mtimes(root / "build")
         noop, _, _ = timed([sys.executable, "-m", "pipeline", "build", "--quiet"], root)
         after = files_and_mtimes(root / "build")
         written = sum(1 for p, t in after.items() if before.get(p) != t)
-        print(f"  HTML snippets and preview added: {full:.1f} s; rebuild with nothing changed: {noop:.2f} s, "
-              f"{written} files written")
+        print(
+            f"  HTML snippets and preview added: {full:.1f} s; rebuild with nothing changed: {noop:.2f} s, "
+            f"{written} files written"
+        )
         bare = bare_weasyprint_seconds(root, min(count, 200))
         ours = one / count
-        print(f"  per PDF on one core: pipeline {ours * 1000:.0f} ms (check and all included), bare WeasyPrint "
-              f"{bare * 1000:.0f} ms on the same HTML; pipeline/bare = {ours / bare:.2f}")
+        print(
+            f"  per PDF on one core: pipeline {ours * 1000:.0f} ms (check and all included), bare WeasyPrint "
+            f"{bare * 1000:.0f} ms on the same HTML; pipeline/bare = {ours / bare:.2f}"
+        )
 
 
 def bare_weasyprint_seconds(root: Path, count: int) -> float:
@@ -158,7 +166,9 @@ def bare_weasyprint_seconds(root: Path, count: int) -> float:
     base = project.content_dir.as_uri() + "/"
     start = time.perf_counter()
     for html in pages:
-        HTML(string=html, base_url=base).write_pdf(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1")
+        HTML(string=html, base_url=base).write_pdf(
+            stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1"
+        )
     return (time.perf_counter() - start) / len(pages)
 
 

@@ -71,7 +71,7 @@ class ExerciseFacts:
 
 
 def build_validators(
-    content_dir: Path, exercises: Mapping[Any, ExerciseFacts], *, fast_if: bool = True
+    content_dir: Path, exercises: Mapping[Any, ExerciseFacts], *, fast: bool = True
 ) -> dict[str, Validator]:
     """One validator per schema, with our keywords bound to this project's content."""
     content_root = content_dir.resolve()
@@ -114,8 +114,9 @@ def build_validators(
             if (tuple(error.path), error.message) not in already:
                 yield error
 
+    shortcuts = {"if": _if_with_fast_const_test, "properties": _properties, "items": _items}
     keywords = {
-        "if": _if_with_fast_const_test if fast_if else _STANDARD_IF,
+        **(shortcuts if fast else {}),
         "x-max-hold-per-side": max_hold_per_side,
         "x-content-file": content_file,
         "x-merged-dosage-limits": merged_dosage,
@@ -128,6 +129,73 @@ def build_validators(
 
 
 _STANDARD_IF = Draft202012Validator.VALIDATORS["if"]
+_STANDARD_ITEMS = Draft202012Validator.VALIDATORS["items"]
+
+# Shortcuts. jsonschema spends most of an exercise's validation descending into small leaf
+# schemas (`{"type": "string", "minLength": 3, ...}`) that almost always pass. For a leaf made
+# only of the keywords below, a value that plainly passes is not descended into; anything
+# else, and every failure, takes the standard path, so the errors are exactly jsonschema's.
+# tests/test_validate.py checks that both paths report the same on every case and on
+# thousands of mutated documents.
+_PLAIN_KEYWORDS = frozenset(
+    (
+        "type",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "enum",
+        "description",
+        "examples",
+        "default",
+        "title",
+        "x-limit-for",
+        "x-pattern-hint",
+    )
+)
+
+
+def _plainly_valid(schema: Any, value: Any) -> bool:
+    if not isinstance(schema, dict) or not schema.keys() <= _PLAIN_KEYWORDS:
+        return False
+    kind = schema.get("type")
+    if kind == "string":
+        if not isinstance(value, str):
+            return False
+        if not schema.get("minLength", 0) <= len(value) <= schema.get("maxLength", len(value)):
+            return False
+    elif kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return False
+        if not schema.get("minimum", value) <= value <= schema.get("maximum", value):
+            return False
+    elif kind is not None or "enum" not in schema:
+        return False
+    if "enum" in schema:
+        choices = schema["enum"]
+        return isinstance(value, str) and all(isinstance(c, str) for c in choices) and value in choices
+    return True
+
+
+def _properties(
+    validator: Validator, properties: dict[str, Any], instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    """JSON Schema's `properties`, skipping values that plainly pass their leaf schema."""
+    if not validator.is_type(instance, "object"):
+        return
+    for name, subschema in properties.items():
+        if name in instance and not _plainly_valid(subschema, instance[name]):
+            yield from validator.descend(instance[name], subschema, path=name, schema_path=name)
+
+
+def _items(
+    validator: Validator, items: Any, instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    """JSON Schema's `items`, skipping a list whose every item plainly passes."""
+    plain = "prefixItems" not in schema and isinstance(instance, list)
+    if plain and all(_plainly_valid(items, item) for item in instance):
+        return
+    yield from _STANDARD_ITEMS(validator, items, instance, schema)
 
 
 def _if_with_fast_const_test(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ def _loadable(path: Path) -> bool:
     return load_files(path.parent, [path])[0].data is not None
 
 
+REPO = Path(__file__).parent.parent
 EXERCISE_FILES = [p for p in sorted(CASES.glob("*/*/content/exercises/*.yaml")) if _loadable(p)]
 
 
@@ -25,11 +27,11 @@ def _errors(validator: object, data: object) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("path", EXERCISE_FILES, ids=lambda p: p.parent.parent.parent.name)
-def test_fast_if_decides_like_the_standard_if(path: Path) -> None:
+def test_shortcuts_decide_like_standard_json_schema(path: Path) -> None:
     (doc,) = load_files(path.parent.parent.parent, [path])
     content = path.parent.parent
     fast = build_validators(content, {})["exercise"]
-    standard = build_validators(content, {}, fast_if=False)["exercise"]
+    standard = build_validators(content, {}, fast=False)["exercise"]
     assert _errors(fast, doc.data) == _errors(standard, doc.data)
 
 
@@ -46,3 +48,53 @@ def test_every_limit_names_who_it_is_for_and_its_source() -> None:
         for level_block in kind_block["then"]["allOf"]:
             for field in level_block["then"]["properties"]["dosage"]["properties"].values():
                 assert field["description"], field
+
+
+def _mutations(data: dict, rng: random.Random) -> dict:
+    """A copy of `data` with a few values replaced by values of other types and sizes."""
+    doc = json.loads(json.dumps(data))
+    odd_values = [
+        None,
+        True,
+        0,
+        -3,
+        7,
+        99,
+        2.5,
+        "",
+        "x",
+        "a" * 500,
+        [],
+        ["ab"],
+        {},
+        {"k": 1},
+        "static-stretch",
+        "beginner",
+        "each",
+        10**9,
+    ]
+    for _ in range(rng.randint(1, 4)):
+        target = doc
+        path = []
+        while isinstance(target, (dict, list)) and target and rng.random() < 0.7:
+            key = rng.choice(list(target)) if isinstance(target, dict) else rng.randrange(len(target))
+            if not isinstance(target[key], (dict, list)):
+                break
+            path.append(key)
+            target = target[key]
+        if isinstance(target, dict) and target:
+            target[rng.choice(list(target))] = rng.choice(odd_values)
+        elif isinstance(target, list) and target:
+            target[rng.randrange(len(target))] = rng.choice(odd_values)
+    return doc
+
+
+def test_shortcuts_agree_with_standard_on_mutated_documents() -> None:
+    rng = random.Random(2026)
+    content = REPO / "content"
+    fast = build_validators(content, {})["exercise"]
+    standard = build_validators(content, {}, fast=False)["exercise"]
+    originals = [d.data for d in load_files(REPO, sorted((content / "exercises").glob("*.yaml")))]
+    for _ in range(3000):
+        doc = _mutations(rng.choice(originals), rng)
+        assert _errors(fast, doc) == _errors(standard, doc), doc
