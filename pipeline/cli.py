@@ -30,6 +30,10 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:  # `pipeline check | head`: the reader left, nothing to report
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(EXIT_OK)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
@@ -73,10 +77,10 @@ def cli(ctx: click.Context, root: Path) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(["text", "json", "github", "sarif"]),
     default="text",
     show_default=True,
-    help="text for people, json for tools, github for Actions.",
+    help="text for people, json for tools, github for Actions, sarif for code scanning.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings (review due, no image...) as errors.")
 @click.pass_context
@@ -92,7 +96,7 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -
       pipeline check --format github --strict
     """
     from pipeline.check import check_project
-    from pipeline.report import github_report, json_report, text_report
+    from pipeline.report import github_report, json_report, sarif_report, text_report
 
     result = check_project(project_root(ctx), paths, today=_today())
     failed = result.failed(strict)
@@ -101,6 +105,8 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -
         json_report(result.diagnostics, result.files_checked, out, failed)
     elif fmt == "github":
         github_report(result.diagnostics, result.files_checked, out)
+    elif fmt == "sarif":
+        sarif_report(result.diagnostics, out, __version__)
     else:
         color = _color(out)
         sources = _sources(result.library.root, result.diagnostics) if color else {}

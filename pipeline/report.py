@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 import click
@@ -106,5 +106,48 @@ def markdown_summary(diagnostics: Sequence[Diagnostic], files_checked: int) -> s
     return "\n".join(lines) + "\n\n"
 
 
-Reporter = Callable[..., None]
-FORMATS = ("text", "json", "github")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def sarif_report(diagnostics: Sequence[Diagnostic], out: TextIO, version: str) -> None:
+    """SARIF 2.1.0 for GitHub code scanning: one rule per rule id, each result with its region."""
+    from pipeline.rules import RULES
+
+    rule_ids = sorted(RULES)
+    payload = {
+        "version": "2.1.0",
+        "$schema": SARIF_SCHEMA,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "pipeline check",
+                        "version": version,
+                        "informationUri": "https://bodyfundamentals.example/pipeline",
+                        "rules": [
+                            {"id": rule, "shortDescription": {"text": RULES[rule]}} for rule in rule_ids
+                        ],
+                    }
+                },
+                "results": [
+                    {
+                        "ruleId": d.rule,
+                        "ruleIndex": rule_ids.index(d.rule) if d.rule in RULES else -1,
+                        "level": "error" if d.severity is Severity.ERROR else "warning",
+                        "message": {"text": d.message},
+                        "locations": [
+                            {
+                                "physicalLocation": {
+                                    "artifactLocation": {"uri": d.file},
+                                    "region": {"startLine": d.line, "startColumn": d.column},
+                                }
+                            }
+                        ],
+                    }
+                    for d in diagnostics
+                ],
+            }
+        ],
+    }
+    json.dump(payload, out, indent=2, ensure_ascii=False)
+    out.write("\n")

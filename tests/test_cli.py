@@ -187,3 +187,20 @@ def test_parallel_check_reports_the_same_as_serial(tmp_path: Path, monkeypatch: 
     assert serial.errors  # the generated library has invalid entries
     assert parallel.diagnostics == serial.diagnostics
     assert parallel.files_checked == serial.files_checked == 121
+
+
+def test_sarif_report_has_one_rule_per_id_and_located_results(tmp_path: Path) -> None:
+    root = project(tmp_path, "invalid/limit-static-reps-and-sets")
+    result = run("--root", str(root), "check", "--format", "sarif")
+    assert result.exit_code == 1
+    sarif = json.loads(result.output)
+    assert sarif["version"] == "2.1.0"
+    run_ = sarif["runs"][0]
+    rules = [rule["id"] for rule in run_["tool"]["driver"]["rules"]]
+    assert len(rules) == len(set(rules)) and "safety-limit" in rules
+    first = run_["results"][0]
+    assert rules[first["ruleIndex"]] == first["ruleId"] == "safety-limit"
+    assert first["level"] == "error"
+    location = first["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "content/exercises/test-stretch.yaml"
+    assert location["region"] == {"startLine": 12, "startColumn": 9}
