@@ -213,3 +213,14 @@ def test_nothing_is_written_when_the_check_fails(tmp_path: Path) -> None:
     report = build(root, BuildOptions(out=root / "build", today=TODAY))
     assert report.check.errors and not report.ok
     assert not (root / "build").exists()
+
+
+def test_snippets_match_the_reviewed_golden_files(tmp_path: Path) -> None:
+    """A change to a snippet shows as a diff in review: `python tests/update_golden.py`."""
+    from update_golden import GOLDEN, build_snippets
+
+    html = build_snippets(tmp_path)
+    built = sorted(p.relative_to(html) for p in html.rglob("*.html"))
+    assert built == sorted(p.relative_to(GOLDEN) for p in GOLDEN.rglob("*.html"))
+    for rel in built:
+        assert (html / rel).read_text("utf-8") == (GOLDEN / rel).read_text("utf-8"), rel

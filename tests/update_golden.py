@@ -1,0 +1,31 @@
+"""Regenerate tests/golden/: the starter content's web snippets, as built. Review the diff."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from pipeline.build import BuildOptions, build
+
+REPO = Path(__file__).parent.parent
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def build_snippets(workdir: Path) -> Path:
+    shutil.copytree(REPO / "content", workdir / "content")
+    report = build(workdir, BuildOptions(out=workdir / "build", today=date(2026, 11, 23), pdf=False, jobs=1))
+    assert report.ok, report.failed
+    return workdir / "build" / "html"
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as tmp:
+        html = build_snippets(Path(tmp))
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for path in sorted(html.rglob("*.html")):
+            target = GOLDEN / path.relative_to(html)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            print(target.relative_to(REPO))
