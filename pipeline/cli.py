@@ -272,6 +272,70 @@ def handout(
     click.echo(f"Wrote {output}")
 
 
+@cli.command()
+@click.argument("kind", type=click.Choice(["exercise", "routine"]))
+@click.argument("entry_id", metavar="ID")
+@click.option(
+    "--kind",
+    "exercise_kind",
+    default="static-stretch",
+    show_default=True,
+    type=click.Choice(["static-stretch", "dynamic-stretch", "isometric", "strength", "mobility", "balance"]),
+    help="For an exercise: what sort of exercise it is.",
+)
+@click.option(
+    "--level",
+    default="beginner",
+    show_default=True,
+    type=click.Choice(["beginner", "intermediate", "advanced"]),
+    help="For an exercise: its level.",
+)
+@click.pass_context
+def new(ctx: click.Context, kind: str, entry_id: str, exercise_kind: str, level: str) -> None:
+    """Start a new exercise or routine from a commented template (a draft that passes the check).
+
+    \b
+    Example:
+      pipeline new exercise side-lying-clam --kind strength
+      pipeline new routine desk-worker-basics
+    """
+    from pipeline.scaffold import ScaffoldProblem, create
+
+    try:
+        path = create(project_root(ctx), kind, entry_id, exercise_kind, level)
+    except ScaffoldProblem as exc:
+        raise UsageProblem(str(exc)) from None
+    click.echo(str(path))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--check", "check_only", is_flag=True, help="Change nothing; exit 1 if a file would change (for CI)."
+)
+@click.pass_context
+def fmt(ctx: click.Context, paths: tuple[Path, ...], check_only: bool) -> None:
+    """Lay out content files the same way: key order, indentation; comments are kept.
+
+    PATHS are files or folders (default: all of content/).
+
+    \b
+    Example:
+      pipeline fmt content/exercises/knee-to-chest.yaml
+      pipeline fmt --check
+    """
+    from pipeline.fmt import content_paths, format_files
+
+    changed, problems = format_files(content_paths(project_root(ctx), paths), check_only)
+    for path in changed:
+        click.echo(f"{'would reformat' if check_only else 'reformatted'} {path}")
+    for problem in problems:
+        click.echo(problem, err=True)
+    if not changed and not problems:
+        click.echo("All content files are formatted.")
+    ctx.exit(EXIT_CONTENT if problems or (check_only and changed) else EXIT_OK)
+
+
 def _page_size(value: str | None) -> Literal["letter", "a4"] | None:
     return "a4" if value == "a4" else "letter" if value == "letter" else None
 

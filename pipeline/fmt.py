@@ -1,0 +1,98 @@
+"""`pipeline fmt`: one layout for every content file, so diffs in review stay small.
+
+Keys are put in the schema's order (unknown keys last, untouched), indentation is made
+uniform (two spaces, list items indented under their key), and comments, quoting and flow
+style (`{times_per_day: 1}`) are kept: ruamel.yaml's round-trip mode does the work.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
+from pipeline.validate import load_schemas
+
+
+class FormatProblem(Exception):
+    pass
+
+
+def _round_trip() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096  # never re-wrap an instructor's sentences
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def _schema_for(path: Path) -> dict[str, Any]:
+    schemas = load_schemas()
+    if path.name == "studio.yaml":
+        return schemas["studio"]
+    return schemas["routine"] if path.parent.name == "routines" else schemas["exercise"]
+
+
+def _order(node: Any, schema: dict[str, Any]) -> None:
+    """Put the keys of `node` in the order of `schema`'s properties, recursively."""
+    if isinstance(node, CommentedMap):
+        properties = schema.get("properties", {})
+        for key in [k for k in properties if k in node] + [k for k in node if k not in properties]:
+            node.move_to_end(key)
+        for key, value in node.items():
+            _order(value, properties.get(key, {}))
+    elif isinstance(node, CommentedSeq):
+        for item in node:
+            _order(item, schema.get("items", {}) if isinstance(schema.get("items"), dict) else {})
+
+
+def formatted(path: Path) -> str:
+    """The file's text as `pipeline fmt` would write it."""
+    yaml = _round_trip()
+    try:
+        text = path.read_text("utf-8-sig")
+        data = yaml.load(text)
+    except (OSError, UnicodeDecodeError, YAMLError) as exc:
+        raise FormatProblem(
+            f"{path}: cannot be formatted until it reads as YAML ({_first_line(exc)}); "
+            "run `pipeline check` for details"
+        ) from None
+    _order(data, _schema_for(path))
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def content_paths(root: Path, paths: Iterable[Path]) -> list[Path]:
+    chosen = list(paths) or [root / "content"]
+    found: list[Path] = []
+    for path in chosen:
+        found.extend(sorted(path.rglob("*.yaml")) if path.is_dir() else [path])
+    return found
+
+
+def format_files(paths: Iterable[Path], check_only: bool) -> tuple[list[Path], list[str]]:
+    """(files that changed or would change, problems)."""
+    changed, problems = [], []
+    for path in paths:
+        try:
+            new = formatted(path)
+        except FormatProblem as exc:
+            problems.append(str(exc))
+            continue
+        if new != path.read_text("utf-8-sig"):
+            changed.append(path)
+            if not check_only:
+                from pipeline.outputs import write_atomically
+
+                write_atomically(path, new.encode("utf-8"))
+    return changed, problems
