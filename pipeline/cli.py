@@ -336,6 +336,44 @@ def fmt(ctx: click.Context, paths: tuple[Path, ...], check_only: bool) -> None:
     ctx.exit(EXIT_CONTENT if problems or (check_only and changed) else EXIT_OK)
 
 
+@cli.group(name="import")
+def import_group() -> None:
+    """Import exercises from another library, as drafts for review."""
+
+
+@import_group.command(name="free-exercise-db")
+@click.argument("upstream", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.pass_context
+def import_free_exercise_db(ctx: click.Context, upstream: Path) -> None:
+    """Import the public-domain free-exercise-db (UPSTREAM is a checkout of its repository).
+
+    Every exercise arrives as a draft with a cautious dosage and a review that names the
+    import; photos are copied to content/images/free-exercise-db/. What was skipped or
+    adjusted is listed with the reason.
+
+    \b
+    Example:
+      pipeline import free-exercise-db ../free-exercise-db
+    """
+    from pipeline.check import check_project
+    from pipeline.importer import import_free_exercise_db as run_import
+
+    root = project_root(ctx.find_root())
+    report = run_import(upstream, root)
+    for source, why in report.adjusted:
+        click.echo(f"adjusted {source}: {why}")
+    for source, why in report.skipped:
+        click.echo(f"skipped {source}: {why}")
+    result = check_project(root, list(report.written), today=_today())
+    click.echo(
+        f"Imported {len(report.written)} exercises as drafts, skipped {len(report.skipped)}, "
+        f"adjusted {len(report.adjusted)}; check: {len(result.errors)} errors in the imported files."
+    )
+    if result.errors:
+        _print_problems(result, sys.stdout)
+    ctx.exit(EXIT_CONTENT if result.errors else EXIT_OK)
+
+
 def _page_size(value: str | None) -> Literal["letter", "a4"] | None:
     return "a4" if value == "a4" else "letter" if value == "letter" else None
 
