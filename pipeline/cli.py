@@ -374,6 +374,34 @@ def import_free_exercise_db(ctx: click.Context, upstream: Path) -> None:
     ctx.exit(EXIT_CONTENT if result.errors else EXIT_OK)
 
 
+@cli.command()
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free port).",
+)
+@click.pass_context
+def serve(ctx: click.Context, port: int) -> None:
+    """Preview the library in a browser; rebuilt and reloaded as you edit.
+
+    Serves build/ on 127.0.0.1 (the preview at /, snippets at /html/exercises/ID.html),
+    watches content/, schema/ and templates/, rebuilds what changed and reloads the open
+    page. A content problem shows on the page with its file:line; the server keeps running.
+
+    \b
+    Example:
+      pipeline serve --port 8000
+    """
+    from pipeline.serve import serve as run_server
+
+    try:
+        run_server(project_root(ctx), port, _today(), ready=lambda line: click.echo(line, err=True))
+    except OSError as exc:
+        raise UsageProblem(f"cannot serve on port {port}: {exc.strerror or exc}") from None
+
+
 def _page_size(value: str | None) -> Literal["letter", "a4"] | None:
     return "a4" if value == "a4" else "letter" if value == "letter" else None
 

@@ -1,0 +1,128 @@
+"""`pipeline serve` end to end: start it, edit a file, see the page change, stop it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("the preview did not change in time")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    port = free_port()
+    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 (closed after the server stops)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "--root", str(tmp_path), "serve", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PIPELINE_TODAY": "2026-11-23"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: "Body Fundamentals" in get(base + "/"))
+        yield base, tmp_path
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+        print((tmp_path / "serve.log").read_text())
+
+
+def version(base: str) -> dict:
+    return json.loads(get(base + "/__version"))
+
+
+def test_edit_shows_on_the_page_and_errors_show_with_file_and_line(server: tuple[str, Path]) -> None:
+    base, root = server
+    snippet = base + "/html/exercises/knee-to-chest.html"
+    assert "Single knee-to-chest stretch" in get(snippet)
+    assert "location.reload()" in get(snippet)  # the reload script is served...
+    on_disk = (root / "build/html/exercises/knee-to-chest.html").read_text()
+    assert "location.reload()" not in on_disk  # ...but never written to build/
+
+    path = root / "content/exercises/knee-to-chest.yaml"
+    path.write_text(
+        path.read_text().replace("title: Single knee-to-chest stretch", "title: Knee hug stretch")
+    )
+    wait_for(lambda: "Knee hug stretch" in get(snippet))
+    assert "Knee hug stretch" in get(base + "/")
+
+    before = version(base)["version"]
+    path.write_text(path.read_text().replace("hold_seconds: 20", "hold_seconds: 90"))
+    wait_for(lambda: version(base)["version"] > before and version(base)["problems"])
+    problems = version(base)["problems"]
+    assert any(
+        p.startswith("content/exercises/knee-to-chest.yaml:") and "at most 30 s" in p for p in problems
+    )
+    page = get(base + "/")
+    assert 'id="pipeline-problems"' in page and "knee-to-chest.yaml:" in page
+    assert "Knee hug stretch" in page  # the last good build is still served
+
+    path.write_text(path.read_text().replace("hold_seconds: 90", "hold_seconds: 20"))
+    wait_for(lambda: not version(base)["problems"])
+    assert 'id="pipeline-problems"' not in get(base + "/")
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="headless Chromium is not installed")
+def test_the_preview_renders_in_a_browser_with_the_problem_box(
+    server: tuple[str, Path], tmp_path: Path
+) -> None:
+    base, root = server
+    path = root / "content/exercises/bird-dog.yaml"
+    path.write_text(path.read_text().replace("reps: 6", "reps: 60"))
+    wait_for(lambda: bool(version(base)["problems"]))
+    done = subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'chromium'}",
+            "--dump-dom",
+            base + "/",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Hamstring stretch on the BackSystem3" in done.stdout
+    assert "content/exercises/bird-dog.yaml:" in done.stdout and "pipeline-problems" in done.stdout
