@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test check bench lint system-deps clean
+.PHONY: build test check bench fuzz lint system-deps clean
 
 build: $(STAMP)
 	$(BIN)/pipeline build
@@ -17,6 +17,12 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pipeline.bench
+
+# The loader under atheris (coverage-guided); FUZZ_SECONDS=300 by default.
+fuzz: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[fuzz]'
+	mkdir -p build/fuzz-corpus && cp fuzz/corpus/* build/fuzz-corpus/
+	$(BIN)/python fuzz/fuzz_load.py -max_total_time=$${FUZZ_SECONDS:-300} -artifact_prefix=build/ build/fuzz-corpus
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests

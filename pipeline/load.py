@@ -153,6 +153,9 @@ def _report_yaml_error(doc: Document, text: str, exc: YAMLError) -> None:
         column = index - (text.rfind("\n", 0, index) + 1) + 1
     problem = (getattr(exc, "problem", None) or str(exc).splitlines()[0]).strip()
     lines = text.splitlines()
+    if line > max(len(lines), 1):  # a problem found at the end of the file: show its last line
+        line = max(len(lines), 1)
+        column = len(lines[-1]) + 1 if lines else 1
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in source_line[: max(column, 1)] or "'\\t'" in problem:
         _fail(doc, line, column, "yaml-tab", "a tab character is used here; YAML indentation must use spaces")
