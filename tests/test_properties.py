@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import copy
 import json
-from functools import cache
 import tempfile
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
