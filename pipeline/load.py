@@ -210,7 +210,7 @@ class _Builder:
                     self._attach(frame.container, event, is_container=True)
             elif cls is AliasEvent:
                 self._refuse_alias(event)
-                self._place(None, event)
+                self._place_alias(event)
             elif cls is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -259,6 +259,16 @@ class _Builder:
         mark = event.start_mark
         self.doc.positions[path] = (mark.line + 1, mark.column + 1)
         return path
+
+    def _place_alias(self, event: Any) -> None:
+        """An alias stands for nothing here: as a key it drops its entry, as a value it is empty."""
+        if not self.stack:
+            raise _Stop
+        parent = self.stack[-1]
+        if isinstance(parent.container, dict) and parent.key is None:
+            parent.key = _SKIP
+        else:
+            self._attach(None, event, is_container=True)
 
     def _place(self, value: Any, event: Any) -> None:
         if not self.stack and event.value == "" and not event.style:

@@ -67,3 +67,12 @@ def test_block_nesting_is_bounded_too() -> None:
     text = "".join(" " * i + "k:\n" for i in range(40))
     doc = load(text)
     assert [d.rule for d in doc.diagnostics] == ["yaml-too-deep"]
+
+
+# Found by `make fuzz` (atheris): aliases where the loader expected a plain value.
+def test_aliases_anywhere_are_refused_not_crashed_on() -> None:
+    for text in ("*-", "*a", "*a: 1\n", "a: 1\n*b : 2\n", "- *x\n", "a: [*x, *y]\n", "{*x : 1}\n"):
+        doc = load(text)
+        assert doc.data is None
+        assert doc.diagnostics and {d.line for d in doc.diagnostics} == {1}, text
+        assert doc.diagnostics[0].rule in ("yaml-alias", "yaml-syntax", "yaml-not-mapping"), text
