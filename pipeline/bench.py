@@ -4,14 +4,16 @@ check: N synthetic exercise files (1% of them invalid), `pipeline check` against
 check-jsonschema on the same files, each run once as a user would (a fresh process).
 build: N published exercises, a full build with 1 job and with every core, a rebuild with
 nothing changed, and bare WeasyPrint rendering the same handout HTML in one process.
-Usage: python -m pipeline.bench [--check N ...] [--build N]   (default: check 1000 10000, build 1000)
+scale: 10,000 exercises and 500 routines checked and built without PDFs, and the peak memory
+of a full build's workers for 100 and 500 PDFs.
+Usage: python -m pipeline.bench [--check N ...] [--build N] [--scale]
+(default: all of it: check 1000 10000, build 1000, scale)
 """
 
 from __future__ import annotations
 
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -80,12 +82,21 @@ def make_library(root: Path, count: int, seed: int = 7, invalid_share: float = 0
     return files
 
 
+_MEASURE = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(code)\n"
+)
+
+
 def timed(command: list[str], cwd: Path) -> tuple[float, int, float]:
-    """Wall seconds, exit code and peak memory (MiB) of one run of `command`."""
+    """Wall seconds, exit code and peak memory (MiB) of the largest process of one run of
+    `command` (a fresh wrapper process, so runs do not share their peaks)."""
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = subprocess.run([sys.executable, "-c", _MEASURE, *command], cwd=cwd, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak = int(done.stdout.strip().splitlines()[-1]) / 1024 if done.stdout.strip() else 0.0
     return elapsed, done.returncode, peak
 
 
@@ -172,6 +183,52 @@ def bare_weasyprint_seconds(root: Path, count: int) -> float:
     return (time.perf_counter() - start) / len(pages)
 
 
+def add_routines(root: Path, count: int, exercises: int, seed: int = 11) -> None:
+    """`count` routines of 3 to 8 of the generated exercises each."""
+    rng = random.Random(seed)
+    folder = root / "content" / "routines"
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(count):
+        items = "".join(
+            f"  - exercise: exercise-{i:05d}\n" for i in rng.sample(range(exercises), rng.randint(3, 8))
+        )
+        (folder / f"routine-{index:04d}.yaml").write_text(
+            f"id: routine-{index:04d}\ntitle: Generated routine {index}\n"
+            "summary: A generated routine used to measure the pipeline at scale.\n"
+            f"status: draft\nexercises:\n{items}"
+        )
+
+
+def bench_scale(exercises: int, routines: int) -> None:
+    """The library at scale: check, HTML-only build, and whether a full build's workers grow."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        make_library(root, exercises, invalid_share=0)
+        add_routines(root, routines, exercises)
+        seconds, code, peak = timed([sys.executable, "-m", "pipeline", "check", "--format", "json"], root)
+        print(
+            f"scale: {exercises} exercises + {routines} routines: check {seconds:.2f} s (exit {code}), "
+            f"peak RSS {peak:.0f} MiB"
+        )
+        seconds, code, peak = timed(
+            [sys.executable, "-m", "pipeline", "build", "--quiet", "--no-pdf", "--drafts"], root
+        )
+        print(f"scale: build --no-pdf {seconds:.1f} s (exit {code}), peak RSS {peak:.0f} MiB")
+    peaks = []
+    for count in (100, 500):
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            make_library(root, count, invalid_share=0)
+            _, _, peak = timed(
+                [sys.executable, "-m", "pipeline", "build", "--quiet", "--no-html", "--drafts"], root
+            )
+            peaks.append(peak)
+    print(
+        f"scale: full build, peak RSS of a worker: {peaks[0]:.0f} MiB for 100 PDFs, {peaks[1]:.0f} MiB for 500 "
+        f"({peaks[1] / peaks[0]:.2f}x: flat means the workers do not grow)"
+    )
+
+
 def main(argv: list[str]) -> None:
     checks = [int(a) for a in argv[argv.index("--check") + 1 :] if a.isdigit()] if "--check" in argv else []
     builds = [int(argv[argv.index("--build") + 1])] if "--build" in argv else []
@@ -192,6 +249,8 @@ def main(argv: list[str]) -> None:
         bench_check(count, compare=count <= 1000)
     for count in builds:
         bench_build(count)
+    if "--scale" in argv or not argv:
+        bench_scale(10000, 500)
 
 
 if __name__ == "__main__":

@@ -188,6 +188,8 @@ class _Builder:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
+        # An empty value at the end of the file is marked on the line after the last one.
+        self.last_line = max(len(doc.text.splitlines()), 1)
         self.stack: list[_Frame] = []
         self.refused = False
         self.alias_reported = False
@@ -256,9 +258,14 @@ class _Builder:
                 return None  # a key, or the value of a refused key
             else:
                 path = (*parent.path, parent.key)
-        mark = event.start_mark
-        self.doc.positions[path] = (mark.line + 1, mark.column + 1)
+        self.doc.positions[path] = self._position(event)
         return path
+
+    def _position(self, event: Any) -> Position:
+        line = event.start_mark.line + 1
+        if line > self.last_line:
+            return self.last_line, len(self.doc.text.splitlines()[-1]) + 1 if self.doc.text.strip() else 1
+        return line, event.start_mark.column + 1
 
     def _place_alias(self, event: Any) -> None:
         """An alias stands for nothing here: as a key it drops its entry, as a value it is empty."""
@@ -294,8 +301,7 @@ class _Builder:
             parent.key = None
 
     def _key(self, frame: _Frame, value: Any, event: Any, is_container: bool) -> Any:
-        mark = event.start_mark
-        line, column = mark.line + 1, mark.column + 1
+        line, column = self._position(event)
         if is_container or (event.value == "<<" and not event.style):
             self._refuse(
                 line,
@@ -347,10 +353,8 @@ class _Builder:
         """Report the first alias only: an alias bomb would otherwise flood the report."""
         if not self.alias_reported:
             self.alias_reported = True
-            mark = event.start_mark
             self._refuse(
-                mark.line + 1,
-                mark.column + 1,
+                *self._position(event),
                 (),
                 "yaml-alias",
                 f"`*{event.anchor}` repeats another value; aliases are not allowed in content "
@@ -360,10 +364,8 @@ class _Builder:
 
     def _refuse_tag(self, event: Any) -> None:
         shown = str(event.tag).replace(_TAG, "!!")
-        mark = event.start_mark
         self._refuse(
-            mark.line + 1,
-            mark.column + 1,
+            *self._position(event),
             (),
             "yaml-tag",
             f"the YAML tag `{shown}` is not allowed; content files hold only plain text, "
@@ -377,8 +379,8 @@ class _Builder:
         )
 
     def _stop(self, event: Any, rule: str, message: str) -> None:
-        mark = event.start_mark
-        _fail(self.doc, mark.line + 1, mark.column + 1, rule, message)
+        line, column = self._position(event)
+        _fail(self.doc, line, column, rule, message)
         raise _Stop
 
 

@@ -77,3 +77,12 @@ def test_aliases_anywhere_are_refused_not_crashed_on() -> None:
         alias_line = text[: text.index("*")].count("\n") + 1
         assert doc.diagnostics and doc.diagnostics[0].line in (1, alias_line), text
         assert doc.diagnostics[0].rule in ("yaml-alias", "yaml-syntax", "yaml-not-mapping"), text
+
+
+# Found by `make fuzz`: an empty value at the very end is marked past the last line.
+def test_problems_at_the_end_of_the_file_point_at_its_last_line() -> None:
+    for text in ("---  ", "--- ", "a:", "a: 1\nb:"):
+        doc = load(text)
+        lines = max(len(text.splitlines()), 1)
+        located = [*doc.diagnostics, *(doc.error(p, "x", "y") for p in doc.positions)]
+        assert all(1 <= d.line <= lines for d in located), (text, located)
