@@ -223,9 +223,10 @@ def bench_scale(exercises: int, routines: int) -> None:
                 [sys.executable, "-m", "pipeline", "build", "--quiet", "--no-html", "--drafts"], root
             )
             peaks.append(peak)
+    growth = peaks[1] / peaks[0]
     print(
-        f"scale: full build, peak RSS of a worker: {peaks[0]:.0f} MiB for 100 PDFs, {peaks[1]:.0f} MiB for 500 "
-        f"({peaks[1] / peaks[0]:.2f}x: flat means the workers do not grow)"
+        f"scale: full build, peak RSS of a worker: {peaks[0]:.0f} MiB for 100 PDFs, "
+        f"{peaks[1]:.0f} MiB for 500 ({growth:.2f}x: flat means the workers do not grow)"
     )
 
 
