@@ -165,12 +165,12 @@ def bare_weasyprint_seconds(root: Path, count: int) -> float:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from pipeline.build import BuildOptions, Project
     from pipeline.check import check_project
+    from pipeline.project import Project
     from pipeline.render import Entry
 
     check = check_project(root, full_documents=True)
-    project = Project.from_library(check.library, BuildOptions(out=root / "unused"))
+    project = Project.from_library(check.library)
     pages = [project.handout_html(Entry("exercise", i)) for i in sorted(project.exercises)[:count]]
     fonts = FontConfiguration()
     css = CSS(filename=str(project.templates_dir / "handout.css"), font_config=fonts)

@@ -22,7 +22,6 @@ import jinja2
 
 from pipeline import __version__
 from pipeline.check import CheckResult, check_project
-from pipeline.library import Library
 from pipeline.outputs import (
     MANIFEST,
     OutputRecord,
@@ -36,19 +35,12 @@ from pipeline.outputs import (
     write_atomically,
     write_if_changed,
 )
+from pipeline.project import Project
 from pipeline.render import (
     Entry,
     PageSize,
     describe_template_error,
-    exercise_jsonld,
-    exercise_view,
-    handout_context,
-    render_template,
-    routine_jsonld,
-    routine_view,
-    studio_view,
     template_files,
-    templates_dir_for,
 )
 
 
@@ -108,8 +100,9 @@ def build(
     report = BuildReport(check)
     if check.errors:
         return report  # nothing is rendered from content that fails the check
-    project = Project.from_library(check.library, options)
-    jobs = project.plan(options)
+    project = Project.from_library(check.library, options.page_size)
+    builder = Builder(project)
+    jobs = builder.plan(options)
     with build_lock(options.out):
         remove_leftover_temporaries(options.out)
         previous = read_manifest(options.out)
@@ -117,7 +110,7 @@ def build(
         report.unchanged = [job.output for job in jobs if job not in stale]
         advance = progress_total(len(stale)) if progress_total and stale else (lambda n: None)
         records = {job.output: previous[job.output] for job in jobs if job not in stale}
-        for job, outcome in project.produce(stale, options, advance):
+        for job, outcome in builder.produce(stale, options, advance):
             if isinstance(outcome, str):
                 records[job.output] = OutputRecord(inputs=job.inputs, input_digest=job.digest, sha256=outcome)
                 report.built.append(job.output)
@@ -126,7 +119,9 @@ def build(
         report.removed = _remove_outputs_no_longer_planned(options.out, previous, {j.output for j in jobs})
         if options.html:
             try:
-                write_if_changed(options.out / "index.html", project.preview_page(jobs, options).encode())
+                shown = [job.entry for job in jobs if job.kind == "html" and job.entry]
+                page = project.preview_page(shown, with_pdfs=options.pdf)
+                write_if_changed(options.out / "index.html", page.encode())
             except jinja2.TemplateError as exc:
                 report.failed.append(("index.html", describe_template_error(exc, project.templates_dir)))
         write_if_changed(options.out / MANIFEST, manifest_bytes(records, __version__))
@@ -160,60 +155,28 @@ class Failure:
 
 
 @dataclass
-class Project:
-    """The validated content, indexed for rendering."""
+class Builder:
+    """Plans the outputs of a project and produces the stale ones."""
 
-    root: Path
-    exercises: dict[str, dict[str, Any]]
-    routines: dict[str, dict[str, Any]]
-    exercise_files: dict[str, tuple[str, str]]  # id -> (file, sha256)
-    routine_files: dict[str, tuple[str, str]]
-    studio: dict[str, Any]
-    studio_sha: str
-    page_size: PageSize
-    templates_dir: Path
+    project: Project
     _file_digests: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_library(cls, library: Library, options: BuildOptions) -> Project:
-        assert library.studio is not None and library.studio.data is not None
-        studio = library.studio.data
-        page_size: PageSize = options.page_size or studio.get("page_size", "letter")
-        return cls(
-            root=library.root.resolve(),
-            exercises={d.data["id"]: d.data for d in library.exercises if d.data},
-            routines={d.data["id"]: d.data for d in library.routines if d.data},
-            exercise_files={d.data["id"]: (d.file, d.sha256) for d in library.exercises if d.data},
-            routine_files={d.data["id"]: (d.file, d.sha256) for d in library.routines if d.data},
-            studio=studio,
-            studio_sha=library.studio.sha256,
-            page_size=page_size,
-            templates_dir=templates_dir_for(library.root.resolve()),
-        )
-
-    @property
-    def content_dir(self) -> Path:
-        return self.root / "content"
 
     # -- planning ------------------------------------------------------------------------
     def entries(self, options: BuildOptions) -> list[Entry]:
         """What to build: published entries (all with --drafts), or those --only names."""
-        everything = [Entry("exercise", i) for i in sorted(self.exercises)]
-        everything += [Entry("routine", i) for i in sorted(self.routines)]
+        everything = [Entry("exercise", i) for i in sorted(self.project.exercises)]
+        everything += [Entry("routine", i) for i in sorted(self.project.routines)]
         if not options.only:
-            return [e for e in everything if self._publishable(self._data(e), options)]
+            return [e for e in everything if self._publishable(self.project.data(e), options)]
         by_id = {e.id: e for e in everything}
         missing = [i for i in options.only if i not in by_id]
         if missing:
             raise UnknownEntry(f"there is no exercise or routine with the id {', '.join(missing)}")
         chosen = [by_id[i] for i in dict.fromkeys(options.only)]
-        drafts = [e.id for e in chosen if not self._publishable(self._data(e), options)]
+        drafts = [e.id for e in chosen if not self._publishable(self.project.data(e), options)]
         if drafts:
             raise UnknownEntry(f"{', '.join(drafts)}: draft, not built; add --drafts to build drafts too")
         return chosen
-
-    def _data(self, entry: Entry) -> dict[str, Any]:
-        return self.exercises[entry.id] if entry.kind == "exercise" else self.routines[entry.id]
 
     @staticmethod
     def _publishable(data: Mapping[str, Any], options: BuildOptions) -> bool:
@@ -229,19 +192,22 @@ class Project:
             if options.pdf:
                 jobs.append(
                     Job(
-                        f"pdf/{folder}/{entry.id}.pdf", "pdf", {**inputs, "#page_size": self.page_size}, entry
+                        f"pdf/{folder}/{entry.id}.pdf",
+                        "pdf",
+                        {**inputs, "#page_size": self.project.page_size},
+                        entry,
                     )
                 )
             if options.html:
                 jobs.append(
                     Job(f"html/{folder}/{entry.id}.html", "html", {**inputs, "#pdf": str(options.pdf)}, entry)
                 )
-                for src in self._images_of(entry):
+                for src in self.project.images_of(entry):
                     media[src] = Job(
                         f"html/media/{src}",
                         "copy",
                         {f"content/{src}": self._digest(f"content/{src}")},
-                        source=self.content_dir / src,
+                        source=self.project.content_dir / src,
                     )
         if options.html:
             css = "templates/snippet.css"
@@ -250,19 +216,19 @@ class Project:
                     "html/handouts.css",
                     "copy",
                     {css: self._digest(css)},
-                    source=self.templates_dir / "snippet.css",
+                    source=self.project.templates_dir / "snippet.css",
                 )
             )
         return jobs + list(media.values())
 
     def _common_inputs(self) -> dict[str, str]:
         """What every output depends on: the pipeline, the templates, the studio file."""
-        inputs = {"#pipeline": __version__, "content/studio.yaml": self.studio_sha}
-        for path in template_files(self.templates_dir):
-            name = "templates/" + path.relative_to(self.templates_dir).as_posix()
+        inputs = {"#pipeline": __version__, "content/studio.yaml": self.project.studio_sha}
+        for path in template_files(self.project.templates_dir):
+            name = "templates/" + path.relative_to(self.project.templates_dir).as_posix()
             inputs[name] = self._digest(name, path)
-        if self.studio.get("logo"):
-            logo = f"content/{self.studio['logo']}"
+        if self.project.studio.get("logo"):
+            logo = f"content/{self.project.studio['logo']}"
             inputs[logo] = self._digest(logo)
         return inputs
 
@@ -270,30 +236,22 @@ class Project:
         ids = (
             [entry.id]
             if entry.kind == "exercise"
-            else [i["exercise"] for i in self.routines[entry.id]["exercises"]]
+            else [i["exercise"] for i in self.project.routines[entry.id]["exercises"]]
         )
         inputs = {}
         if entry.kind == "routine":
-            file, sha = self.routine_files[entry.id]
+            file, sha = self.project.routine_files[entry.id]
             inputs[file] = sha
         for exercise_id in ids:
-            file, sha = self.exercise_files[exercise_id]
+            file, sha = self.project.exercise_files[exercise_id]
             inputs[file] = sha
-        for src in self._images_of(entry):
+        for src in self.project.images_of(entry):
             inputs[f"content/{src}"] = self._digest(f"content/{src}")
         return inputs
 
-    def _images_of(self, entry: Entry) -> list[str]:
-        ids = (
-            [entry.id]
-            if entry.kind == "exercise"
-            else [i["exercise"] for i in self.routines[entry.id]["exercises"]]
-        )
-        return [image["src"] for i in ids for image in self.exercises[i].get("images", [])]
-
     def _digest(self, name: str, path: Path | None = None) -> str:
         if name not in self._file_digests:
-            self._file_digests[name] = sha256_file(path or self.root / name) or "missing"
+            self._file_digests[name] = sha256_file(path or self.project.root / name) or "missing"
         return self._file_digests[name]
 
     # -- producing -----------------------------------------------------------------------
@@ -318,12 +276,12 @@ class Project:
             else:
                 assert job.entry is not None
                 pdf = f"../../pdf/{job.entry.kind}s/{job.entry.id}.pdf" if options.pdf else ""
-                data = self.snippet_html(job.entry, media_url="../media/", pdf_url=pdf).encode()
+                data = self.project.snippet_html(job.entry, media_url="../media/", pdf_url=pdf).encode()
             write_atomically(options.out / job.output, data)
             return sha256_bytes(data)
         except jinja2.TemplateError as exc:
             where = job.entry.id if job.entry else job.output
-            return Failure(f"{where}: {describe_template_error(exc, self.templates_dir)}")
+            return Failure(f"{where}: {describe_template_error(exc, self.project.templates_dir)}")
         except OSError as exc:
             return Failure(f"cannot write {job.output}: {exc.strerror or exc}")
 
@@ -332,16 +290,19 @@ class Project:
         for job in jobs:
             assert job.entry is not None
             try:
-                html = self.handout_html(job.entry)
+                html = self.project.handout_html(job.entry)
             except jinja2.TemplateError as exc:
-                yield job, Failure(f"{job.entry.id}: {describe_template_error(exc, self.templates_dir)}")
+                yield (
+                    job,
+                    Failure(f"{job.entry.id}: {describe_template_error(exc, self.project.templates_dir)}"),
+                )
                 continue
             tasks.append(
                 (job, _PdfTask(job.entry.id, html, str(options.out / job.output), self._epoch(job.entry)))
             )
         if not tasks:
             return
-        work = partial_render(self.templates_dir, self.content_dir)
+        work = partial_render(self.project.templates_dir, self.project.content_dir)
         if options.jobs <= 1 or len(tasks) == 1:
             for job, task in tasks:
                 yield job, _outcome(work(task))
@@ -357,85 +318,14 @@ class Project:
 
     def _epoch(self, entry: Entry) -> int:
         """SOURCE_DATE_EPOCH for the entry: its review date, so PDFs are reproducible."""
-        data = self.exercises.get(entry.id) if entry.kind == "exercise" else self.routines.get(entry.id)
+        data = (
+            self.project.exercises.get(entry.id)
+            if entry.kind == "exercise"
+            else self.project.routines.get(entry.id)
+        )
         reviewed = ((data or {}).get("review") or {}).get("reviewed_on")
         day = date.fromisoformat(reviewed) if reviewed else date(2000, 1, 1)
         return int(time.mktime(day.timetuple())) if day.year >= 1971 else 0
-
-    # -- HTML ----------------------------------------------------------------------------
-    def pdf_image_url(self, src: str) -> str:
-        return (self.content_dir / src).resolve().as_uri()
-
-    def handout_html(self, entry: Entry) -> str:
-        studio = studio_view(self.studio, self.pdf_image_url)
-        if entry.kind == "exercise":
-            exercises = [exercise_view(self.exercises[entry.id], self.pdf_image_url)]
-            routines = []
-            title = exercises[0]["title"]
-        else:
-            routine = routine_view(self.routines[entry.id], self.exercises, self.pdf_image_url)
-            routines, exercises, title = [routine], routine["exercises"], routine["title"]
-        context = handout_context(
-            kind=entry.kind,
-            title=title,
-            studio=studio,
-            routines=routines,
-            exercises=exercises,
-            page_size=self.page_size,
-            fonts_url=(self.templates_dir / "fonts").as_uri(),
-        )
-        return render_template("handout.html.j2", context, self.templates_dir)
-
-    def snippet_html(self, entry: Entry, media_url: str, pdf_url: str) -> str:
-        """The web fragment; `media_url` leads from the page that shows it to html/media/."""
-
-        def image_url(src: str) -> str:
-            return f"{media_url}{src}"
-
-        phone = self.studio.get("phone")
-        if entry.kind == "exercise":
-            view = exercise_view(self.exercises[entry.id], image_url)
-            context = {
-                "kind": "exercise",
-                "exercise": view,
-                "routine": None,
-                "phone": phone,
-                "jsonld": exercise_jsonld(view, self.studio["name"]),
-                "pdf_url": pdf_url,
-            }
-        else:
-            routine = routine_view(self.routines[entry.id], self.exercises, image_url)
-            context = {
-                "kind": "routine",
-                "exercise": None,
-                "routine": routine,
-                "phone": phone,
-                "jsonld": routine_jsonld(routine, self.studio["name"]),
-                "pdf_url": pdf_url,
-            }
-        return render_template("snippet.html.j2", context, self.templates_dir)
-
-    def preview_page(self, jobs: Sequence[Job], options: BuildOptions) -> str:
-        entries = [job.entry for job in jobs if job.kind == "html" and job.entry]
-
-        def pdf_link(entry: Entry) -> str:
-            return f"pdf/{entry.kind}s/{entry.id}.pdf" if options.pdf else ""
-
-        items = [
-            {
-                "entry": e,
-                "title": self._data(e)["title"],
-                "snippet": self.snippet_html(e, media_url="html/media/", pdf_url=pdf_link(e)),
-                "pdf": pdf_link(e),
-                "html": f"html/{e.kind}s/{e.id}.html",
-            }
-            for e in entries
-        ]
-        return render_template(
-            "index.html.j2",
-            {"studio": self.studio, "items": items, "pipeline_version": __version__},
-            self.templates_dir,
-        )
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pipeline.build import Project
 from pipeline.check import CheckResult, check_project
 from pipeline.outputs import write_atomically
+from pipeline.project import Project
 from pipeline.render import (
     ClientView,
     ExerciseView,
@@ -68,11 +68,9 @@ def make_packet(root: Path, request: PacketRequest, today: date | None = None) -
 
 
 def _project(check: CheckResult, request: PacketRequest) -> Project:
-    from pipeline.build import BuildOptions
-
     if check.library.studio is None or check.library.studio.data is None:
         raise PacketProblem("content/studio.yaml is missing or unreadable; run `pipeline check`")
-    return Project.from_library(check.library, BuildOptions(out=Path("."), page_size=request.page_size))
+    return Project.from_library(check.library, request.page_size)
 
 
 def _select(project: Project, ids: list[str]) -> tuple[list[RoutineView], list[ExerciseView], set[str]]:

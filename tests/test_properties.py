@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 from markupsafe import escape
 
-from pipeline.build import BuildOptions, Project
 from pipeline.check import check_project
+from pipeline.project import Project
 from pipeline.render import Entry
 from pipeline.validate import ExerciseFacts, build_validators, load_schemas
 
@@ -143,7 +143,7 @@ def test_generated_exercises_get_the_schemas_verdict_and_render(doc: dict[str, A
         assert_located(result, root)
         assert (not result.errors) == accepted, [d.message for d in result.errors]
         if accepted:
-            project = Project.from_library(result.library, BuildOptions(out=root / "build"))
+            project = Project.from_library(result.library)
             entry = Entry("exercise", doc["id"])
             html = project.handout_html(entry)
             assert str(escape(doc["title"])) in html

@@ -1,0 +1,144 @@
+"""The validated content, indexed by id, and the HTML made from it: handouts and snippets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline import __version__
+from pipeline.library import Library
+from pipeline.render import (
+    Entry,
+    PageSize,
+    exercise_jsonld,
+    exercise_view,
+    handout_context,
+    render_template,
+    routine_jsonld,
+    routine_view,
+    studio_view,
+    templates_dir_for,
+)
+
+
+@dataclass
+class Project:
+    """The validated content, indexed for rendering."""
+
+    root: Path
+    exercises: dict[str, dict[str, Any]]
+    routines: dict[str, dict[str, Any]]
+    exercise_files: dict[str, tuple[str, str]]  # id -> (file, sha256)
+    routine_files: dict[str, tuple[str, str]]
+    studio: dict[str, Any]
+    studio_sha: str
+    page_size: PageSize
+    templates_dir: Path
+
+    @classmethod
+    def from_library(cls, library: Library, page_size: PageSize | None = None) -> Project:
+        assert library.studio is not None and library.studio.data is not None
+        studio = library.studio.data
+        root = library.root.resolve()
+        return cls(
+            root=root,
+            exercises={d.data["id"]: d.data for d in library.exercises if d.data},
+            routines={d.data["id"]: d.data for d in library.routines if d.data},
+            exercise_files={d.data["id"]: (d.file, d.sha256) for d in library.exercises if d.data},
+            routine_files={d.data["id"]: (d.file, d.sha256) for d in library.routines if d.data},
+            studio=studio,
+            studio_sha=library.studio.sha256,
+            page_size=page_size or studio.get("page_size", "letter"),
+            templates_dir=templates_dir_for(root),
+        )
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    def data(self, entry: Entry) -> dict[str, Any]:
+        return self.exercises[entry.id] if entry.kind == "exercise" else self.routines[entry.id]
+
+    def exercise_ids_of(self, entry: Entry) -> list[str]:
+        if entry.kind == "exercise":
+            return [entry.id]
+        return [item["exercise"] for item in self.routines[entry.id]["exercises"]]
+
+    def images_of(self, entry: Entry) -> list[str]:
+        return [
+            image["src"] for i in self.exercise_ids_of(entry) for image in self.exercises[i].get("images", [])
+        ]
+
+    # -- HTML ----------------------------------------------------------------------------
+    def pdf_image_url(self, src: str) -> str:
+        return (self.content_dir / src).resolve().as_uri()
+
+    def handout_html(self, entry: Entry) -> str:
+        studio = studio_view(self.studio, self.pdf_image_url)
+        if entry.kind == "exercise":
+            exercises = [exercise_view(self.exercises[entry.id], self.pdf_image_url)]
+            routines = []
+            title = exercises[0]["title"]
+        else:
+            routine = routine_view(self.routines[entry.id], self.exercises, self.pdf_image_url)
+            routines, exercises, title = [routine], routine["exercises"], routine["title"]
+        context = handout_context(
+            kind=entry.kind,
+            title=title,
+            studio=studio,
+            routines=routines,
+            exercises=exercises,
+            page_size=self.page_size,
+            fonts_url=(self.templates_dir / "fonts").as_uri(),
+        )
+        return render_template("handout.html.j2", context, self.templates_dir)
+
+    def snippet_html(self, entry: Entry, media_url: str, pdf_url: str) -> str:
+        """The web fragment; `media_url` leads from the page that shows it to html/media/."""
+
+        def image_url(src: str) -> str:
+            return f"{media_url}{src}"
+
+        phone = self.studio.get("phone")
+        if entry.kind == "exercise":
+            view = exercise_view(self.exercises[entry.id], image_url)
+            context = {
+                "kind": "exercise",
+                "exercise": view,
+                "routine": None,
+                "phone": phone,
+                "jsonld": exercise_jsonld(view, self.studio["name"]),
+                "pdf_url": pdf_url,
+            }
+        else:
+            routine = routine_view(self.routines[entry.id], self.exercises, image_url)
+            context = {
+                "kind": "routine",
+                "exercise": None,
+                "routine": routine,
+                "phone": phone,
+                "jsonld": routine_jsonld(routine, self.studio["name"]),
+                "pdf_url": pdf_url,
+            }
+        return render_template("snippet.html.j2", context, self.templates_dir)
+
+    def preview_page(self, entries: Sequence[Entry], with_pdfs: bool) -> str:
+        """The preview: every snippet as the website shows it, and links to the handouts."""
+
+        def pdf_link(entry: Entry) -> str:
+            return f"pdf/{entry.kind}s/{entry.id}.pdf" if with_pdfs else ""
+
+        items = [
+            {
+                "entry": e,
+                "title": self.data(e)["title"],
+                "snippet": self.snippet_html(e, media_url="html/media/", pdf_url=pdf_link(e)),
+                "pdf": pdf_link(e),
+                "html": f"html/{e.kind}s/{e.id}.html",
+            }
+            for e in entries
+        ]
+        context: Mapping[str, Any] = {"studio": self.studio, "items": items, "pipeline_version": __version__}
+        return render_template("index.html.j2", context, self.templates_dir)
