@@ -106,7 +106,7 @@ def bench_check(count: int, compare: bool) -> None:
         make_library(root, count)
         ours, code, peak = timed([sys.executable, "-m", "pipeline", "check", "--format", "json"], root)
         print(
-            f"pipeline check, {count:>6} files: {ours:6.2f} s  (exit {code}, peak RSS so far {peak:.0f} MiB)"
+            f"pipeline check, {count:>6} files: {ours:6.2f} s  (exit {code}, peak RSS {peak:.0f} MiB)"
         )
         theirs_bin = shutil.which("check-jsonschema") or str(Path(sys.executable).parent / "check-jsonschema")
         if not compare or not Path(theirs_bin).exists():

@@ -96,7 +96,7 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -
       pipeline check --format github --strict
     """
     from pipeline.check import check_project
-    from pipeline.report import github_report, json_report, sarif_report, text_report
+    from pipeline.report import github_report, json_report, sarif_report, terminal_report
 
     result = check_project(project_root(ctx), paths, today=_today())
     failed = result.failed(strict)
@@ -108,9 +108,7 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -
     elif fmt == "sarif":
         sarif_report(result.diagnostics, out, __version__)
     else:
-        color = _color(out)
-        sources = _sources(result.library.root, result.diagnostics) if color else {}
-        text_report(result.diagnostics, result.files_checked, out, sources, color=color)
+        terminal_report(result.library.root, result.diagnostics, result.files_checked, out)
     ctx.exit(EXIT_CONTENT if failed else EXIT_OK)
 
 
@@ -195,7 +193,7 @@ def build(
         raise UsageProblem(str(exc)) from None
     except BuildLocked as exc:
         raise UsageProblem(str(exc)) from None
-    _print_problems(report.check, sys.stdout)
+    _print_problems(report.check)
     for output, why in report.failed:
         click.echo(f"{output}: error: {why}", err=True)
     if not report.check.errors:
@@ -266,7 +264,7 @@ def handout(
     except PacketProblem as exc:
         raise UsageProblem(str(exc)) from None
     if result.diagnostics:
-        _print_problems(result, sys.stdout)
+        _print_problems(result)
         click.echo("The packet was not printed: fix these problems first.", err=True)
         ctx.exit(EXIT_CONTENT)
     click.echo(f"Wrote {output}")
@@ -370,7 +368,7 @@ def import_free_exercise_db(ctx: click.Context, upstream: Path) -> None:
         f"adjusted {len(report.adjusted)}; check: {len(result.errors)} errors in the imported files."
     )
     if result.errors:
-        _print_problems(result, sys.stdout)
+        _print_problems(result)
     ctx.exit(EXIT_CONTENT if result.errors else EXIT_OK)
 
 
@@ -418,28 +416,17 @@ def _progress_bar(total: int) -> Any:
     return advance
 
 
-def _print_problems(result: Any, out: Any) -> None:
-    from pipeline.report import text_report
+def _print_problems(result: Any) -> None:
+    from pipeline.report import terminal_report
 
     if result.diagnostics:
-        color = _color(out)
-        sources = _sources(result.library.root, result.diagnostics) if color else {}
-        text_report(result.diagnostics, result.files_checked, out, sources, color=color)
-
-
-def _sources(root: Path, diagnostics: Any) -> dict[str, str]:
-    """The text of each file with a problem, to show the offending line."""
-    sources = {}
-    for file in {d.file for d in diagnostics}:
-        try:
-            sources[file] = (root / file).read_text("utf-8-sig", errors="replace")
-        except OSError:
-            sources[file] = ""
-    return sources
+        terminal_report(result.library.root, result.diagnostics, result.files_checked, sys.stdout)
 
 
 def _color(stream: Any) -> bool:
-    return bool(getattr(stream, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ
+    from pipeline.report import wants_color
+
+    return wants_color(stream)
 
 
 def _today() -> Any:

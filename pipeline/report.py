@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping, Sequence
-from typing import TextIO
+from pathlib import Path
+from typing import Any, TextIO
 
 import click
 
@@ -43,6 +44,28 @@ def text_report(
         if color:
             out.write(_excerpt(sources.get(d.file, ""), d.line, d.column))
     out.write(summary_line(diagnostics, files_checked) + "\n")
+
+
+def wants_color(stream: Any) -> bool:
+    return bool(getattr(stream, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ
+
+
+def terminal_report(root: Path, diagnostics: Sequence[Diagnostic], files_checked: int, out: TextIO) -> None:
+    """The text report, with each offending line and a caret when `out` is a terminal."""
+    color = wants_color(out)
+    sources = _sources(root, diagnostics) if color else {}
+    text_report(diagnostics, files_checked, out, sources, color=color)
+
+
+def _sources(root: Path, diagnostics: Sequence[Diagnostic]) -> dict[str, str]:
+    """The text of each file with a problem, to show the offending line."""
+    sources = {}
+    for file in {d.file for d in diagnostics}:
+        try:
+            sources[file] = (root / file).read_text("utf-8-sig", errors="replace")
+        except OSError:
+            sources[file] = ""
+    return sources
 
 
 def _excerpt(text: str, line: int, column: int) -> str:
