@@ -105,9 +105,7 @@ def bench_check(count: int, compare: bool) -> None:
         root = Path(tmp)
         make_library(root, count)
         ours, code, peak = timed([sys.executable, "-m", "pipeline", "check", "--format", "json"], root)
-        print(
-            f"pipeline check, {count:>6} files: {ours:6.2f} s  (exit {code}, peak RSS {peak:.0f} MiB)"
-        )
+        print(f"pipeline check, {count:>6} files: {ours:6.2f} s  (exit {code}, peak RSS {peak:.0f} MiB)")
         theirs_bin = shutil.which("check-jsonschema") or str(Path(sys.executable).parent / "check-jsonschema")
         if not compare or not Path(theirs_bin).exists():
             return
@@ -215,7 +213,7 @@ def bench_scale(exercises: int, routines: int) -> None:
         )
         print(f"scale: build --no-pdf {seconds:.1f} s (exit {code}), peak RSS {peak:.0f} MiB")
     peaks = []
-    for count in (100, 500):
+    for count in (200, 1000):
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
             make_library(root, count, invalid_share=0)
@@ -225,8 +223,8 @@ def bench_scale(exercises: int, routines: int) -> None:
             peaks.append(peak)
     growth = peaks[1] / peaks[0]
     print(
-        f"scale: full build, peak RSS of a worker: {peaks[0]:.0f} MiB for 100 PDFs, "
-        f"{peaks[1]:.0f} MiB for 500 ({growth:.2f}x: flat means the workers do not grow)"
+        f"scale: full build, peak RSS of a worker: {peaks[0]:.0f} MiB for 200 PDFs, "
+        f"{peaks[1]:.0f} MiB for 1000 ({growth:.2f}x: flat means the workers do not grow)"
     )
 
 

@@ -43,6 +43,9 @@ from pipeline.render import (
     template_files,
 )
 
+# PDFs a worker renders before it is replaced by a fresh one.
+ROUND = 200
+
 
 @dataclass
 class BuildOptions:
@@ -307,23 +310,24 @@ class Builder:
             for job, task in tasks:
                 yield job, _outcome(work(task))
             return
-        import weasyprint  # noqa: F401  (imported before forking: workers start with it loaded)
-
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(min(options.jobs, len(tasks)), mp_context=context) as pool:
-            for (job, _), result in zip(
-                tasks, pool.map(work, [t for _, t in tasks], chunksize=4), strict=True
-            ):
-                yield job, _outcome(result)
+        # forkserver: workers start from a clean process that already has WeasyPrint loaded
+        # (cheap to start, and safe to fork from the preview server's threads). A fresh pool
+        # every ROUND PDFs per worker keeps WeasyPrint's caches from growing without bound
+        # (max_tasks_per_child deadlocks on Python 3.11).
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["pipeline.pdf"])
+        workers = min(options.jobs, len(tasks))
+        per_round = ROUND * workers
+        for start in range(0, len(tasks), per_round):
+            batch = tasks[start : start + per_round]
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                results = pool.map(work, [task for _, task in batch], chunksize=4)
+                for (job, _), result in zip(batch, results, strict=True):
+                    yield job, _outcome(result)
 
     def _epoch(self, entry: Entry) -> int:
         """SOURCE_DATE_EPOCH for the entry: its review date, so PDFs are reproducible."""
-        data = (
-            self.project.exercises.get(entry.id)
-            if entry.kind == "exercise"
-            else self.project.routines.get(entry.id)
-        )
-        reviewed = ((data or {}).get("review") or {}).get("reviewed_on")
+        reviewed = (self.project.data(entry).get("review") or {}).get("reviewed_on")
         day = date.fromisoformat(reviewed) if reviewed else date(2000, 1, 1)
         return int(time.mktime(day.timetuple())) if day.year >= 1971 else 0
 
