@@ -110,9 +110,10 @@ def build(
         remove_leftover_temporaries(options.out)
         previous = read_manifest(options.out)
         stale = [job for job in jobs if not _is_current(job, previous, options.out)]
-        report.unchanged = [job.output for job in jobs if job not in stale]
+        stale_outputs = {job.output for job in stale}
+        report.unchanged = [job.output for job in jobs if job.output not in stale_outputs]
         advance = progress_total(len(stale)) if progress_total and stale else (lambda n: None)
-        records = {job.output: previous[job.output] for job in jobs if job not in stale}
+        records = {job.output: previous[job.output] for job in jobs if job.output not in stale_outputs}
         for job, outcome in builder.produce(stale, options, advance):
             if isinstance(outcome, str):
                 records[job.output] = OutputRecord(inputs=job.inputs, input_digest=job.digest, sha256=outcome)
