@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -106,6 +106,9 @@ def build(
     project = Project.from_library(check.library, options.page_size)
     builder = Builder(project)
     jobs = builder.plan(options)
+    # What a full build would make: --only, --no-pdf and --no-html narrow this run, not the
+    # library, so outputs outside this run are kept (only drafts' handouts are removed).
+    everything = {job.output: job for job in builder.plan(replace(options, only=(), pdf=True, html=True))}
     with build_lock(options.out):
         remove_leftover_temporaries(options.out)
         previous = read_manifest(options.out)
@@ -113,18 +116,26 @@ def build(
         stale_outputs = {job.output for job in stale}
         report.unchanged = [job.output for job in jobs if job.output not in stale_outputs]
         advance = progress_total(len(stale)) if progress_total and stale else (lambda n: None)
-        records = {job.output: previous[job.output] for job in jobs if job.output not in stale_outputs}
+        records = {
+            output: record
+            for output, record in previous.items()
+            if output in everything and output not in stale_outputs
+        }
         for job, outcome in builder.produce(stale, options, advance):
             if isinstance(outcome, str):
                 records[job.output] = OutputRecord(inputs=job.inputs, input_digest=job.digest, sha256=outcome)
                 report.built.append(job.output)
             else:
                 report.failed.append((job.output, outcome.message))
-        report.removed = _remove_outputs_no_longer_planned(options.out, previous, {j.output for j in jobs})
+        report.removed = _remove_outputs_no_longer_planned(options.out, previous, set(everything))
         if options.html:
             try:
-                shown = [job.entry for job in jobs if job.kind == "html" and job.entry]
-                page = project.preview_page(shown, with_pdfs=options.pdf)
+                shown = [
+                    job.entry
+                    for job in everything.values()
+                    if job.kind == "html" and job.entry and job.output in records
+                ]
+                page = project.preview_page(shown, built=set(records))
                 write_if_changed(options.out / "index.html", page.encode())
             except jinja2.TemplateError as exc:
                 report.failed.append(("index.html", describe_template_error(exc, project.templates_dir)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,11 +124,13 @@ class Project:
             }
         return render_template("snippet.html.j2", context, self.templates_dir)
 
-    def preview_page(self, entries: Sequence[Entry], with_pdfs: bool) -> str:
-        """The preview: every snippet as the website shows it, and links to the handouts."""
+    def preview_page(self, entries: Sequence[Entry], built: Collection[str]) -> str:
+        """The preview: every snippet as the website shows it, and links to the handouts that
+        are `built` (paths inside the output folder)."""
 
         def pdf_link(entry: Entry) -> str:
-            return f"pdf/{entry.kind}s/{entry.id}.pdf" if with_pdfs else ""
+            path = f"pdf/{entry.kind}s/{entry.id}.pdf"
+            return path if path in built else ""
 
         items = [
             {

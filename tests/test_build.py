@@ -224,3 +224,21 @@ def test_snippets_match_the_reviewed_golden_files(tmp_path: Path) -> None:
     assert built == sorted(p.relative_to(GOLDEN) for p in GOLDEN.rglob("*.html"))
     for rel in built:
         assert (html / rel).read_text("utf-8") == (GOLDEN / rel).read_text("utf-8"), rel
+
+
+def test_a_narrow_build_keeps_the_other_outputs(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    run_build(root, jobs=1)
+    before = sorted(p.relative_to(root) for p in (root / "build").rglob("*") if p.is_file())
+    path = root / "content/exercises/bird-dog.yaml"
+    path.write_text(path.read_text().replace("Tighten your stomach gently", "Tighten your tummy gently"))
+    report = run_build(root, jobs=1, only=["bird-dog"], html=False)
+    assert report.built == ["pdf/exercises/bird-dog.pdf"]  # type: ignore[attr-defined]
+    assert report.removed == []  # type: ignore[attr-defined]
+    after = sorted(p.relative_to(root) for p in (root / "build").rglob("*") if p.is_file())
+    assert after == before
+    manifest = json.loads((root / "build/manifest.json").read_text())
+    assert "pdf/exercises/knee-to-chest.pdf" in manifest["outputs"]
+    assert "bird-dog" in (root / "build/index.html").read_text()
+    again = run_build(root, jobs=1)
+    assert again.built == ["html/exercises/bird-dog.html"]  # type: ignore[attr-defined]
