@@ -43,7 +43,8 @@ from pipeline.render import (
     template_files,
 )
 
-# PDFs a worker renders before it is replaced by a fresh one.
+# PDFs a worker renders before it is replaced by a fresh one (max_tasks_per_child would do
+# this, but deadlocks on Python 3.11).
 ROUND = 200
 
 
@@ -301,41 +302,46 @@ class Builder:
             return Failure(f"cannot write {job.output}: {exc.strerror or exc}")
 
     def _render_pdfs(self, jobs: Sequence[Job], options: BuildOptions) -> Iterator[tuple[Job, str | Failure]]:
-        tasks = []
-        for job in jobs:
-            assert job.entry is not None
-            try:
-                html = self.project.handout_html(job.entry)
-            except jinja2.TemplateError as exc:
-                yield (
-                    job,
-                    Failure(f"{job.entry.id}: {describe_template_error(exc, self.project.templates_dir)}"),
-                )
-                continue
-            tasks.append(
-                (job, _PdfTask(job.entry.id, html, str(options.out / job.output), self._epoch(job.entry)))
-            )
-        if not tasks:
-            return
+        """Render handouts in rounds of ROUND PDFs per worker: each round gets a fresh pool, so
+        neither WeasyPrint's caches in the workers nor the HTML waiting here grow with the
+        library."""
         work = partial_render(self.project.templates_dir, self.project.content_dir)
-        if options.jobs <= 1 or len(tasks) == 1:
+        workers = max(1, min(options.jobs, len(jobs)))
+        per_round = ROUND * workers
+        for start in range(0, len(jobs), per_round):
+            tasks: list[tuple[Job, _PdfTask]] = []
+            for job in jobs[start : start + per_round]:
+                task = self._pdf_task(job, options)
+                if isinstance(task, Failure):
+                    yield job, task
+                else:
+                    tasks.append((job, task))
+            yield from self._render_round(tasks, work, workers)
+
+    def _pdf_task(self, job: Job, options: BuildOptions) -> _PdfTask | Failure:
+        assert job.entry is not None
+        try:
+            html = self.project.handout_html(job.entry)
+        except jinja2.TemplateError as exc:
+            return Failure(f"{job.entry.id}: {describe_template_error(exc, self.project.templates_dir)}")
+        return _PdfTask(job.entry.id, html, str(options.out / job.output), self._epoch(job.entry))
+
+    @staticmethod
+    def _render_round(
+        tasks: list[tuple[Job, _PdfTask]], work: partial_render, workers: int
+    ) -> Iterator[tuple[Job, str | Failure]]:
+        if workers <= 1 or len(tasks) <= 1:
             for job, task in tasks:
                 yield job, _outcome(work(task))
             return
         # forkserver: workers start from a clean process that already has WeasyPrint loaded
-        # (cheap to start, and safe to fork from the preview server's threads). A fresh pool
-        # every ROUND PDFs per worker keeps WeasyPrint's caches from growing without bound
-        # (max_tasks_per_child deadlocks on Python 3.11).
+        # (cheap to start, and safe to fork from the preview server's threads).
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["pipeline.pdf"])
-        workers = min(options.jobs, len(tasks))
-        per_round = ROUND * workers
-        for start in range(0, len(tasks), per_round):
-            batch = tasks[start : start + per_round]
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                results = pool.map(work, [task for _, task in batch], chunksize=4)
-                for (job, _), result in zip(batch, results, strict=True):
-                    yield job, _outcome(result)
+        with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context) as pool:
+            results = pool.map(work, [task for _, task in tasks], chunksize=4)
+            for (job, _), result in zip(tasks, results, strict=True):
+                yield job, _outcome(result)
 
     def _epoch(self, entry: Entry) -> int:
         """SOURCE_DATE_EPOCH for the entry: its review date, so PDFs are reproducible."""
