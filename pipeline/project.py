@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,9 @@ from pipeline.library import Library
 from pipeline.render import (
     Entry,
     PageSize,
+    PreviewContext,
+    PreviewItem,
+    SnippetContext,
     exercise_jsonld,
     exercise_view,
     handout_context,
@@ -104,24 +107,24 @@ class Project:
         phone = self.studio.get("phone")
         if entry.kind == "exercise":
             view = exercise_view(self.exercises[entry.id], image_url)
-            context = {
-                "kind": "exercise",
-                "exercise": view,
-                "routine": None,
-                "phone": phone,
-                "jsonld": exercise_jsonld(view, self.studio["name"]),
-                "pdf_url": pdf_url,
-            }
+            context = SnippetContext(
+                kind="exercise",
+                exercise=view,
+                routine=None,
+                phone=phone,
+                jsonld=exercise_jsonld(view, self.studio["name"]),
+                pdf_url=pdf_url,
+            )
         else:
             routine = routine_view(self.routines[entry.id], self.exercises, image_url)
-            context = {
-                "kind": "routine",
-                "exercise": None,
-                "routine": routine,
-                "phone": phone,
-                "jsonld": routine_jsonld(routine, self.studio["name"]),
-                "pdf_url": pdf_url,
-            }
+            context = SnippetContext(
+                kind="routine",
+                exercise=None,
+                routine=routine,
+                phone=phone,
+                jsonld=routine_jsonld(routine, self.studio["name"]),
+                pdf_url=pdf_url,
+            )
         return render_template("snippet.html.j2", context, self.templates_dir)
 
     def preview_page(self, entries: Sequence[Entry], built: Collection[str]) -> str:
@@ -133,14 +136,14 @@ class Project:
             return path if path in built else ""
 
         items = [
-            {
-                "entry": e,
-                "title": self.data(e)["title"],
-                "snippet": self.snippet_html(e, media_url="html/media/", pdf_url=pdf_link(e)),
-                "pdf": pdf_link(e),
-                "html": f"html/{e.kind}s/{e.id}.html",
-            }
+            PreviewItem(
+                entry=e,
+                title=self.data(e)["title"],
+                snippet=self.snippet_html(e, media_url="html/media/", pdf_url=pdf_link(e)),
+                pdf=pdf_link(e),
+                html=f"html/{e.kind}s/{e.id}.html",
+            )
             for e in entries
         ]
-        context: Mapping[str, Any] = {"studio": self.studio, "items": items, "pipeline_version": __version__}
+        context = PreviewContext(studio=self.studio, items=items, pipeline_version=__version__)
         return render_template("index.html.j2", context, self.templates_dir)

@@ -39,6 +39,14 @@ KIND_LABELS = {
 EFFECT_LABELS = {"easier": "Easier", "harder": "Harder", "different-target": "Other target"}
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One thing to publish: an exercise or a routine, by id."""
+
+    kind: Literal["exercise", "routine"]
+    id: str
+
+
 class StudioView(TypedDict):
     name: str
     tagline: str | None
@@ -132,8 +140,25 @@ class SnippetContext(TypedDict):
     kind: Literal["exercise", "routine"]
     exercise: ExerciseView | None
     routine: RoutineView | None
+    phone: str | None  # the studio's, in the stop box
     jsonld: dict[str, Any]
-    pdf_url: str
+    pdf_url: str  # "" when there is no handout to link
+
+
+class PreviewItem(TypedDict):
+    entry: Entry
+    title: str
+    snippet: str  # the rendered snippet, already escaped
+    pdf: str
+    html: str
+
+
+class PreviewContext(TypedDict):
+    """Everything the preview page may use (templates/index.html.j2)."""
+
+    studio: Mapping[str, Any]
+    items: list[PreviewItem]
+    pipeline_version: str
 
 
 @cache
@@ -292,14 +317,6 @@ def studio_view(data: Mapping[str, Any], image_url: Callable[[str], str]) -> Stu
         logo_url=image_url(data["logo"]) if data.get("logo") else None,
         disclaimer=data["disclaimer"],
     )
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One thing to publish: an exercise or a routine, by id."""
-
-    kind: Literal["exercise", "routine"]
-    id: str
 
 
 def handout_context(
