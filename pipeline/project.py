@@ -11,9 +11,11 @@ from pipeline import __version__
 from pipeline.library import Library
 from pipeline.render import (
     Entry,
+    ExerciseView,
     PageSize,
     PreviewContext,
     PreviewItem,
+    RoutineView,
     SnippetContext,
     exercise_jsonld,
     exercise_view,
@@ -104,27 +106,22 @@ class Project:
         def image_url(src: str) -> str:
             return f"{media_url}{src}"
 
-        phone = self.studio.get("phone")
+        exercise: ExerciseView | None = None
+        routine: RoutineView | None = None
         if entry.kind == "exercise":
-            view = exercise_view(self.exercises[entry.id], image_url)
-            context = SnippetContext(
-                kind="exercise",
-                exercise=view,
-                routine=None,
-                phone=phone,
-                jsonld=exercise_jsonld(view, self.studio["name"]),
-                pdf_url=pdf_url,
-            )
+            exercise = exercise_view(self.exercises[entry.id], image_url)
+            jsonld = exercise_jsonld(exercise, self.studio["name"])
         else:
             routine = routine_view(self.routines[entry.id], self.exercises, image_url)
-            context = SnippetContext(
-                kind="routine",
-                exercise=None,
-                routine=routine,
-                phone=phone,
-                jsonld=routine_jsonld(routine, self.studio["name"]),
-                pdf_url=pdf_url,
-            )
+            jsonld = routine_jsonld(routine, self.studio["name"])
+        context = SnippetContext(
+            kind=entry.kind,
+            exercise=exercise,
+            routine=routine,
+            phone=self.studio.get("phone"),
+            jsonld=jsonld,
+            pdf_url=pdf_url,
+        )
         return render_template("snippet.html.j2", context, self.templates_dir)
 
     def preview_page(self, entries: Sequence[Entry], built: Collection[str]) -> str:
