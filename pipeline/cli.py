@@ -14,12 +14,16 @@ from typing import Any, Literal
 import click
 
 from pipeline import __version__
-
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-
-
-class UsageProblem(click.ClickException):
-    exit_code = EXIT_USAGE
+from pipeline.cli_common import (
+    EXIT_CONTENT,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageProblem,
+    color,
+    print_problems,
+    project_root,
+    today,
+)
 
 
 class _Group(click.Group):
@@ -46,15 +50,6 @@ class _Group(click.Group):
                 err=True,
             )
             ctx.exit(EXIT_USAGE)
-
-
-def project_root(ctx: click.Context) -> Path:
-    root: Path = ctx.obj
-    if not (root / "content").is_dir():
-        raise UsageProblem(
-            f"no content/ folder in {root.resolve()}: run this in the project's folder or pass --root DIR"
-        )
-    return root
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,7 +93,7 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -
     from pipeline.check import check_project
     from pipeline.report import github_report, json_report, sarif_report, terminal_report
 
-    result = check_project(project_root(ctx), paths, today=_today())
+    result = check_project(project_root(ctx), paths, today=today())
     failed = result.failed(strict)
     out = sys.stdout
     if fmt == "json":
@@ -184,16 +179,16 @@ def build(
         pdf=pdf,
         html=html,
         page_size=_page_size(page_size),
-        today=_today(),
+        today=today(),
     )
-    show_progress = not quiet and _color(sys.stderr)
+    show_progress = not quiet and color(sys.stderr)
     try:
         report = run_build(root, options, _progress_bar if show_progress else None)
     except UnknownEntry as exc:
         raise UsageProblem(str(exc)) from None
     except BuildLocked as exc:
         raise UsageProblem(str(exc)) from None
-    _print_problems(report.check)
+    print_problems(report.check)
     for output, why in report.failed:
         click.echo(f"{output}: error: {why}", err=True)
     if not report.check.errors:
@@ -260,144 +255,14 @@ def handout(
         page_size=_page_size(page_size),
     )
     try:
-        result = make_packet(project_root(ctx), request, today=_today())
+        result = make_packet(project_root(ctx), request, today=today())
     except PacketProblem as exc:
         raise UsageProblem(str(exc)) from None
     if result.diagnostics:
-        _print_problems(result)
+        print_problems(result)
         click.echo("The packet was not printed: fix these problems first.", err=True)
         ctx.exit(EXIT_CONTENT)
     click.echo(f"Wrote {output}")
-
-
-@cli.command()
-@click.argument("kind", type=click.Choice(["exercise", "routine"]))
-@click.argument("entry_id", metavar="ID")
-@click.option(
-    "--kind",
-    "exercise_kind",
-    default="static-stretch",
-    show_default=True,
-    type=click.Choice(["static-stretch", "dynamic-stretch", "isometric", "strength", "mobility", "balance"]),
-    help="For an exercise: what sort of exercise it is.",
-)
-@click.option(
-    "--level",
-    default="beginner",
-    show_default=True,
-    type=click.Choice(["beginner", "intermediate", "advanced"]),
-    help="For an exercise: its level.",
-)
-@click.pass_context
-def new(ctx: click.Context, kind: str, entry_id: str, exercise_kind: str, level: str) -> None:
-    """Start a new exercise or routine from a commented template (a draft that passes the check).
-
-    \b
-    Example:
-      pipeline new exercise side-lying-clam --kind strength
-      pipeline new routine desk-worker-basics
-    """
-    from pipeline.scaffold import ScaffoldProblem, create
-
-    try:
-        path = create(project_root(ctx), kind, entry_id, exercise_kind, level)
-    except ScaffoldProblem as exc:
-        raise UsageProblem(str(exc)) from None
-    click.echo(str(path))
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--check", "check_only", is_flag=True, help="Change nothing; exit 1 if a file would change (for CI)."
-)
-@click.pass_context
-def fmt(ctx: click.Context, paths: tuple[Path, ...], check_only: bool) -> None:
-    """Lay out content files the same way: key order, indentation; comments are kept.
-
-    PATHS are files or folders (default: all of content/).
-
-    \b
-    Example:
-      pipeline fmt content/exercises/knee-to-chest.yaml
-      pipeline fmt --check
-    """
-    from pipeline.fmt import content_paths, format_files
-
-    changed, problems = format_files(content_paths(project_root(ctx), paths), check_only)
-    for path in changed:
-        click.echo(f"{'would reformat' if check_only else 'reformatted'} {path}")
-    for problem in problems:
-        click.echo(problem, err=True)
-    if not changed and not problems:
-        click.echo("All content files are formatted.")
-    ctx.exit(EXIT_CONTENT if problems or (check_only and changed) else EXIT_OK)
-
-
-@cli.group(name="import")
-def import_group() -> None:
-    """Import exercises from another library, as drafts for review."""
-
-
-@import_group.command(name="free-exercise-db")
-@click.argument("upstream", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.pass_context
-def import_free_exercise_db(ctx: click.Context, upstream: Path) -> None:
-    """Import the public-domain free-exercise-db (UPSTREAM is a checkout of its repository).
-
-    Every exercise arrives as a draft with a cautious dosage and a review that names the
-    import; photos are copied to content/images/free-exercise-db/. What was skipped or
-    adjusted is listed with the reason.
-
-    \b
-    Example:
-      pipeline import free-exercise-db ../free-exercise-db
-    """
-    from pipeline.check import check_project
-    from pipeline.importer import import_free_exercise_db as run_import
-
-    root = project_root(ctx.find_root())
-    report = run_import(upstream, root)
-    for source, why in report.adjusted:
-        click.echo(f"adjusted {source}: {why}")
-    for source, why in report.skipped:
-        click.echo(f"skipped {source}: {why}")
-    result = check_project(root, list(report.written), today=_today())
-    click.echo(
-        f"Imported {len(report.written)} exercises as drafts, skipped {len(report.skipped)}, "
-        f"adjusted {len(report.adjusted)}; check: {len(result.errors)} errors in the imported files."
-    )
-    if result.errors:
-        _print_problems(result)
-    ctx.exit(EXIT_CONTENT if result.errors else EXIT_OK)
-
-
-@cli.command()
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=8000,
-    show_default=True,
-    help="Port on 127.0.0.1 (0: any free port).",
-)
-@click.pass_context
-def serve(ctx: click.Context, port: int) -> None:
-    """Preview the library in a browser; rebuilt and reloaded as you edit.
-
-    Serves build/ on 127.0.0.1 (the preview at /, snippets at /html/exercises/ID.html),
-    watches content/, schema/ and templates/, rebuilds what changed and reloads the open
-    page. A content problem shows on the page with its file:line; the server keeps running.
-
-    \b
-    Example:
-      pipeline serve --port 8000
-    """
-    from pipeline.serve import serve as run_server
-
-    try:
-        run_server(project_root(ctx), port, _today(), ready=lambda line: click.echo(line, err=True))
-    except OSError as exc:
-        raise UsageProblem(f"cannot serve on port {port}: {exc.strerror or exc}") from None
 
 
 def _page_size(value: str | None) -> Literal["letter", "a4"] | None:
@@ -416,30 +281,14 @@ def _progress_bar(total: int) -> Any:
     return advance
 
 
-def _print_problems(result: Any) -> None:
-    from pipeline.report import terminal_report
+def _register_author_commands() -> None:
+    from pipeline.cli_authoring import COMMANDS
 
-    if result.diagnostics:
-        terminal_report(result.library.root, result.diagnostics, result.files_checked, sys.stdout)
-
-
-def _color(stream: Any) -> bool:
-    from pipeline.report import wants_color
-
-    return wants_color(stream)
+    for command in COMMANDS:
+        cli.add_command(command)
 
 
-def _today() -> Any:
-    """The date reviews are measured from; PIPELINE_TODAY pins it for reproducible runs."""
-    from datetime import date
-
-    pinned = os.environ.get("PIPELINE_TODAY")
-    if not pinned:
-        return date.today()
-    try:
-        return date.fromisoformat(pinned)
-    except ValueError as exc:
-        raise UsageProblem(f"PIPELINE_TODAY={pinned} is not a date written as YYYY-MM-DD") from exc
+_register_author_commands()
 
 
 def main() -> None:
