@@ -16,7 +16,11 @@ if ! command -v apt-get >/dev/null 2>&1; then
   echo "Please install with your package manager:$missing"; exit 0
 fi
 if [ "$(id -u)" = 0 ]; then
-  apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null
+  echo "Installing system packages:$missing"
+  if ! { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null; }; then
+    echo "apt-get could not install:$missing. Install them, then run make again." >&2
+    exit 1
+  fi
 else
   echo "Missing system packages; run: sudo apt-get install -y$missing"
 fi
