@@ -12,6 +12,7 @@ Usage: python -m pipeline.bench [--check N ...] [--build N] [--scale]
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import shutil
@@ -261,12 +262,12 @@ def _descendants(root_pid: int) -> list[tuple[int, int]]:
 
 
 def main(argv: list[str]) -> None:
-    checks = [int(a) for a in argv[argv.index("--check") + 1 :] if a.isdigit()] if "--check" in argv else []
-    builds = [int(argv[argv.index("--build") + 1])] if "--build" in argv else []
-    if "--check" in argv and "--build" in argv:
-        checks = [int(a) for a in argv[argv.index("--check") + 1 : argv.index("--build")]]
-    if not argv:
-        checks, builds = [1000, 10000], [1000]
+    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--check", type=int, nargs="+", metavar="N", help="files for the check benchmark")
+    parser.add_argument("--build", type=int, metavar="N", help="exercises for the build benchmark")
+    parser.add_argument("--scale", action="store_true", help="10,000 exercises and 500 routines")
+    args = parser.parse_args(argv)
+    everything = not (args.check or args.build or args.scale)
     try:
         import _ruamel_yaml  # noqa: F401
 
@@ -276,11 +277,11 @@ def main(argv: list[str]) -> None:
     from pipeline.pdf import font_subsetter
 
     print(f"font subsetting: {font_subsetter()}")
-    for count in checks:
+    for count in args.check or ([1000, 10000] if everything else []):
         bench_check(count, compare=count <= 1000)
-    for count in builds:
+    for count in [args.build] if args.build else ([1000] if everything else []):
         bench_build(count)
-    if "--scale" in argv or not argv:
+    if args.scale or everything:
         bench_scale(10000, 500)
 
 
