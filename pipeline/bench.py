@@ -22,23 +22,18 @@ import tempfile
 import time
 from pathlib import Path
 
+from pipeline.scaffold import KINDS, STARTING_DOSAGE
 from pipeline.validate import schema_path
 
-KINDS = {  # kind: (hold_seconds, reps, sets) inside the beginner limits
-    "static-stretch": (20, 3, 1),
-    "isometric": (10, 6, 2),
-    "mobility": (None, 10, 1),
-    "strength": (2, 10, 2),
-    "balance": (15, 4, 1),
-    "dynamic-stretch": (2, 10, 1),
-}
 STUDIO = "name: Bench Studio\ndisclaimer: These instructions do not replace advice from your doctor.\n"
 
 
 def exercise_yaml(index: int, invalid: bool) -> str:
-    kind = list(KINDS)[index % len(KINDS)]
-    hold, reps, sets = KINDS[kind]
-    hold_line = f"  hold_seconds: {hold if not invalid else 999}\n" if hold or invalid else ""
+    kind = KINDS[index % len(KINDS)]
+    dosage = {**STARTING_DOSAGE[kind], "sides": "each"}
+    if invalid:
+        dosage["hold_seconds"] = 999  # over every limit
+    dosage_lines = "".join(f"  {key}: {value}\n" for key, value in dosage.items())
     return (
         f"id: exercise-{index:05d}\n"
         f"title: Generated exercise {index}\n"
@@ -56,7 +51,7 @@ def exercise_yaml(index: int, invalid: bool) -> str:
         "  - Return to the start position.\n"
         "cues:\n  - Keep breathing.\n"
         "dosage:\n"
-        f"{hold_line}  reps: {reps}\n  sets: {sets}\n  sides: each\n"
+        f"{dosage_lines}"
         "  frequency: {times_per_day: 1, days_per_week: 5}\n"
         "variations:\n"
         "  - name: Smaller range\n    instructions: Move through a smaller range.\n    effect: easier\n"

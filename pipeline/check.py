@@ -65,8 +65,9 @@ def check_project(
     exercises, exercise_findings = _check_exercises(root, today, jobs or os.cpu_count() or 1, full_documents)
     library = load_library(root, exercises)
     diagnostics = exercise_findings + _check_the_rest(library, today)
-    checked = sum(1 for doc in library.documents() if _selected(root / doc.file, paths))
-    reported = [d for d in diagnostics if _selected(root / d.file, paths)]
+    wanted = tuple(p.resolve() for p in paths)
+    checked = sum(1 for doc in library.documents() if _selected(root / doc.file, wanted))
+    reported = [d for d in diagnostics if _selected(root / d.file, wanted)]
     return CheckResult(library, sorted(reported, key=sort_key), checked)
 
 
@@ -141,8 +142,8 @@ def _facts(data: dict[str, Any]) -> ExerciseFacts:
     return ExerciseFacts(data.get("kind"), data.get("level"), dosage if isinstance(dosage, dict) else {})
 
 
-def _selected(path: Path, paths: Sequence[Path]) -> bool:
-    if not paths:
+def _selected(path: Path, wanted: Sequence[Path]) -> bool:
+    """Whether `path` is one of the (resolved) `wanted` files or inside one of its folders."""
+    if not wanted:
         return True
-    resolved = path.resolve()
-    return any(resolved == p or resolved.is_relative_to(p) for p in (q.resolve() for q in paths))
+    return any(path.resolve().is_relative_to(p) for p in wanted)

@@ -19,7 +19,6 @@ from pipeline.cli_common import (
     EXIT_OK,
     EXIT_USAGE,
     UsageProblem,
-    color,
     print_problems,
     project_root,
     today,
@@ -181,7 +180,9 @@ def build(
         page_size=_page_size(page_size),
         today=today(),
     )
-    show_progress = not quiet and color(sys.stderr)
+    from pipeline.report import wants_color
+
+    show_progress = not quiet and wants_color(sys.stderr)
     try:
         report = run_build(root, options, _progress_bar if show_progress else None)
     except UnknownEntry as exc:

@@ -33,12 +33,6 @@ def print_problems(result: Any) -> None:
         terminal_report(result.library.root, result.diagnostics, result.files_checked, sys.stdout)
 
 
-def color(stream: Any) -> bool:
-    from pipeline.report import wants_color
-
-    return wants_color(stream)
-
-
 def today() -> date:
     """The date reviews are measured from; PIPELINE_TODAY pins it for reproducible runs."""
     pinned = os.environ.get("PIPELINE_TODAY")

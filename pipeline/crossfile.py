@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterator
 from datetime import date
 from pathlib import PurePosixPath
@@ -165,4 +166,4 @@ def _review_due(doc: Document, today: date) -> Iterator[Diagnostic]:
 def _add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31))
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
