@@ -67,6 +67,11 @@ def version(base: str) -> dict:
     return json.loads(get(base + "/__version"))
 
 
+def rebuilt_without_problems(base: str, before: int) -> bool:
+    state = version(base)
+    return bool(state["version"] > before and not state["problems"])
+
+
 def test_edit_shows_on_the_page_and_errors_show_with_file_and_line(server: tuple[str, Path]) -> None:
     base, root = server
     snippet = base + "/html/exercises/knee-to-chest.html"
@@ -76,10 +81,14 @@ def test_edit_shows_on_the_page_and_errors_show_with_file_and_line(server: tuple
     assert "location.reload()" not in on_disk  # ...but never written to build/
 
     path = root / "content/exercises/knee-to-chest.yaml"
+    before = version(base)["version"]
     path.write_text(
         path.read_text().replace("title: Single knee-to-chest stretch", "title: Knee hug stretch")
     )
-    wait_for(lambda: "Knee hug stretch" in get(snippet))
+    # The version moves once a whole rebuild is done (the snippet is written before the PDFs,
+    # the preview page after them); the page reloads on it, so the test waits on it too.
+    wait_for(lambda: rebuilt_without_problems(base, before))
+    assert "Knee hug stretch" in get(snippet)
     assert "Knee hug stretch" in get(base + "/")
 
     before = version(base)["version"]
