@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).parent.parent
+# Debian's chromium here and in .ci/run; Google Chrome on GitHub's runners.
+CHROMIUM = shutil.which("chromium") or shutil.which("google-chrome")
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
 
 
 def free_port() -> int:
@@ -107,7 +110,7 @@ def test_edit_shows_on_the_page_and_errors_show_with_file_and_line(server: tuple
     assert 'id="pipeline-problems"' not in get(base + "/")
 
 
-@pytest.mark.skipif(not shutil.which("chromium"), reason="headless Chromium is not installed")
+@needs_chromium
 def test_the_preview_renders_in_a_browser_with_the_problem_box(
     server: tuple[str, Path], tmp_path: Path
 ) -> None:
@@ -116,22 +119,52 @@ def test_the_preview_renders_in_a_browser_with_the_problem_box(
     path.write_text(path.read_text().replace("reps: 6", "reps: 60"))
     wait_for(lambda: bool(version(base)["problems"]))
     done = subprocess.run(
-        [
-            "chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'chromium'}",
-            "--dump-dom",
-            base + "/",
-        ],
+        chromium_command(tmp_path, "--dump-dom", base + "/"),
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert "Hamstring stretch on the BackSystem3" in done.stdout
     assert "content/exercises/bird-dog.yaml:" in done.stdout and "pipeline-problems" in done.stdout
+
+
+def chromium_command(tmp_path: Path, *arguments: str) -> list[str]:
+    return [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'chromium'}",
+        *arguments,
+    ]
+
+
+def open_page_titles(devtools: str) -> list[str]:
+    tabs = json.loads(get(devtools + "/json/list"))
+    return [tab["title"] for tab in tabs if tab["type"] == "page"]
+
+
+@needs_chromium
+def test_an_open_page_reloads_itself_after_a_rebuild(server: tuple[str, Path], tmp_path: Path) -> None:
+    # Chromium keeps the page open; its DevTools endpoint lists each open page's title, so the
+    # test sees what a person at the screen would: the title changes without anyone reloading.
+    base, root = server
+    port = free_port()
+    browser = subprocess.Popen(
+        chromium_command(tmp_path, f"--remote-debugging-port={port}", base + "/"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    devtools = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: "Body Fundamentals: exercise library preview" in open_page_titles(devtools))
+        studio = root / "content/studio.yaml"
+        studio.write_text(studio.read_text().replace("name: Body Fundamentals", "name: Body Basics"))
+        wait_for(lambda: "Body Basics: exercise library preview" in open_page_titles(devtools))
+    finally:
+        browser.terminate()
+        browser.wait(timeout=10)
