@@ -128,7 +128,7 @@ def build(
                 report.built.append(job.output)
             else:
                 report.failed.append((job.output, outcome.message))
-        report.removed = _remove_outputs_no_longer_planned(options.out, previous, set(everything))
+        report.removed = _remove_outputs_no_longer_planned(options.out, previous, set(everything), report)
         if options.html:
             try:
                 shown = [
@@ -137,10 +137,12 @@ def build(
                     if job.kind == "html" and job.entry and job.output in records
                 ]
                 page = project.preview_page(shown, built=set(records))
-                write_if_changed(options.out / "index.html", page.encode())
+                _write_or_report("index.html", page.encode(), options.out, report)
             except jinja2.TemplateError as exc:
                 report.failed.append(("index.html", describe_template_error(exc, project.templates_dir)))
-        write_if_changed(options.out / MANIFEST, manifest_bytes(records, __version__))
+        # If the manifest cannot be written, the previous one stays; the outputs replaced since
+        # no longer match its sha256, so the next build remakes them.
+        _write_or_report(MANIFEST, manifest_bytes(records, __version__), options.out, report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -152,15 +154,26 @@ def _is_current(job: Job, previous: Mapping[str, OutputRecord], out: Path) -> bo
     return sha256_file(out / job.output) == record.get("sha256")  # repairs a damaged output
 
 
+def _write_or_report(output: str, data: bytes, out: Path, report: BuildReport) -> None:
+    try:
+        write_if_changed(out / output, data)
+    except OSError as exc:
+        report.failed.append((output, f"cannot write {output}: {exc.strerror or exc}"))
+
+
 def _remove_outputs_no_longer_planned(
-    out: Path, previous: Mapping[str, OutputRecord], planned: set[str]
+    out: Path, previous: Mapping[str, OutputRecord], planned: set[str], report: BuildReport
 ) -> list[str]:
     """An entry turned back into a draft must not leave a printable handout behind."""
     removed = []
     for output in sorted(set(previous) - planned):
         target = (out / output).resolve()
         if target.is_relative_to(out.resolve()) and target.is_file():
-            target.unlink()
+            try:
+                target.unlink()
+            except OSError as exc:
+                report.failed.append((output, f"cannot remove {output}: {exc.strerror or exc}"))
+                continue
             removed.append(output)
     return removed
 

@@ -167,7 +167,7 @@ def build(
     """
     from pipeline.build import BuildOptions, UnknownEntry
     from pipeline.build import build as run_build
-    from pipeline.outputs import BuildLocked
+    from pipeline.outputs import BuildLocked, OutputFolderUnwritable
 
     root = project_root(ctx)
     options = BuildOptions(
@@ -189,6 +189,9 @@ def build(
         raise UsageProblem(str(exc)) from None
     except BuildLocked as exc:
         raise UsageProblem(str(exc)) from None
+    except OutputFolderUnwritable as exc:  # like an entry that cannot be written: exit 1
+        click.echo(f"error: {exc}", err=True)
+        ctx.exit(EXIT_CONTENT)
     print_problems(report.check)
     for output, why in report.failed:
         click.echo(f"{output}: error: {why}", err=True)

@@ -29,6 +29,16 @@ class BuildLocked(Exception):
     pass
 
 
+class OutputFolderUnwritable(Exception):
+    """The output folder cannot be written at all (read-only, full, not a folder)."""
+
+    def __init__(self, out: Path, error: OSError) -> None:
+        super().__init__(
+            f"cannot write to the output folder {out} ({error.strerror or error}); nothing in it "
+            "was changed. Make it writable, or choose another folder with --out."
+        )
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -96,8 +106,12 @@ def manifest_bytes(outputs: dict[str, OutputRecord], version: str) -> bytes:
 @contextlib.contextmanager
 def build_lock(out: Path) -> Iterator[None]:
     """One build at a time per output folder: a second one is refused, not interleaved."""
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / LOCK, "a") as handle:  # "a": taking the lock must not touch the file
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        handle = open(out / LOCK, "a")  # noqa: SIM115 ("a": taking the lock must not touch the file)
+    except OSError as exc:
+        raise OutputFolderUnwritable(out, exc) from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

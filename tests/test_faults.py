@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from pipeline.build import BuildOptions, build
 from pipeline.outputs import BuildLocked, build_lock
 
 TODAY = date(2026, 11, 23)
+REPO = Path(__file__).parent.parent
 
 
 def publish_all(root: Path) -> None:
@@ -112,3 +116,88 @@ def test_a_write_error_fails_the_entry_not_the_build(tmp_path: Path, monkeypatch
         )
     ]
     assert (tmp_path / "build/html/exercises/exercise-00000.html").is_file()
+
+
+# A real read-only or full output folder: a small tmpfs mounted on build/. Root ignores file
+# permissions, so a mount is the honest way to get EROFS and ENOSPC here.
+@pytest.fixture
+def studio_on_tmpfs(tmp_path: Path) -> Iterator[Path]:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    out = tmp_path / "build"
+    out.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(out)], capture_output=True, check=False
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.decode().strip()}")
+    try:
+        yield tmp_path
+    finally:
+        subprocess.run(["umount", "-l", str(out)], check=False)
+
+
+def run_build(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "--root", str(root), "build", "--quiet"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PIPELINE_TODAY": "2026-11-23"},
+    )
+
+
+def files_under(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def rename_an_exercise(root: Path) -> None:
+    path = root / "content/exercises/knee-to-chest.yaml"
+    path.write_text(path.read_text().replace("title: Single knee-to-chest stretch", "title: Knee hug"))
+
+
+def fill_up(folder: Path) -> Path:
+    filler = folder / "filler"
+    with open(filler, "wb") as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 65536)
+                handle.flush()
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+    return filler
+
+
+def test_a_full_output_folder_fails_the_entries_and_loses_nothing(studio_on_tmpfs: Path) -> None:
+    root, out = studio_on_tmpfs, studio_on_tmpfs / "build"
+    assert run_build(root).returncode == 0
+    before = files_under(out)
+    filler = fill_up(out)
+    rename_an_exercise(root)
+
+    done = run_build(root)
+    assert done.returncode == 1
+    assert "knee-to-chest" in done.stderr and "No space left on device" in done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    filler.unlink()
+    assert files_under(out) == before  # every handout, snippet and the manifest as they were
+
+    assert run_build(root).returncode == 0  # with room again, the next build catches up
+    assert "Knee hug" in (out / "html/exercises/knee-to-chest.html").read_text()
+    assert "Built 0," in run_build(root).stdout
+
+
+def test_a_read_only_output_folder_is_refused_with_exit_1_and_loses_nothing(studio_on_tmpfs: Path) -> None:
+    root, out = studio_on_tmpfs, studio_on_tmpfs / "build"
+    assert run_build(root).returncode == 0
+    before = files_under(out)
+    subprocess.run(["mount", "-o", "remount,ro", str(out)], check=True)
+    rename_an_exercise(root)
+
+    done = run_build(root)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"error: cannot write to the output folder {out} (Read-only file system)")
+    assert files_under(out) == before
+
+    subprocess.run(["mount", "-o", "remount,rw", str(out)], check=True)
+    assert run_build(root).returncode == 0
+    assert "Knee hug" in (out / "html/exercises/knee-to-chest.html").read_text()
