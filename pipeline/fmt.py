@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from pipeline.load import FileRefused, read_content_file
 from pipeline.validate import load_schemas
 
 
@@ -51,13 +52,13 @@ def _order(node: Any, schema: dict[str, Any]) -> None:
             _order(item, schema.get("items", {}) if isinstance(schema.get("items"), dict) else {})
 
 
-def formatted(path: Path) -> str:
-    """The file's text as `pipeline fmt` would write it."""
+def formatted(path: Path) -> tuple[str, str]:
+    """The file's text as it is, and as `pipeline fmt` would write it."""
     yaml = _round_trip()
     try:
-        text = path.read_text("utf-8-sig")
+        text = read_content_file(path).decode("utf-8-sig")
         data = yaml.load(text)
-    except (OSError, UnicodeDecodeError, YAMLError) as exc:
+    except (FileRefused, OSError, UnicodeDecodeError, YAMLError) as exc:
         raise FormatProblem(
             f"{path}: cannot be formatted until it reads as YAML ({_first_line(exc)}); "
             "run `pipeline check` for details"
@@ -65,7 +66,7 @@ def formatted(path: Path) -> str:
     _order(data, _schema_for(path))
     out = io.StringIO()
     yaml.dump(data, out)
-    return out.getvalue()
+    return text, out.getvalue()
 
 
 def _first_line(exc: Exception) -> str:
@@ -77,7 +78,8 @@ def content_paths(root: Path, paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in chosen:
         found.extend(sorted(path.rglob("*.yaml")) if path.is_dir() else [path])
-    return found
+    # A link is formatted through the file it points to; writing would replace it with a copy.
+    return [path for path in found if not path.is_symlink()]
 
 
 def format_files(paths: Iterable[Path], check_only: bool) -> tuple[list[Path], list[str]]:
@@ -85,11 +87,11 @@ def format_files(paths: Iterable[Path], check_only: bool) -> tuple[list[Path], l
     changed, problems = [], []
     for path in paths:
         try:
-            new = formatted(path)
+            old, new = formatted(path)
         except FormatProblem as exc:
             problems.append(str(exc))
             continue
-        if new != path.read_text("utf-8-sig"):
+        if new != old:
             changed.append(path)
             if not check_only:
                 from pipeline.outputs import write_atomically

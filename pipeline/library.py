@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.load import Document, load_file
+from pipeline.load import Document, load_file, refused_file
 
 EXERCISES = "exercises"
 ROUTINES = "routines"
@@ -44,7 +45,30 @@ def content_files(root: Path, folder: str) -> list[Path]:
 
 
 def load_files(root: Path, paths: Iterable[Path]) -> list[Document]:
-    return [load_file(path, display_path(root, path)) for path in paths]
+    content = (root / "content").resolve()
+    return [_load_inside(content, path, display_path(root, path)) for path in paths]
+
+
+def _load_inside(content: Path, path: Path, display: str) -> Document:
+    """Content is read only from inside content/: a link elsewhere (a file in someone's home
+    folder, which CI will not have, or a system file) is refused, not followed."""
+    link = _link_leading_outside(content, path)
+    if link is not None:
+        return refused_file(
+            display,
+            "file-outside-content",
+            f'"{link.name}" is a link to "{os.readlink(link)}", outside content/; '
+            "put the file itself in content/",
+        )
+    return load_file(path, display)
+
+
+def _link_leading_outside(content: Path, path: Path) -> Path | None:
+    for link in (path, path.parent):
+        # Resolving only links keeps this cheap: two lstat calls for a plain file.
+        if os.path.islink(link):
+            return None if Path(os.path.realpath(path)).is_relative_to(content) else link
+    return None
 
 
 def load_library(root: Path, exercises: list[Document] | None = None) -> Library:
@@ -56,8 +80,8 @@ def load_library(root: Path, exercises: list[Document] | None = None) -> Library
     )
     library.routines = load_files(root, content_files(root, ROUTINES))
     studio = library.content_dir / STUDIO_FILE
-    if studio.exists():
-        library.studio = load_file(studio, display_path(root, studio))
+    if studio.exists() or studio.is_symlink():
+        library.studio = _load_inside(library.content_dir.resolve(), studio, display_path(root, studio))
     library.stray_files = list(_stray_files(root, library.content_dir))
     return library
 

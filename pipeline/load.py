@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,21 +91,68 @@ def load_file(path: Path, display: str) -> Document:
     """Read one YAML content file. Problems become diagnostics on the returned document."""
     doc = Document(display, None)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            _fail(
-                doc,
-                1,
-                1,
-                "yaml-too-large",
-                f"the file is {size / 1024 / 1024:.1f} MiB; content files may be at most 1 MiB",
-            )
-            return doc
-        raw = path.read_bytes()
+        raw = read_content_file(path)
+    except FileRefused as refusal:
+        _fail(doc, 1, 1, refusal.rule, str(refusal))
+        return doc
     except OSError as exc:
         _fail(doc, 1, 1, "file-unreadable", f"the file cannot be read: {exc.strerror or exc}")
         return doc
     return load_bytes(raw, doc)
+
+
+def refused_file(display: str, rule: str, message: str) -> Document:
+    """A content file that is not read at all, with the reason."""
+    doc = Document(display, None)
+    _fail(doc, 1, 1, rule, message)
+    return doc
+
+
+class FileRefused(Exception):
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
+_NOT_PLAIN = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def read_content_file(path: Path) -> bytes:
+    """The bytes of a plain file of at most MAX_FILE_BYTES; FileRefused otherwise."""
+    # O_NONBLOCK: opening a named pipe must not hang the check waiting for a writer.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        size = _plain_file_size(descriptor)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with open(descriptor, "rb") as handle:
+        raw = handle.read(size + 1)  # sized from fstat: a 1 MiB buffer per file is slow
+        if len(raw) > size:  # the file grew meanwhile: read on, never past the limit
+            raw += handle.read(MAX_FILE_BYTES + 1 - len(raw))
+    if len(raw) > MAX_FILE_BYTES:
+        raise FileRefused("yaml-too-large", _too_large(len(raw)))
+    return raw
+
+
+def _plain_file_size(descriptor: int) -> int:
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):
+        what = _NOT_PLAIN.get(stat.S_IFMT(info.st_mode), "not a plain file")
+        raise FileRefused("file-unreadable", f"this is {what}, not a file of text; remove or rename it")
+    if info.st_size > MAX_FILE_BYTES:
+        raise FileRefused("yaml-too-large", _too_large(info.st_size))
+    return info.st_size
+
+
+def _too_large(size: int) -> str:
+    return f"the file is {size / 1024 / 1024:.1f} MiB; content files may be at most 1 MiB"
 
 
 def load_bytes(raw: bytes, doc: Document) -> Document:

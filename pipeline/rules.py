@@ -2,7 +2,7 @@
 
 RULES: dict[str, str] = {
     # Reading the file (pipeline/load.py)
-    "file-unreadable": "The file cannot be opened.",
+    "file-unreadable": "The file cannot be opened, or is a folder, named pipe or device.",
     "yaml-too-large": "Content files are at most 1 MiB.",
     "yaml-encoding": "Content files are UTF-8.",
     "yaml-syntax": "The file is not valid YAML.",
@@ -29,7 +29,7 @@ RULES: dict[str, str] = {
     "invalid-format": "A value not in the required form (id slug, https address, image path).",
     "invalid-date": "A date that is not a real YYYY-MM-DD date.",
     "file-missing": "A referenced image does not exist in content/.",
-    "file-outside-content": "A referenced file resolves outside content/.",
+    "file-outside-content": "A content file, or a file it refers to, resolves outside content/.",
     # Across files (pipeline/crossfile.py)
     "id-mismatch": "The id differs from the file name.",
     "duplicate-id": "Two entries share an id.",

@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -201,3 +201,54 @@ def test_a_read_only_output_folder_is_refused_with_exit_1_and_loses_nothing(stud
     subprocess.run(["mount", "-o", "remount,rw", str(out)], check=True)
     assert run_build(root).returncode == 0
     assert "Knee hug" in (out / "html/exercises/knee-to-chest.html").read_text()
+
+
+def make_named_pipe(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def make_folder(path: Path) -> None:
+    path.mkdir()
+
+
+def make_link_to_endless_device(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+# A named pipe would block a plain read forever and /dev/zero never ends: the commands run in a
+# subprocess with a timeout, so a regression fails here instead of hanging the suite (or CI).
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (make_named_pipe, "this is a named pipe, not a file of text; remove or rename it [file-unreadable]"),
+        (make_folder, "this is a folder, not a file of text; remove or rename it [file-unreadable]"),
+        (make_link_to_endless_device, '"odd.yaml" is a link to "/dev/zero", outside content/'),
+    ],
+    ids=["named-pipe", "folder", "link-to-dev-zero"],
+)
+def test_a_content_file_that_is_not_a_plain_file_is_refused_without_hanging(
+    tmp_path: Path, make: Callable[[Path], None], expected: str
+) -> None:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    make(tmp_path / "content/exercises/odd.yaml")
+    command = [sys.executable, "-m", "pipeline", "--root", str(tmp_path)]
+    checked = subprocess.run([*command, "check"], capture_output=True, text=True, timeout=60, check=False)
+    assert checked.returncode == 1
+    assert f"content/exercises/odd.yaml:1:1: error: {expected}" in checked.stdout
+    formatted = subprocess.run(
+        [*command, "fmt", "--check"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert "Traceback" not in formatted.stderr and formatted.returncode in (0, 1)
+
+
+def test_fmt_leaves_a_link_as_a_link(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    target = tmp_path / "content/exercises/cat-cow.yaml"
+    target.write_text(target.read_text().replace("id: cat-cow\n", "") + "id: cat-cow\n")  # out of order
+    link = tmp_path / "content/exercises/alias.yaml"
+    link.symlink_to("cat-cow.yaml")
+    subprocess.run(
+        [sys.executable, "-m", "pipeline", "--root", str(tmp_path), "fmt"], check=True, capture_output=True
+    )
+    assert link.is_symlink()  # formatted through the file it points to, not replaced by a copy
+    assert target.read_text().splitlines()[1] == "id: cat-cow"
