@@ -26,6 +26,7 @@ from pipeline.outputs import (
     MANIFEST,
     OutputRecord,
     build_lock,
+    cannot,
     digest_of,
     manifest_bytes,
     read_manifest,
@@ -158,7 +159,7 @@ def _write_or_report(output: str, data: bytes, out: Path, report: BuildReport) -
     try:
         write_if_changed(out / output, data)
     except OSError as exc:
-        report.failed.append((output, f"cannot write {output}: {exc.strerror or exc}"))
+        report.failed.append((output, cannot(f"write {output}", exc)))
 
 
 def _remove_outputs_no_longer_planned(
@@ -172,7 +173,7 @@ def _remove_outputs_no_longer_planned(
             try:
                 target.unlink()
             except OSError as exc:
-                report.failed.append((output, f"cannot remove {output}: {exc.strerror or exc}"))
+                report.failed.append((output, cannot(f"remove {output}", exc)))
                 continue
             removed.append(output)
     return removed
@@ -312,7 +313,7 @@ class Builder:
             where = job.entry.id if job.entry else job.output
             return Failure(f"{where}: {describe_template_error(exc, self.project.templates_dir)}")
         except OSError as exc:
-            return Failure(f"cannot write {job.output}: {exc.strerror or exc}")
+            return Failure(cannot(f"write {job.output}", exc))
 
     def _render_pdfs(self, jobs: Sequence[Job], options: BuildOptions) -> Iterator[tuple[Job, str | Failure]]:
         """Render handouts in rounds of ROUND PDFs per worker: each round gets a fresh pool, so
@@ -389,7 +390,7 @@ class partial_render:
         except RenderError as exc:
             return "", f"{task.entry_id}: {exc}"
         except OSError as exc:
-            return "", f"{task.entry_id}: cannot write {task.target}: {exc.strerror or exc}"
+            return "", f"{task.entry_id}: " + cannot(f"write {task.target}", exc)
         except Exception as exc:  # WeasyPrint failed on this entry; the others still build
             return "", f"{task.entry_id}: the PDF could not be made ({type(exc).__name__}: {exc})"
         return sha256_bytes(pdf), None

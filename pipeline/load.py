@@ -89,16 +89,13 @@ class Document:
 
 def load_file(path: Path, display: str) -> Document:
     """Read one YAML content file. Problems become diagnostics on the returned document."""
-    doc = Document(display, None)
     try:
         raw = read_content_file(path)
     except FileRefused as refusal:
-        _fail(doc, 1, 1, refusal.rule, str(refusal))
-        return doc
+        return refused_file(display, refusal.rule, str(refusal))
     except OSError as exc:
-        _fail(doc, 1, 1, "file-unreadable", f"the file cannot be read: {exc.strerror or exc}")
-        return doc
-    return load_bytes(raw, doc)
+        return refused_file(display, "file-unreadable", f"the file cannot be read: {exc.strerror or exc}")
+    return load_bytes(raw, Document(display, None))
 
 
 def refused_file(display: str, rule: str, message: str) -> Document:

@@ -29,6 +29,11 @@ class BuildLocked(Exception):
     pass
 
 
+def cannot(action: str, error: OSError) -> str:
+    """ "cannot write x.pdf: No space left on device": the OS's reason, without errno noise."""
+    return f"cannot {action}: {error.strerror or error}"
+
+
 class OutputFolderUnwritable(Exception):
     """The output folder cannot be written at all (read-only, full, not a folder)."""
 

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.check import CheckResult, check_project
-from pipeline.outputs import write_atomically
+from pipeline.outputs import cannot, write_atomically
 from pipeline.project import Project
 from pipeline.render import (
     ClientView,
@@ -62,7 +62,7 @@ def make_packet(root: Path, request: PacketRequest, today: date | None = None) -
     try:
         write_atomically(request.output, pdf)
     except OSError as exc:
-        raise PacketProblem(f"cannot write {request.output}: {exc.strerror or exc}") from None
+        raise PacketProblem(cannot(f"write {request.output}", exc)) from None
     check.diagnostics = []
     return check
 
