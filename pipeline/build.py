@@ -8,6 +8,8 @@ the check finds an error.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import multiprocessing
 import os
 import time
@@ -15,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
@@ -179,6 +182,18 @@ def _remove_outputs_no_longer_planned(
     return removed
 
 
+@functools.cache
+def pipeline_fingerprint() -> str:
+    """The version, the package's own code and the renderers' versions: a `git pull` that
+    changes how a dosage is worded, or a WeasyPrint upgrade, must remake every handout even
+    when nobody bumped the version."""
+    code = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        code.update(path.name.encode() + b"\0" + path.read_bytes())
+    renderers = ",".join(f"{name} {metadata.version(name)}" for name in ("weasyprint", "jinja2"))
+    return f"{__version__} ({renderers}; code {code.hexdigest()[:16]})"
+
+
 @dataclass
 class Failure:
     message: str
@@ -253,7 +268,7 @@ class Builder:
 
     def _common_inputs(self) -> dict[str, str]:
         """What every output depends on: the pipeline, the templates, the studio file."""
-        inputs = {"#pipeline": __version__, "content/studio.yaml": self.project.studio_sha}
+        inputs = {"#pipeline": pipeline_fingerprint(), "content/studio.yaml": self.project.studio_sha}
         for path in template_files(self.project.templates_dir):
             name = "templates/" + path.relative_to(self.project.templates_dir).as_posix()
             inputs[name] = self._digest(name, path)

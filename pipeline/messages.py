@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
@@ -26,6 +28,40 @@ _TYPE_NAMES = {
     "boolean": "true or false",
 }
 _SECONDS_FIELDS = ("hold_seconds", "rest_seconds")
+_NUMBER_AND_UNIT = re.compile(r"(\d+)\s*([a-z]*)\.?", re.IGNORECASE)
+_SECONDS = {"s", "sec", "secs", "second", "seconds"}
+_MINUTES = {"m", "min", "mins", "minute", "minutes"}
+_COUNTS = {"", "x", "times", "time", "rep", "reps", "set", "sets", "day", "days"}
+_NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_RANGE = re.compile(r"\d+\s*(-|–|to)\s*\d+.*", re.IGNORECASE)
 
 
 def diagnostics_for(error: ValidationError, doc: Document) -> Iterator[Diagnostic]:
@@ -77,8 +113,9 @@ def show(value: Any) -> str:
 
 
 def suggestion(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean `{close[0]}`?" if close else ""
+    by_lower = {choice.lower(): choice for choice in choices}  # "A4" is close to "a4"
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+    return f"; did you mean `{by_lower[close[0]]}`?" if close else ""
 
 
 def _unknown_keys(error: ValidationError, doc: Document, path: Path_) -> Iterator[Diagnostic]:
@@ -111,13 +148,13 @@ def _describe(error: ValidationError, path: Path_, keyword: str) -> tuple[str, s
     name, value, limit, schema = label(path), error.instance, error.validator_value, error.schema
     if keyword == "type":
         expected = _TYPE_NAMES.get(str(limit), str(limit))
-        return "wrong-type", f"{name} must be {expected}, but it is {_kind_of(value)}"
+        fix = _how_to_fix_type(str(limit), value, in_seconds=bool(path) and path[-1] in _SECONDS_FIELDS)
+        return "wrong-type", f"{name} must be {expected}, but it is {_kind_of(value)}{fix}"
     if keyword == "enum":
         choices = [str(choice) for choice in limit]
-        return "unknown-value", (
-            f"{name} is {show(value)}, which is not one of: {', '.join(choices)}"
-            f"{suggestion(str(value), choices)}"
-        )
+        # With no close spelling ("both" for sides), what each choice means helps more.
+        hint = suggestion(str(value), choices) or _meaning(schema)
+        return "unknown-value", f"{name} is {show(value)}, which is not one of: {', '.join(choices)}{hint}"
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         return _range(name, value, limit, keyword, schema, path)
     if keyword in ("minLength", "maxLength"):
@@ -137,7 +174,9 @@ def _describe(error: ValidationError, path: Path_, keyword: str) -> tuple[str, s
         hint = schema.get("x-pattern-hint", "the expected form")
         return "invalid-format", f"{name} {show(value)} is not valid: it must be {hint}"
     if keyword == "format":
-        return "invalid-date", f"{name} {show(value)} is not a real date written as YYYY-MM-DD"
+        return "invalid-date", (
+            f"{name} {show(value)} is not a real date written as YYYY-MM-DD{_us_date_hint(value)}"
+        )
     rule = getattr(error, "rule", keyword)
     return rule, error.message
 
@@ -157,6 +196,53 @@ def _range(
         source = schema.get("description", "")
         return "safety-limit", (f"{name} is {show(value)}, but {who} allows {bound} {limit}{unit} ({source})")
     return "out-of-range", f"{name} is {show(value)}; it must be {bound} {limit}{unit}"
+
+
+def _how_to_fix_type(expected: str, value: Any, *, in_seconds: bool) -> str:
+    """The usual slips, each with its fix: a number typed as text or with its unit, a number in
+    words, a range, a single item where a list belongs, a number where text belongs."""
+    if expected in ("integer", "number") and isinstance(value, str):
+        return _number_from_text(value.strip(), in_seconds)
+    if expected == "array" and isinstance(value, str):
+        return "; write each item on its own line, starting with `- `"
+    if expected == "string" and isinstance(value, (bool, int, float)):
+        return "; put it in quotes to make it text"
+    return ""
+
+
+def _number_from_text(text: str, in_seconds: bool) -> str:
+    match = _NUMBER_AND_UNIT.fullmatch(text)
+    if match:
+        number, unit = int(match.group(1)), match.group(2).lower()
+        # Minutes are converted, never dropped: "2 min" is 120 s, not 2 s.
+        if in_seconds and unit in _MINUTES:
+            return f"; write it in seconds, without quotes or units: {number * 60}"
+        if unit in (_SECONDS if in_seconds else _COUNTS) or not unit:
+            return f"; write the number alone, without quotes or units: {number}"
+        return "; write the number alone, without quotes or units" + (" (in seconds)" if in_seconds else "")
+    if text.lower() in _NUMBER_WORDS:
+        return f"; write it in digits: {_NUMBER_WORDS[text.lower()]}"
+    if _RANGE.fullmatch(text):
+        return "; write one number, not a range (use a variation for the harder version)"
+    return ""
+
+
+def _meaning(schema: dict[str, Any]) -> str:
+    description = str(schema.get("description", "")).rstrip(".")
+    return f" ({description})" if description else ""
+
+
+def _us_date_hint(value: Any) -> str:
+    """The studio is in the US: 11/02/2026 is most likely November 2. Say so, and ask."""
+    match = _US_DATE.fullmatch(str(value).strip())
+    if not match:
+        return ""
+    month, day, year = (int(part) for part in match.groups())
+    try:
+        meant = date(year, month, day)
+    except ValueError:
+        return ""
+    return f"; if you meant {meant:%B} {meant.day}, {meant.year}, write {meant.isoformat()}"
 
 
 def _kind_of(value: Any) -> str:

@@ -198,8 +198,22 @@ def frequency_phrase(frequency: Mapping[str, Any] | None) -> str | None:
     return ", ".join(parts) or None
 
 
+def whole_numbers(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """`sets: 2.0` passes JSON Schema's "integer" (JSON has one number type), but a handout
+    must say "2 sets", not "2.0 sets": integral floats become ints, nested mappings too."""
+    return {
+        key: int(value)
+        if isinstance(value, float) and value.is_integer()
+        else whole_numbers(value)
+        if isinstance(value, Mapping)
+        else value
+        for key, value in mapping.items()
+    }
+
+
 def dosage_view(dosage: Mapping[str, Any]) -> DosageView:
     """The dosage in plain words, the way an instructor would say it."""
+    dosage = whole_numbers(dosage)
     hold, reps, sets = dosage.get("hold_seconds"), int(dosage["reps"]), int(dosage.get("sets", 1))
     sides = str(dosage.get("sides", "none"))
     groups: list[list[str]] = []

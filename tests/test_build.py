@@ -242,3 +242,39 @@ def test_a_narrow_build_keeps_the_other_outputs(tmp_path: Path) -> None:
     assert "bird-dog" in (root / "build/index.html").read_text()
     again = run_build(root, jobs=1)
     assert again.built == ["html/exercises/bird-dog.html"]  # type: ignore[attr-defined]
+
+
+def test_whole_numbers_written_with_a_decimal_point_print_as_whole_numbers(tmp_path: Path) -> None:
+    # JSON Schema counts 2.0 as an integer, so the check passes it; the handout must say "2".
+    root = copy_project(tmp_path)
+    path = root / "content/exercises/glute-bridge.yaml"
+    text = path.read_text()
+    for old, new in [
+        ("hold_seconds: 2\n", "hold_seconds: 2.0\n"),
+        ("reps: 10", "reps: 10.0"),
+        ("sets: 2", "sets: 2.0"),
+        ("rest_seconds: 45", "rest_seconds: 45.0"),
+        ("times_per_day: 1, days_per_week: 3", "times_per_day: 2.0, days_per_week: 3.0"),
+    ]:
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text)
+    run_build(root, jobs=1, only=["glute-bridge"])
+    handout = pdf_text(root / "build/pdf/exercises/glute-bridge.pdf")
+    assert "Hold 2 seconds" in handout and "10 times, 2 sets" in handout
+    assert "Rest 45 seconds between sets" in handout and "Twice a day, 3 days a week" in handout
+    assert ".0" not in handout
+
+
+def test_a_change_to_the_pipeline_code_remakes_every_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A `git pull` may change how handouts are worded without a version bump.
+    from pipeline import build as build_module
+
+    root = copy_project(tmp_path)
+    run_build(root, jobs=1, pdf=False)
+    monkeypatch.setattr(build_module, "pipeline_fingerprint", lambda: "0.1.0 (code changed)")
+    report = run_build(root, jobs=1, pdf=False)
+    assert report.unchanged == ["html/handouts.css"]  # type: ignore[attr-defined] (a plain copy)
+    assert "html/exercises/glute-bridge.html" in report.built  # type: ignore[attr-defined]
