@@ -24,6 +24,7 @@ def document_diagnostics(doc: Document, today: date, *, is_exercise: bool) -> It
     yield from _id_matches_file_name(doc)
     if is_exercise:
         yield from _published_without_image(doc)
+        yield from _long_video_address(doc)
     yield from _review_due(doc, today)
 
 
@@ -134,6 +135,24 @@ def _published_without_image(doc: Document) -> Iterator[Diagnostic]:
     if data.get("status") == "published" and not data.get("images"):
         yield warning(
             doc, (), "no-image", "this published exercise has no image; a photo helps clients do it right"
+        )
+
+
+# Beyond this, the handout's QR code must grow past its 2.8 cm to stay scannable, which can
+# push the exercise onto a second page (render.qr_code).
+LONG_VIDEO_ADDRESS = 120
+
+
+def _long_video_address(doc: Document) -> Iterator[Diagnostic]:
+    video = _data(doc).get("video")
+    if isinstance(video, str) and len(video) > LONG_VIDEO_ADDRESS:
+        yield warning(
+            doc,
+            ("video",),
+            "long-video-address",
+            f"this video address is {len(video)} characters long, so its QR code on the handout must "
+            "be printed large; a shorter address (YouTube's Share button gives youtu.be/...) "
+            "keeps it small",
         )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, TypedDict
 
 import jinja2
+from markupsafe import Markup
 
 from pipeline import __version__
 
@@ -161,10 +162,15 @@ class PreviewContext(TypedDict):
     pipeline_version: str
 
 
+QR_BORDER = 2
+QR_MIN_SIZE_MM = 28.0
+QR_MIN_MODULE_MM = 0.6
+
+
 @cache
 def environment(templates_dir: Path) -> jinja2.Environment:
     """The one Jinja2 environment of this process."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -172,6 +178,24 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["qr_code"] = qr_code
+    return env
+
+
+def qr_code(url: str, label: str) -> Markup:
+    """`{{ e.video | qr_code("…") }}`: an inline SVG QR code that a phone's camera opens.
+
+    Inline, so nothing is fetched; its <title> becomes the figure's alternate text in the
+    tagged PDF. At least 2.8 cm, and larger for a long address, so that no module is under
+    0.6 mm (what phone cameras read reliably from paper). Two modules of quiet zone are drawn;
+    the margin around it gives the rest."""
+    import segno  # only handouts with a video need it
+
+    code = segno.make(url, error="m", micro=False)
+    modules = code.symbol_size(border=QR_BORDER)[0]
+    size_mm = max(QR_MIN_SIZE_MM, modules * QR_MIN_MODULE_MM)
+    svg = code.svg_inline(scale=size_mm / modules, unit="mm", border=QR_BORDER, title=label, dark="#000")
+    return Markup(svg)
 
 
 def render_template(name: str, context: Mapping[str, Any], templates_dir: Path) -> str:

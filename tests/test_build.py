@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -278,3 +279,53 @@ def test_a_change_to_the_pipeline_code_remakes_every_output(
     report = run_build(root, jobs=1, pdf=False)
     assert report.unchanged == ["html/handouts.css"]  # type: ignore[attr-defined] (a plain copy)
     assert "html/exercises/glute-bridge.html" in report.built  # type: ignore[attr-defined]
+
+
+def alternate_texts(reader: PdfReader) -> list[str]:
+    """The /Alt of every element in the tagged PDF's structure tree."""
+    found, pending = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while pending:
+        node = pending.pop().get_object()
+        if not isinstance(node, dict):
+            continue
+        if "/Alt" in node:
+            found.append(str(node["/Alt"]))
+        kids = node.get("/K", [])
+        pending.extend(kids if isinstance(kids, list) else [kids])
+    return found
+
+
+VIDEO = "https://videos.bodyfundamentals.example/knee-to-chest?t=12&lang=en"
+
+
+LONG_VIDEO = VIDEO + "".join(f"&chapter{i}=part{i}" for i in range(20))  # 400 characters: a larger code
+
+
+def handout_with_a_video(tmp_path: Path, video: str = VIDEO) -> Path:
+    root = copy_project(tmp_path)
+    path = root / "content/exercises/knee-to-chest.yaml"
+    path.write_text(path.read_text().replace("stop_if:", f"video: {video}\nstop_if:", 1))
+    run_build(root, jobs=1, only=["knee-to-chest"])
+    return root / "build/pdf/exercises/knee-to-chest.pdf"
+
+
+def test_a_video_prints_as_a_qr_code_with_alternate_text_and_a_link(tmp_path: Path) -> None:
+    reader = PdfReader(handout_with_a_video(tmp_path))
+    assert len(reader.pages) == 1  # still one exercise per page
+    assert "QR code that opens the video of Single knee-to-chest stretch" in alternate_texts(reader)
+    links = [a.get_object()["/A"]["/URI"] for a in reader.pages[0].get("/Annots", [])]
+    assert VIDEO in links  # a click opens it when the PDF is read on a screen
+
+
+@pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbar (zbar-tools) is not installed")
+@pytest.mark.parametrize("video", [VIDEO, LONG_VIDEO], ids=["short-address", "long-address"])
+def test_the_printed_qr_code_scans_to_the_video(tmp_path: Path, video: str) -> None:
+    pdf = handout_with_a_video(tmp_path, video)
+    # At 60 dpi a 0.6 mm module is under 1.5 pixels: a harsher view than a phone's camera gets,
+    # in which a code squeezed into a fixed size (0.33 mm modules for the long address) fails.
+    image = tmp_path / "page"
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", str(pdf), str(image)], check=True)
+    scanned = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", f"{image}.png"], capture_output=True, text=True, check=True
+    )
+    assert scanned.stdout.strip() == video
