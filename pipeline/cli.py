@@ -269,6 +269,37 @@ def handout(
     click.echo(f"Wrote {output}")
 
 
+@cli.command(name="list")
+@click.argument("words", nargs=-1)
+@click.option("--drafts", is_flag=True, help="List drafts too (they never print for clients).")
+@click.pass_context
+def list_entries(ctx: click.Context, words: tuple[str, ...], drafts: bool) -> None:
+    """Find the ids to print: exercises and routines matching all WORDS.
+
+    WORDS are looked for in the id, title, summary, targets, tags and equipment (any case).
+    Without WORDS, everything that can be printed for a client is listed.
+
+    \b
+    Example:
+      pipeline list hamstring
+      pipeline list back strap
+    """
+    from pipeline.catalog import find_entries
+    from pipeline.check import check_project
+
+    check = check_project(project_root(ctx), today=today())
+    entries = find_entries(check, words, drafts=drafts)
+    if not entries:
+        what = f' matching "{" ".join(words)}"' if words else ""
+        click.echo(f"No {'' if drafts else 'published '}exercise or routine{what}.")
+        return
+    width = max(len(entry.id) for entry in entries)
+    for entry in entries:
+        notes = [entry.detail] + (["draft"] if entry.status != "published" else [])
+        notes += ["has errors: run pipeline check"] if entry.has_errors else []
+        click.echo(f"{entry.id:<{width}}  {entry.kind:<8}  {entry.title} ({'; '.join(notes)})")
+
+
 def _page_size(value: str | None) -> Literal["letter", "a4"] | None:
     return "a4" if value == "a4" else "letter" if value == "letter" else None
 

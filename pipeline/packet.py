@@ -78,18 +78,19 @@ def _select(project: Project, ids: list[str]) -> tuple[list[RoutineView], list[E
     exercises: list[ExerciseView] = []
     sources: set[str] = set()
     image = project.pdf_image_url
+    printed = _OncePerExercise()
     for entry_id in ids:
         if entry_id in project.exercises:
             data = project.exercises[entry_id]
             _refuse_draft(entry_id, data.get("status"))
-            exercises.append(exercise_view(data, image))
+            exercises += printed.new([exercise_view(data, image)], "on its own")
             sources.add(project.exercise_files[entry_id][0])
         elif entry_id in project.routines:
             data = project.routines[entry_id]
             _refuse_draft(entry_id, data.get("status"))
             routine = routine_view(data, project.exercises, image)
             routines.append(routine)
-            exercises.extend(routine["exercises"])
+            exercises += printed.new(routine["exercises"], f'in the routine "{entry_id}"')
             sources.add(project.routine_files[entry_id][0])
             sources.update(project.exercise_files[i["exercise"]][0] for i in data["exercises"])
         else:
@@ -98,6 +99,29 @@ def _select(project: Project, ids: list[str]) -> tuple[list[RoutineView], list[E
 
             raise PacketProblem(f'there is no exercise or routine "{entry_id}"{suggestion(entry_id, known)}')
     return routines, exercises, sources
+
+
+class _OncePerExercise:
+    """An exercise asked for twice (on its own and in a routine, or in two routines) prints
+    once. With two different dosages it does not print at all: a client would do both."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, tuple[str, str]] = {}  # exercise id -> (dosage phrase, where)
+
+    def new(self, candidates: list[ExerciseView], where: str) -> list[ExerciseView]:
+        fresh = []
+        for exercise in candidates:
+            phrase = exercise["dosage"]["phrase"]
+            earlier = self.seen.get(exercise["id"])
+            if earlier is None:
+                self.seen[exercise["id"]] = (phrase, where)
+                fresh.append(exercise)
+            elif earlier[0] != phrase:
+                raise PacketProblem(
+                    f'"{exercise["id"]}" would be printed twice with different dosages: '
+                    f'"{earlier[0]}" ({earlier[1]}) and "{phrase}" ({where}); leave one of them out'
+                )
+        return fresh
 
 
 def _refuse_draft(entry_id: str, status: object) -> None:
