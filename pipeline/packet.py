@@ -103,25 +103,29 @@ def _select(project: Project, ids: list[str]) -> tuple[list[RoutineView], list[E
 
 class _OncePerExercise:
     """An exercise asked for twice (on its own and in a routine, or in two routines) prints
-    once. With two different dosages it does not print at all: a client would do both."""
+    once. With two different dosages it does not print at all: a client would do both. Within
+    one routine, an exercise listed twice (a warm-up and a cool-down) is the author's choice."""
 
     def __init__(self) -> None:
         self.seen: dict[str, tuple[str, str]] = {}  # exercise id -> (dosage phrase, where)
 
     def new(self, candidates: list[ExerciseView], where: str) -> list[ExerciseView]:
-        fresh = []
+        fresh = [exercise for exercise in candidates if not self._printed_before(exercise, where)]
         for exercise in candidates:
-            phrase = exercise["dosage"]["phrase"]
-            earlier = self.seen.get(exercise["id"])
-            if earlier is None:
-                self.seen[exercise["id"]] = (phrase, where)
-                fresh.append(exercise)
-            elif earlier[0] != phrase:
-                raise PacketProblem(
-                    f'"{exercise["id"]}" would be printed twice with different dosages: '
-                    f'"{earlier[0]}" ({earlier[1]}) and "{phrase}" ({where}); leave one of them out'
-                )
+            self.seen.setdefault(exercise["id"], (exercise["dosage"]["phrase"], where))
         return fresh
+
+    def _printed_before(self, exercise: ExerciseView, where: str) -> bool:
+        earlier = self.seen.get(exercise["id"])
+        if earlier is None:
+            return False
+        phrase = exercise["dosage"]["phrase"]
+        if earlier[0] != phrase:
+            raise PacketProblem(
+                f'"{exercise["id"]}" would be printed twice with different dosages: '
+                f'"{earlier[0]}" ({earlier[1]}) and "{phrase}" ({where}); leave one of them out'
+            )
+        return True
 
 
 def _refuse_draft(entry_id: str, status: object) -> None:

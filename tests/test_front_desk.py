@@ -136,3 +136,17 @@ def test_list_shows_drafts_on_request_and_flags_entries_that_will_not_print(root
     assert "pelvic-tilt  " in result.output and "(mobility, beginner; draft)" in result.output
     bird_dog = next(line for line in result.output.splitlines() if line.startswith("bird-dog "))
     assert bird_dog.endswith("(isometric, beginner; has errors: run pipeline check)")
+
+
+def test_a_routine_that_lists_an_exercise_twice_keeps_both(root: Path) -> None:
+    # A warm-up and a cool-down of the same exercise is the routine author's (reviewed) choice.
+    edit(
+        root,
+        "routines/home-hamstring-care.yaml",
+        "  - exercise: glute-bridge\n",
+        "  - exercise: glute-bridge\n  - exercise: cat-cow\n    dosage: {reps: 5}\n    note: Cool down.\n",
+    )
+    result, pdf = handout(root, "home-hamstring-care", "--client", "Ana")
+    assert result.exit_code == 0
+    text = text_of(pdf)
+    assert "EXERCISE 5 OF 5" in text and "Cat–cow 5 times" in text and "Cat–cow 10 times" in text
