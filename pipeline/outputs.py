@@ -30,7 +30,7 @@ class BuildLocked(Exception):
 
 
 def cannot(action: str, error: OSError) -> str:
-    """ "cannot write x.pdf: No space left on device": the OS's reason, without errno noise."""
+    """The OS's reason without the errno noise, as in "cannot write x.pdf: No space left on device"."""
     return f"cannot {action}: {error.strerror or error}"
 
 
