@@ -24,6 +24,7 @@ from pipeline.crossfile import EXERCISE_KEYS_USED_ACROSS_FILES, document_diagnos
 from pipeline.diagnostics import Diagnostic, Severity, sort_key
 from pipeline.library import EXERCISES, Library, content_files, load_files, load_library
 from pipeline.load import Document
+from pipeline.prose import prose_diagnostics
 from pipeline.validate import ExerciseFacts, build_validators, schema_diagnostics
 
 # Below this many exercises a process pool costs more than it saves.
@@ -116,6 +117,7 @@ def _exercise_diagnostics(validator: Validator, doc: Document, today: date) -> l
         *doc.diagnostics,
         *schema_diagnostics(validator, doc),
         *document_diagnostics(doc, today, is_exercise=True),
+        *prose_diagnostics(doc),
     ]
 
 

@@ -148,3 +148,14 @@ def test_a_routine_does_not_call_an_unreadable_exercise_missing(tmp_path: Path) 
     result = check_project(tmp_path, jobs=1)
     assert [d.rule for d in result.errors] == ["yaml-syntax"]
     assert result.errors[0].file == "content/exercises/cat-cow.yaml"
+
+
+def test_a_list_where_kind_belongs_is_reported_not_crashed_on(tmp_path: Path) -> None:
+    # Found by the mutation fuzzing above: the text rule looked the limit up in a cache,
+    # which cannot hash a list.
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    path = tmp_path / "content/exercises/knee-to-chest.yaml"
+    path.write_text(path.read_text().replace("kind: static-stretch", "kind: [static-stretch]"))
+    result = check_project(tmp_path, jobs=1)
+    assert [d.rule for d in result.errors] == ["unknown-value"]
+    assert result.errors[0].file == "content/exercises/knee-to-chest.yaml"
