@@ -24,7 +24,7 @@ from pipeline.crossfile import EXERCISE_KEYS_USED_ACROSS_FILES, document_diagnos
 from pipeline.diagnostics import Diagnostic, Severity, sort_key
 from pipeline.library import EXERCISES, Library, content_files, load_files, load_library
 from pipeline.load import Document
-from pipeline.prose import prose_diagnostics
+from pipeline.prose import prose_diagnostics, routine_prose_diagnostics
 from pipeline.validate import ExerciseFacts, build_validators, schema_diagnostics
 
 # Below this many exercises a process pool costs more than it saves.
@@ -135,6 +135,7 @@ def _check_the_rest(library: Library, today: date) -> list[Diagnostic]:
             found.extend(schema_diagnostics(validators[schema_name], doc))
     for doc in library.routines:
         found.extend(document_diagnostics(doc, today, is_exercise=False))
+        found.extend(routine_prose_diagnostics(doc, facts))
     found.extend(library_diagnostics(library))
     return found
 

@@ -10,14 +10,14 @@ It is a warning: a number in the text is not always a hold ("walk for 5 minutes"
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any, NamedTuple
 
 from pipeline.diagnostics import Diagnostic
 from pipeline.load import Document, Path_
 from pipeline.messages import label, warning
-from pipeline.validate import load_schemas
+from pipeline.validate import ExerciseFacts, load_schemas
 
 # "90 seconds", "90 s", "90-second", "1 minute", "2 mins", "30 to 60 seconds" (the larger counts)
 _DURATION = re.compile(
@@ -34,22 +34,40 @@ class HoldLimit(NamedTuple):
 
 
 def prose_diagnostics(doc: Document) -> Iterator[Diagnostic]:
+    """An exercise's own text against its own limit."""
     data = doc.data or {}
     limit = hold_limit(data.get("kind"), data.get("level"))
-    if limit is None:
-        return
-    for path, text in _texts(data):
-        longest = _longest_duration(text)
-        if longest is not None and longest[0] > limit.seconds:
-            written = longest[1]
-            yield warning(
-                doc,
-                path,
-                "hold-in-text",
-                f'{label(path)} says "{written}", longer than {limit.who} may be held (at most '
-                f"{limit.seconds} s: {limit.source}); if it is a hold, put it in "
-                "dosage.hold_seconds, where the limit is checked",
-            )
+    if limit is not None:
+        for path, text in _texts(data):
+            yield from _longer_than(limit, doc, path, text, "dosage.hold_seconds")
+
+
+def routine_prose_diagnostics(doc: Document, exercises: Mapping[Any, ExerciseFacts]) -> Iterator[Diagnostic]:
+    """A routine's note on an exercise prints on that exercise's page: its limit applies."""
+    items = (doc.data or {}).get("exercises")
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(item, dict) or not isinstance(item.get("note"), str):
+            continue
+        facts = exercises.get(item.get("exercise")) if isinstance(item.get("exercise"), str) else None
+        limit = hold_limit(facts.kind, facts.level) if facts is not None else None
+        if limit is not None:
+            where = f"{label(('exercises', i))}.dosage.hold_seconds"
+            yield from _longer_than(limit, doc, ("exercises", i, "note"), item["note"], where)
+
+
+def _longer_than(
+    limit: HoldLimit, doc: Document, path: Path_, text: str, hold_field: str
+) -> Iterator[Diagnostic]:
+    longest = _longest_duration(text)
+    if longest is not None and longest[0] > limit.seconds:
+        yield warning(
+            doc,
+            path,
+            "hold-in-text",
+            f'{label(path)} says "{longest[1]}", longer than {limit.who} may be held (at most '
+            f"{limit.seconds} s: {limit.source}); if it is a hold, put it in {hold_field}, "
+            "where the limit is checked",
+        )
 
 
 def _texts(data: dict[str, Any]) -> Iterator[tuple[Path_, str]]:
