@@ -58,7 +58,8 @@ def _listed(doc: Document, kind: str, has_errors: bool) -> Listed:
     if kind == "exercise":
         detail = f"{str(data.get('kind', '')).replace('-', ' ')}, {data.get('level', '')}"
     else:
-        count = len(data.get("exercises") or [])
+        items = data.get("exercises")
+        count = len(items) if isinstance(items, list) else 0  # a broken file is still listed
         detail = f"{count} exercise" + ("" if count == 1 else "s")
     return Listed(data["id"], kind, data["title"], str(data.get("status", "")), detail, has_errors)
 

@@ -77,7 +77,8 @@ def _texts(data: dict[str, Any]) -> Iterator[tuple[Path_, str]]:
             yield (key,), value
         elif isinstance(value, list):
             yield from (((key, i), item) for i, item in enumerate(value) if isinstance(item, str))
-    for i, variation in enumerate(data.get("variations") or []):
+    variations = data.get("variations")
+    for i, variation in enumerate(variations if isinstance(variations, list) else []):
         if isinstance(variation, dict) and isinstance(variation.get("instructions"), str):
             yield ("variations", i, "instructions"), variation["instructions"]
 

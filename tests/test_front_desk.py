@@ -132,10 +132,13 @@ def test_list_finds_entries_by_all_words_in_any_case(root: Path) -> None:
 
 def test_list_shows_drafts_on_request_and_flags_entries_that_will_not_print(root: Path) -> None:
     edit(root, "exercises/bird-dog.yaml", "reps: 6", "reps: 60")
+    edit(root, "routines/home-hamstring-care.yaml", "exercises:\n", "exercises: 4\nformer:\n")
     result = run(root, "list", "--drafts")
     assert "pelvic-tilt  " in result.output and "(mobility, beginner; draft)" in result.output
     bird_dog = next(line for line in result.output.splitlines() if line.startswith("bird-dog "))
     assert bird_dog.endswith("(isometric, beginner; has errors: run pipeline check)")
+    routine = next(line for line in result.output.splitlines() if line.startswith("home-hamstring-care "))
+    assert routine.endswith("(0 exercises; has errors: run pipeline check)")
 
 
 def test_a_routine_that_lists_an_exercise_twice_keeps_both(root: Path) -> None:

@@ -150,12 +150,31 @@ def test_a_routine_does_not_call_an_unreadable_exercise_missing(tmp_path: Path) 
     assert result.errors[0].file == "content/exercises/cat-cow.yaml"
 
 
-def test_a_list_where_kind_belongs_is_reported_not_crashed_on(tmp_path: Path) -> None:
-    # Found by the mutation fuzzing above: the text rule looked the limit up in a cache,
-    # which cannot hash a list.
+VARIATIONS = """variations:
+  - name: Both knees
+    instructions: Bring both knees to the chest together once one knee feels easy.
+    effect: harder
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rule"),
+    [
+        ("kind: static-stretch", "kind: [static-stretch]", "unknown-value"),
+        (VARIATIONS, "variations: 1.0\n", "wrong-type"),
+    ],
+    ids=["list-for-kind", "number-for-variations"],
+)
+def test_a_value_of_the_wrong_type_is_reported_not_crashed_on(
+    tmp_path: Path, old: str, new: str, rule: str
+) -> None:
+    # Found by fuzzing: the mutation fuzzing above (a list reached the text rule's cache) and
+    # a longer run of the property tests (the text rule iterated a number).
     shutil.copytree(REPO / "content", tmp_path / "content")
     path = tmp_path / "content/exercises/knee-to-chest.yaml"
-    path.write_text(path.read_text().replace("kind: static-stretch", "kind: [static-stretch]"))
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
     result = check_project(tmp_path, jobs=1)
-    assert [d.rule for d in result.errors] == ["unknown-value"]
+    assert [d.rule for d in result.errors] == [rule]
     assert result.errors[0].file == "content/exercises/knee-to-chest.yaml"
