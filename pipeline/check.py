@@ -123,7 +123,11 @@ def _exercise_diagnostics(validator: Validator, doc: Document, today: date) -> l
 
 def _check_the_rest(library: Library, today: date) -> list[Diagnostic]:
     """Routines and the studio file (their rules need every exercise), then cross-file rules."""
-    facts = {doc.data.get("id"): _facts(doc.data) for doc in library.exercises if doc.data is not None}
+    facts = {
+        doc.data["id"]: _facts(doc.data)
+        for doc in library.exercises
+        if doc.data is not None and isinstance(doc.data.get("id"), str)  # a broken id is reported
+    }
     validators = build_validators(library.content_dir, facts)
     found: list[Diagnostic] = []
     for schema_name, docs in (

@@ -70,7 +70,11 @@ def _unique_ids(library: Library) -> Iterator[Diagnostic]:
 
 
 def _routine_references(library: Library) -> Iterator[Diagnostic]:
-    statuses = {_data(doc).get("id"): _data(doc).get("status") for doc in library.exercises}
+    statuses = {
+        _data(doc)["id"]: _data(doc).get("status")
+        for doc in library.exercises
+        if isinstance(_data(doc).get("id"), str)
+    }
     known = [str(key) for key in statuses]
     # An exercise file that cannot be read reports its own errors; do not call it missing here.
     unreadable = {PurePosixPath(doc.file).stem for doc in library.exercises if doc.data is None}

@@ -102,7 +102,8 @@ def build_validators(
     ) -> Iterator[ValidationError]:
         if not isinstance(instance, dict) or not isinstance(instance.get("dosage"), dict):
             return
-        facts = exercises.get(instance.get("exercise"))  # type: ignore[arg-type]
+        reference = instance.get("exercise")
+        facts = exercises.get(reference) if isinstance(reference, str) else None
         if facts is None or not isinstance(facts.dosage, Mapping):
             return
         own = {"kind": facts.kind, "level": facts.level, "dosage": dict(facts.dosage)}
