@@ -22,9 +22,10 @@ from jsonschema.protocols import Validator
 
 from pipeline.crossfile import EXERCISE_KEYS_USED_ACROSS_FILES, document_diagnostics, library_diagnostics
 from pipeline.diagnostics import Diagnostic, Severity, sort_key
-from pipeline.library import EXERCISES, Library, content_files, load_files, load_library
+from pipeline.library import EXERCISES, Library, content_files, load_files, load_library, templates_dir_for
 from pipeline.load import Document
 from pipeline.prose import prose_diagnostics, routine_prose_diagnostics
+from pipeline.typeface import unprintable_diagnostics
 from pipeline.validate import ExerciseFacts, build_validators, schema_diagnostics
 
 # Below this many exercises a process pool costs more than it saves.
@@ -72,13 +73,6 @@ def check_project(
     return CheckResult(library, sorted(reported, key=sort_key), checked)
 
 
-def validate_library(library: Library, today: date) -> list[Diagnostic]:
-    """Every diagnostic of an already loaded library (used by the build)."""
-    validator = build_validators(library.content_dir, {})["exercise"]
-    found = [d for doc in library.exercises for d in _exercise_diagnostics(validator, doc, today)]
-    return found + _check_the_rest(library, today)
-
-
 def _check_exercises(
     root: Path, today: date, jobs: int, full_documents: bool
 ) -> tuple[list[Document], list[Diagnostic]]:
@@ -105,19 +99,23 @@ def _load_and_check_exercises(
     """Load and check exercises; `slim` documents keep only what cross-file rules need,
     which makes sending them back from a worker process several times cheaper."""
     validator = build_validators(root / "content", {})["exercise"]
+    templates = templates_dir_for(root)
     documents = load_files(root, files)
-    findings = [d for doc in documents for d in _exercise_diagnostics(validator, doc, today)]
+    findings = [d for doc in documents for d in _exercise_diagnostics(validator, doc, today, templates)]
     if slim:
         documents = [doc.slim(EXERCISE_KEYS_USED_ACROSS_FILES) for doc in documents]
     return documents, findings
 
 
-def _exercise_diagnostics(validator: Validator, doc: Document, today: date) -> list[Diagnostic]:
+def _exercise_diagnostics(
+    validator: Validator, doc: Document, today: date, templates_dir: Path
+) -> list[Diagnostic]:
     return [
         *doc.diagnostics,
         *schema_diagnostics(validator, doc),
         *document_diagnostics(doc, today, is_exercise=True),
         *prose_diagnostics(doc),
+        *unprintable_diagnostics(doc, templates_dir),
     ]
 
 
@@ -137,6 +135,7 @@ def _check_the_rest(library: Library, today: date) -> list[Diagnostic]:
         for doc in docs:
             found.extend(doc.diagnostics)
             found.extend(schema_diagnostics(validators[schema_name], doc))
+            found.extend(unprintable_diagnostics(doc, templates_dir_for(library.root)))
     for doc in library.routines:
         found.extend(document_diagnostics(doc, today, is_exercise=False))
         found.extend(routine_prose_diagnostics(doc, facts))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pipeline.load import Document, load_file, refused_file
 
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 EXERCISES = "exercises"
 ROUTINES = "routines"
 STUDIO_FILE = "studio.yaml"
@@ -31,6 +32,12 @@ class Library:
         yield from self.routines
         if self.studio is not None:
             yield self.studio
+
+
+def templates_dir_for(root: Path) -> Path:
+    """The project's own templates/ (the studio restyles handouts there), else the default."""
+    own = root / "templates"
+    return own.resolve() if (own / "handout.html.j2").is_file() else TEMPLATES_DIR
 
 
 def display_path(root: Path, path: Path) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.library import Library
+from pipeline.library import Library, templates_dir_for
 from pipeline.render import (
     Entry,
     ExerciseView,
@@ -24,7 +24,6 @@ from pipeline.render import (
     routine_jsonld,
     routine_view,
     studio_view,
-    templates_dir_for,
 )
 
 

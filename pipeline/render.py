@@ -18,15 +18,6 @@ from markupsafe import Markup
 
 from pipeline import __version__
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-
-
-def templates_dir_for(root: Path) -> Path:
-    """The project's own templates/ (the studio restyles handouts there), else the default."""
-    own = root / "templates"
-    return own.resolve() if (own / "handout.html.j2").is_file() else TEMPLATES_DIR
-
-
 PageSize = Literal["letter", "a4"]
 
 KIND_LABELS = {

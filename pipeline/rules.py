@@ -38,6 +38,7 @@ RULES: dict[str, str] = {
     "studio-missing": "content/studio.yaml is missing.",
     "ignored-file": "A YAML file the pipeline would not read (.yml, or nested too deep).",
     "no-image": "A published exercise has no image (warning).",
+    "unprintable-character": "Text has a character the handout's typeface does not have (warning).",
     "hold-in-text": "The text mentions a duration longer than the exercise may be held (warning).",
     "long-video-address": "A video address so long that its QR code must be printed large (warning).",
     "review-due": "The last review is 12 months old or more (warning).",
