@@ -127,6 +127,7 @@ def _check_the_rest(library: Library, today: date) -> list[Diagnostic]:
         if doc.data is not None and isinstance(doc.data.get("id"), str)  # a broken id is reported
     }
     validators = build_validators(library.content_dir, facts)
+    templates = templates_dir_for(library.root)  # once, not a stat per file
     found: list[Diagnostic] = []
     for schema_name, docs in (
         ("routine", library.routines),
@@ -135,7 +136,7 @@ def _check_the_rest(library: Library, today: date) -> list[Diagnostic]:
         for doc in docs:
             found.extend(doc.diagnostics)
             found.extend(schema_diagnostics(validators[schema_name], doc))
-            found.extend(unprintable_diagnostics(doc, templates_dir_for(library.root)))
+            found.extend(unprintable_diagnostics(doc, templates))
     for doc in library.routines:
         found.extend(document_diagnostics(doc, today, is_exercise=False))
         found.extend(routine_prose_diagnostics(doc, facts))
