@@ -25,6 +25,8 @@ import jinja2
 
 from pipeline import __version__
 from pipeline.check import CheckResult, check_project
+from pipeline.images.derive import RECIPE, ImageProblem
+from pipeline.images.renditions import PRINT, Rendition, web_name, web_renditions
 from pipeline.outputs import (
     MANIFEST,
     OutputRecord,
@@ -87,10 +89,11 @@ class Job:
     """One output file to produce, with everything it is made from."""
 
     output: str  # path relative to the output folder, e.g. pdf/exercises/x.pdf
-    kind: Literal["pdf", "html", "copy"]
+    kind: Literal["pdf", "html", "copy", "image"]
     inputs: dict[str, str]
     entry: Entry | None = None
     source: Path | None = None  # for a copied file
+    image: tuple[str, Rendition] | None = None  # for a web image: (src, rendition)
 
     @property
     def digest(self) -> str:
@@ -108,7 +111,7 @@ def build(
     report = BuildReport(check)
     if check.errors:
         return report  # nothing is rendered from content that fails the check
-    project = Project.from_library(check.library, options.page_size)
+    project = Project.from_library(check.library, options.page_size, options.out)
     builder = Builder(project)
     jobs = builder.plan(options)
     # What a full build would make: --only, --no-pdf and --no-html narrow this run, not the
@@ -133,6 +136,8 @@ def build(
             else:
                 report.failed.append((job.output, outcome.message))
         report.removed = _remove_outputs_no_longer_planned(options.out, previous, set(everything), report)
+        if not options.only:
+            _clean_image_cache(project)
         if options.html:
             try:
                 shown = [
@@ -149,6 +154,17 @@ def build(
         _write_or_report(MANIFEST, manifest_bytes(records, __version__), options.out, report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _clean_image_cache(project: Project) -> None:
+    """Derived images nothing in the library uses any more (a photo replaced or removed)."""
+    keep = set()
+    for src, rendition in project.all_derived_images():
+        try:
+            keep.add(project.images.key(src, rendition))
+        except OSError:
+            continue  # a missing original: the check reported it
+    project.images.clean(keep)
 
 
 def _is_current(job: Job, previous: Mapping[str, OutputRecord], out: Path) -> bool:
@@ -188,8 +204,9 @@ def pipeline_fingerprint() -> str:
     changes how a dosage is worded, or a WeasyPrint upgrade, must remake every handout even
     when nobody bumped the version."""
     code = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        code.update(path.name.encode() + b"\0" + path.read_bytes())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        code.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     renderers = ",".join(f"{name} {metadata.version(name)}" for name in ("weasyprint", "jinja2"))
     return f"{__version__} ({renderers}; code {code.hexdigest()[:16]})"
 
@@ -248,12 +265,14 @@ class Builder:
                     Job(f"html/{folder}/{entry.id}.html", "html", {**inputs, "#pdf": str(options.pdf)}, entry)
                 )
                 for src in self.project.images_of(entry):
-                    media[src] = Job(
-                        f"html/media/{src}",
-                        "copy",
-                        {f"content/{src}": self._digest(f"content/{src}")},
-                        source=self.project.content_dir / src,
-                    )
+                    for rendition in web_renditions(src):
+                        output = f"html/media/{web_name(src, rendition)}"
+                        media[output] = Job(
+                            output,
+                            "image",
+                            {f"content/{src}": self._digest(f"content/{src}"), "#image": _recipe(rendition)},
+                            image=(src, rendition),
+                        )
         if options.html:
             css = "templates/snippet.css"
             jobs.append(
@@ -292,6 +311,7 @@ class Builder:
             inputs[file] = sha
         for src in self.project.images_of(entry):
             inputs[f"content/{src}"] = self._digest(f"content/{src}")
+        inputs["#image"] = _recipe(PRINT)
         return inputs
 
     def _digest(self, name: str, path: Path | None = None) -> str:
@@ -304,6 +324,7 @@ class Builder:
         self, jobs: Sequence[Job], options: BuildOptions, advance: Progress
     ) -> Iterator[tuple[Job, str | Failure]]:
         """Yield (job, sha256 of the written file or a Failure) for every job."""
+        self._prepare_images(jobs, options)
         for job in jobs:
             if job.kind != "pdf":
                 yield job, self._produce_locally(job, options)
@@ -313,9 +334,22 @@ class Builder:
             yield job, outcome
             advance(1)
 
+    def _prepare_images(self, jobs: Sequence[Job], options: BuildOptions) -> None:
+        """Derive the images these jobs need that the cache lacks, several at a time. A
+        problem is reported by the job that needs the image, when it asks for it again."""
+        wanted = [job.image for job in jobs if job.image]
+        for job in jobs:
+            if job.kind == "pdf" and job.entry:
+                wanted += [(src, PRINT) for src in self.project.print_images_of(job.entry)]
+        if wanted:
+            self.project.images.prepare(wanted, options.jobs)
+
     def _produce_locally(self, job: Job, options: BuildOptions) -> str | Failure:
         try:
-            if job.kind == "copy":
+            if job.kind == "image":
+                assert job.image is not None
+                data = self.project.images.get(*job.image).path.read_bytes()
+            elif job.kind == "copy":
                 assert job.source is not None
                 data = job.source.read_bytes()
             else:
@@ -327,6 +361,8 @@ class Builder:
         except jinja2.TemplateError as exc:
             where = job.entry.id if job.entry else job.output
             return Failure(f"{where}: {describe_template_error(exc, self.project.templates_dir)}")
+        except ImageProblem as exc:
+            return Failure(f"{job.entry.id if job.entry else job.output}: {exc}")
         except OSError as exc:
             return Failure(cannot(f"write {job.output}", exc))
 
@@ -334,7 +370,9 @@ class Builder:
         """Render handouts in rounds of ROUND PDFs per worker: each round gets a fresh pool, so
         neither WeasyPrint's caches in the workers nor the HTML waiting here grow with the
         library."""
-        work = partial_render(self.project.templates_dir, self.project.content_dir)
+        work = partial_render(
+            self.project.templates_dir, self.project.content_dir, self.project.images.cache_dir
+        )
         workers = max(1, min(options.jobs, len(jobs)))
         per_round = ROUND * workers
         for start in range(0, len(jobs), per_round):
@@ -353,6 +391,10 @@ class Builder:
             html = self.project.handout_html(job.entry)
         except jinja2.TemplateError as exc:
             return Failure(f"{job.entry.id}: {describe_template_error(exc, self.project.templates_dir)}")
+        except ImageProblem as exc:
+            return Failure(f"{job.entry.id}: {exc}")
+        except OSError as exc:
+            return Failure(f"{job.entry.id}: " + cannot("prepare its images", exc))
         return _PdfTask(job.entry.id, html, str(options.out / job.output), self._epoch(job.entry))
 
     @staticmethod
@@ -391,6 +433,7 @@ class _PdfTask:
 class partial_render:
     templates_dir: Path
     content_dir: Path
+    media_dir: Path
 
     def __call__(self, task: _PdfTask) -> tuple[str, str | None]:
         """Render one handout and write it; returns (sha256 or "", error or None)."""
@@ -398,7 +441,7 @@ class partial_render:
 
         os.environ["SOURCE_DATE_EPOCH"] = str(task.source_date_epoch)
         try:
-            pdf = renderer(self.templates_dir, self.content_dir).render(
+            pdf = renderer(self.templates_dir, self.content_dir, self.media_dir).render(
                 task.html, self.content_dir.as_uri() + "/"
             )
             write_atomically(Path(task.target), pdf)
@@ -409,6 +452,11 @@ class partial_render:
         except Exception as exc:  # WeasyPrint failed on this entry; the others still build
             return "", f"{task.entry_id}: the PDF could not be made ({type(exc).__name__}: {exc})"
         return sha256_bytes(pdf), None
+
+
+def _recipe(rendition: Rendition) -> str:
+    """What a derived image is made with, beyond its original: an output depends on it."""
+    return f"{rendition.label} recipe {RECIPE}"
 
 
 def _outcome(result: tuple[str, str | None]) -> str | Failure:

@@ -22,6 +22,7 @@ from jsonschema.protocols import Validator
 
 from pipeline.crossfile import EXERCISE_KEYS_USED_ACROSS_FILES, document_diagnostics, library_diagnostics
 from pipeline.diagnostics import Diagnostic, Severity, sort_key
+from pipeline.images.check import file_diagnostics, image_diagnostics
 from pipeline.library import EXERCISES, Library, content_files, load_files, load_library, templates_dir_for
 from pipeline.load import Document
 from pipeline.prose import prose_diagnostics, routine_prose_diagnostics
@@ -101,14 +102,17 @@ def _load_and_check_exercises(
     validator = build_validators(root / "content", {})["exercise"]
     templates = templates_dir_for(root)
     documents = load_files(root, files)
-    findings = [d for doc in documents for d in _exercise_diagnostics(validator, doc, today, templates)]
+    content = root / "content"
+    findings = [
+        d for doc in documents for d in _exercise_diagnostics(validator, doc, today, templates, content)
+    ]
     if slim:
         documents = [doc.slim(EXERCISE_KEYS_USED_ACROSS_FILES) for doc in documents]
     return documents, findings
 
 
 def _exercise_diagnostics(
-    validator: Validator, doc: Document, today: date, templates_dir: Path
+    validator: Validator, doc: Document, today: date, templates_dir: Path, content_dir: Path
 ) -> list[Diagnostic]:
     return [
         *doc.diagnostics,
@@ -116,6 +120,7 @@ def _exercise_diagnostics(
         *document_diagnostics(doc, today, is_exercise=True),
         *prose_diagnostics(doc),
         *unprintable_diagnostics(doc, templates_dir),
+        *image_diagnostics(doc, content_dir),
     ]
 
 
@@ -137,6 +142,9 @@ def _check_the_rest(library: Library, today: date) -> list[Diagnostic]:
             found.extend(doc.diagnostics)
             found.extend(schema_diagnostics(validators[schema_name], doc))
             found.extend(unprintable_diagnostics(doc, templates))
+    logo = library.studio.data.get("logo") if library.studio and library.studio.data else None
+    if library.studio and isinstance(logo, str):
+        found.extend(file_diagnostics(library.studio, ("logo",), logo, library.content_dir))
     for doc in library.routines:
         found.extend(document_diagnostics(doc, today, is_exercise=False))
         found.extend(routine_prose_diagnostics(doc, facts))

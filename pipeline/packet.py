@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.check import CheckResult, check_project
+from pipeline.images.derive import ImageProblem
 from pipeline.outputs import cannot, write_atomically
 from pipeline.project import Project
 from pipeline.render import (
@@ -45,7 +46,12 @@ def make_packet(root: Path, request: PacketRequest, today: date | None = None) -
     """Write the packet; returns the check whose problems in the packet's files stop it."""
     check = check_project(root, today=today, full_documents=True)
     project = _project(check, request)
-    routines, exercises, sources = _select(project, request.ids)
+    try:
+        routines, exercises, sources = _select(project, request.ids)
+    except ImageProblem as exc:
+        raise PacketProblem(f"an image cannot be used: {exc}; run `pipeline check`") from None
+    except OSError as exc:
+        raise PacketProblem(cannot("prepare the images", exc)) from None
     blocking = [d for d in check.errors if d.file in sources or d.file == "content/studio.yaml"]
     if blocking:
         check.diagnostics = blocking
@@ -54,7 +60,7 @@ def make_packet(root: Path, request: PacketRequest, today: date | None = None) -
     from pipeline.pdf import RenderError, renderer
 
     try:
-        pdf = renderer(project.templates_dir, project.content_dir).render(
+        pdf = renderer(project.templates_dir, project.content_dir, project.images.cache_dir).render(
             html, project.content_dir.as_uri() + "/"
         )
     except RenderError as exc:
@@ -77,7 +83,7 @@ def _select(project: Project, ids: list[str]) -> tuple[list[RoutineView], list[E
     routines: list[RoutineView] = []
     exercises: list[ExerciseView] = []
     sources: set[str] = set()
-    image = project.pdf_image_url
+    image = project.pdf_image
     printed = _OncePerExercise()
     for entry_id in ids:
         if entry_id in project.exercises:
@@ -148,7 +154,7 @@ def _packet_html(
     context = handout_context(
         kind="packet",
         title=f"Exercises for {request.client}",
-        studio=studio_view(project.studio, project.pdf_image_url),
+        studio=studio_view(project.studio, project.pdf_image),
         routines=routines,
         exercises=exercises,
         page_size=project.page_size,

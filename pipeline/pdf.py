@@ -1,9 +1,10 @@
 """Stage 5: handout HTML to PDF with WeasyPrint, reading only the project's own files.
 
 WeasyPrint's default fetcher follows file:// anywhere and makes real HTTP requests; ours
-serves only regular files that resolve (after `..` and symlinks) inside content/ and
-templates/, refuses everything else (including references nested in SVG images), and makes
-the refusal stop the document with a message that names the reference.
+serves only regular files that resolve (after `..` and symlinks) inside content/,
+templates/ and the cache of images derived from content/ (build/cache/images/), refuses
+everything else (including references nested in SVG images), and makes the refusal stop the
+document with a message that names the reference.
 
 Each process keeps one `FontConfiguration` and the parsed stylesheet for every document it
 renders: parsing them again per page doubles the time per page.
@@ -93,8 +94,8 @@ def _watch_images() -> Iterator[_ImageProblems]:
 class Renderer:
     """Renders handout HTML to PDF bytes; one per process, reused for every document."""
 
-    def __init__(self, templates_dir: Path, content_dir: Path) -> None:
-        self.allowed = (content_dir, templates_dir)
+    def __init__(self, templates_dir: Path, content_dir: Path, media_dir: Path) -> None:
+        self.allowed = (content_dir, templates_dir, media_dir)
         self.font_config = FontConfiguration()
         fetcher = ProjectFilesOnly(self.allowed)
         self.stylesheet = CSS(
@@ -122,8 +123,9 @@ class Renderer:
 
 
 @cache
-def renderer(templates_dir: Path, content_dir: Path) -> Renderer:
-    return Renderer(templates_dir, content_dir)
+def renderer(templates_dir: Path, content_dir: Path, media_dir: Path) -> Renderer:
+    """The process's renderer; `media_dir` holds the derived images handouts show."""
+    return Renderer(templates_dir, content_dir, media_dir)
 
 
 def font_subsetter() -> str:

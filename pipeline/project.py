@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
+from pipeline.images.renditions import PRINT, WEB_WIDTH_PX, Rendition, web_name, web_renditions
+from pipeline.images.store import CACHE_FOLDER, ImageStore
 from pipeline.library import Library, templates_dir_for
 from pipeline.render import (
     Entry,
     ExerciseView,
+    ImageLinker,
+    ImageLinks,
     PageSize,
     PreviewContext,
     PreviewItem,
@@ -40,9 +44,13 @@ class Project:
     studio_sha: str
     page_size: PageSize
     templates_dir: Path
+    images: ImageStore
 
     @classmethod
-    def from_library(cls, library: Library, page_size: PageSize | None = None) -> Project:
+    def from_library(
+        cls, library: Library, page_size: PageSize | None = None, out: Path | None = None
+    ) -> Project:
+        """`out` is the output folder, whose cache/images/ keeps derived images (build/)."""
         assert library.studio is not None and library.studio.data is not None
         studio = library.studio.data
         root = library.root.resolve()
@@ -56,6 +64,7 @@ class Project:
             studio_sha=library.studio.sha256,
             page_size=page_size or studio.get("page_size", "letter"),
             templates_dir=templates_dir_for(root),
+            images=ImageStore(root / "content", (out or root / "build").resolve() / CACHE_FOLDER),
         )
 
     @property
@@ -75,18 +84,62 @@ class Project:
             image["src"] for i in self.exercise_ids_of(entry) for image in self.exercises[i].get("images", [])
         ]
 
+    def print_images_of(self, entry: Entry) -> list[str]:
+        """Every image a handout of `entry` prints: its photos and the studio's logo."""
+        logo = self.studio.get("logo")
+        return [*self.images_of(entry), *([logo] if logo else [])]
+
+    def all_derived_images(self) -> Iterator[tuple[str, Rendition]]:
+        """Every image file the library can need, drafts included: what the cache keeps."""
+        sources = {image["src"] for data in self.exercises.values() for image in data.get("images", [])}
+        for src in sorted(sources):
+            yield src, PRINT
+            for rendition in web_renditions(src):
+                yield src, rendition
+        if self.studio.get("logo"):
+            yield self.studio["logo"], PRINT
+
     # -- HTML ----------------------------------------------------------------------------
-    def pdf_image_url(self, src: str) -> str:
-        return (self.content_dir / src).resolve().as_uri()
+    def pdf_image(self, src: str) -> ImageLinks:
+        """The handout's copy of `src`, made (or found in the cache) now."""
+        derived = self.images.get(src, PRINT)
+        return ImageLinks(
+            url=derived.path.as_uri(),
+            srcset=None,
+            webp_srcset=None,
+            width=derived.width,
+            height=derived.height,
+        )
+
+    def web_images(self, media_url: str) -> ImageLinker:
+        """Links to the web copies of an image, from a page whose way to html/media/ is `media_url`."""
+
+        def links(src: str) -> ImageLinks:
+            renditions = web_renditions(src)
+            if len(renditions) == 1:  # a drawing (SVG): one file, sharp at any size
+                url = media_url + web_name(src, renditions[0])
+                return ImageLinks(url=url, srcset=None, webp_srcset=None, width=None, height=None)
+            native = [r for r in renditions if r.encoding == "native"]
+            webp = [r for r in renditions if r.encoding == "webp"]
+            first = self.images.get(src, native[0])
+            return ImageLinks(
+                url=media_url + web_name(src, native[0]),
+                srcset=_srcset(src, native, media_url),
+                webp_srcset=_srcset(src, webp, media_url),
+                width=first.width,
+                height=first.height,
+            )
+
+        return links
 
     def handout_html(self, entry: Entry) -> str:
-        studio = studio_view(self.studio, self.pdf_image_url)
+        studio = studio_view(self.studio, self.pdf_image)
         if entry.kind == "exercise":
-            exercises = [exercise_view(self.exercises[entry.id], self.pdf_image_url)]
+            exercises = [exercise_view(self.exercises[entry.id], self.pdf_image)]
             routines = []
             title = exercises[0]["title"]
         else:
-            routine = routine_view(self.routines[entry.id], self.exercises, self.pdf_image_url)
+            routine = routine_view(self.routines[entry.id], self.exercises, self.pdf_image)
             routines, exercises, title = [routine], routine["exercises"], routine["title"]
         context = handout_context(
             kind=entry.kind,
@@ -102,16 +155,14 @@ class Project:
     def snippet_html(self, entry: Entry, media_url: str, pdf_url: str) -> str:
         """The web fragment; `media_url` leads from the page that shows it to html/media/."""
 
-        def image_url(src: str) -> str:
-            return f"{media_url}{src}"
-
+        image_links = self.web_images(media_url)
         exercise: ExerciseView | None = None
         routine: RoutineView | None = None
         if entry.kind == "exercise":
-            exercise = exercise_view(self.exercises[entry.id], image_url)
+            exercise = exercise_view(self.exercises[entry.id], image_links)
             jsonld = exercise_jsonld(exercise, self.studio["name"])
         else:
-            routine = routine_view(self.routines[entry.id], self.exercises, image_url)
+            routine = routine_view(self.routines[entry.id], self.exercises, image_links)
             jsonld = routine_jsonld(routine, self.studio["name"])
         context = SnippetContext(
             kind=entry.kind,
@@ -143,3 +194,8 @@ class Project:
         ]
         context = PreviewContext(studio=self.studio, items=items, pipeline_version=__version__)
         return render_template("index.html.j2", context, self.templates_dir)
+
+
+def _srcset(src: str, renditions: Sequence[Rendition], media_url: str) -> str:
+    """`a-320w.webp 1x, a-640w.webp 2x`: the browser picks by the screen's pixel density."""
+    return ", ".join(f"{media_url}{web_name(src, r)} {r.max_width // WEB_WIDTH_PX}x" for r in renditions)

@@ -61,10 +61,23 @@ class DosageView(TypedDict):
     sessions_per_day: int
 
 
-class ImageView(TypedDict):
+class ImageLinks(TypedDict):
+    """Where a derived image is, for a handout (one file) or the web (1x and 2x, WebP first)."""
+
     url: str
+    srcset: str | None  # the JPEG or PNG at 1x and 2x
+    webp_srcset: str | None
+    width: int | None  # of `url`, in pixels; None for a drawing (SVG)
+    height: int | None
+
+
+ImageLinker = Callable[[str], ImageLinks]
+
+
+class ImageView(ImageLinks):
     alt: str
     caption: str | None
+    credit: str | None  # "Photo: free-exercise-db, public domain"
 
 
 class VariationView(TypedDict):
@@ -275,7 +288,7 @@ def merged_dosage(exercise: Mapping[str, Any], override: Mapping[str, Any] | Non
 
 def exercise_view(
     data: Mapping[str, Any],
-    image_url: Callable[[str], str],
+    image_links: ImageLinker,
     dosage: Mapping[str, Any] | None = None,
     note: str | None = None,
 ) -> ExerciseView:
@@ -305,7 +318,7 @@ def exercise_view(
         contraindications=list(data.get("contraindications", [])),
         stop_if=list(data["stop_if"]),
         images=[
-            ImageView(url=image_url(i["src"]), alt=i["alt"], caption=i.get("caption"))
+            ImageView(**image_links(i["src"]), alt=i["alt"], caption=i.get("caption"), credit=i.get("credit"))
             for i in data.get("images", [])
         ],
         video=data.get("video"),
@@ -314,12 +327,12 @@ def exercise_view(
 
 
 def routine_view(
-    data: Mapping[str, Any], exercises: Mapping[str, Mapping[str, Any]], image_url: Callable[[str], str]
+    data: Mapping[str, Any], exercises: Mapping[str, Mapping[str, Any]], image_links: ImageLinker
 ) -> RoutineView:
     items = [
         exercise_view(
             exercises[item["exercise"]],
-            image_url,
+            image_links,
             merged_dosage(exercises[item["exercise"]], item.get("dosage")),
             item.get("note"),
         )
@@ -335,7 +348,7 @@ def routine_view(
     )
 
 
-def studio_view(data: Mapping[str, Any], image_url: Callable[[str], str]) -> StudioView:
+def studio_view(data: Mapping[str, Any], image_links: ImageLinker) -> StudioView:
     return StudioView(
         name=data["name"],
         tagline=data.get("tagline"),
@@ -343,7 +356,7 @@ def studio_view(data: Mapping[str, Any], image_url: Callable[[str], str]) -> Stu
         phone=data.get("phone"),
         email=data.get("email"),
         website=data.get("website"),
-        logo_url=image_url(data["logo"]) if data.get("logo") else None,
+        logo_url=image_links(data["logo"])["url"] if data.get("logo") else None,
         disclaimer=data["disclaimer"],
     )
 

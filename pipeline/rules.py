@@ -30,6 +30,13 @@ RULES: dict[str, str] = {
     "invalid-date": "A date that is not a real YYYY-MM-DD date.",
     "file-missing": "A referenced image does not exist in content/.",
     "file-outside-content": "A content file, or a file it refers to, resolves outside content/.",
+    # Images (pipeline/images/check.py)
+    "image-unreadable": "An image that cannot be decoded: cut short, not an image, or too many pixels.",
+    "image-unsafe": "An SVG with scripts, event handlers, references to other files or XML entities.",
+    "image-format-mismatch": "An image whose content is another format than its name says (warning).",
+    "image-low-resolution": "An image that would print below 150 dpi on the handout (warning).",
+    "image-large-file": "An original image over 15 MB (warning).",
+    "alt-repeats-title": "An image's alt text only repeats the exercise's title (warning).",
     # Across files (pipeline/crossfile.py)
     "id-mismatch": "The id differs from the file name.",
     "duplicate-id": "Two entries share an id.",

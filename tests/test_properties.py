@@ -150,7 +150,7 @@ def test_generated_exercises_get_the_schemas_verdict_and_render(doc: dict[str, A
             project.snippet_html(entry, media_url="../media/", pdf_url="x.pdf")
             from pipeline.pdf import renderer
 
-            pdf = renderer(project.templates_dir, project.content_dir).render(
+            pdf = renderer(project.templates_dir, project.content_dir, project.images.cache_dir).render(
                 html, project.content_dir.as_uri() + "/"
             )
             assert pdf.startswith(b"%PDF")

@@ -1,0 +1,121 @@
+"""Derived images, cached under build/cache/images/ by a hash of the original and the settings.
+
+An unchanged library therefore derives no image again, whichever build or packet asks; a
+changed photo, or changed settings, gets a new name. `clean` removes what nothing uses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from PIL import Image
+
+from pipeline.images.derive import RECIPE, ImageProblem, derive
+from pipeline.images.renditions import Rendition, output_format
+from pipeline.images.svg import clean_svg
+from pipeline.outputs import write_atomically
+
+CACHE_FOLDER = Path("cache") / "images"
+SUFFIXES = (".jpg", ".png", ".webp", ".svg")
+
+
+@dataclass(frozen=True)
+class DerivedFile:
+    path: Path
+    width: int | None  # None for a drawing (SVG)
+    height: int | None
+
+
+def is_svg(src: str) -> bool:
+    return PurePosixPath(src).suffix.lower() == ".svg"
+
+
+@dataclass
+class ImageStore:
+    content_dir: Path
+    cache_dir: Path
+    _digests: dict[str, str] = field(default_factory=dict)
+
+    def original(self, src: str) -> bytes:
+        return (self.content_dir / src).read_bytes()
+
+    def digest(self, src: str) -> str:
+        if src not in self._digests:
+            self._digests[src] = hashlib.sha256(self.original(src)).hexdigest()
+        return self._digests[src]
+
+    def key(self, src: str, rendition: Rendition) -> str:
+        """The cached file's name without its suffix: changes with the original or the settings."""
+        recipe = "svg" if is_svg(src) else f"{rendition.label} {output_format(src, rendition)}"
+        return hashlib.sha256(
+            f"{self.digest(src)} {recipe} {RECIPE} {Image.__version__}".encode()
+        ).hexdigest()[:40]
+
+    def get(self, src: str, rendition: Rendition) -> DerivedFile:
+        """The derived file, made now if the cache does not have it. Raises ImageProblem
+        (naming `src`) for an original that cannot be used, OSError when it cannot be read
+        or the cache cannot be written."""
+        key = self.key(src, rendition)
+        for suffix in SUFFIXES:
+            cached = self.cache_dir / f"{key}{suffix}"
+            if cached.is_file():
+                return _described(cached)
+        return self._make(src, rendition, key)
+
+    def _make(self, src: str, rendition: Rendition, key: str) -> DerivedFile:
+        try:
+            fmt = output_format(src, rendition)
+            if fmt == "SVG":
+                data, suffix = clean_svg(self.original(src)), ".svg"
+            else:
+                derived = derive(self.original(src), rendition, fmt)
+                data, suffix = derived.data, derived.suffix
+        except ImageProblem as problem:
+            raise ImageProblem(f"{src} {problem}") from None
+        target = self.cache_dir / f"{key}{suffix}"
+        write_atomically(target, data)
+        return _described(target)
+
+    def prepare(
+        self, wanted: Iterable[tuple[str, Rendition]], threads: int
+    ) -> dict[tuple[str, Rendition], DerivedFile | Exception]:
+        """Derive what the cache lacks, in threads (Pillow decodes and encodes without the
+        GIL); each (src, rendition) gets its file or the problem that stopped it."""
+        unique = list(dict.fromkeys(wanted))
+
+        def one(item: tuple[str, Rendition]) -> DerivedFile | Exception:
+            try:
+                return self.get(*item)
+            except (ImageProblem, OSError) as exc:
+                return exc
+
+        for src, _ in unique:  # hash each original once, before the threads share the table
+            with contextlib.suppress(OSError):
+                self.digest(src)
+        with ThreadPoolExecutor(max(1, threads)) as pool:
+            return dict(zip(unique, pool.map(one, unique), strict=True))
+
+    def clean(self, keep: Iterable[str]) -> list[Path]:
+        """Remove cached files whose key is not in `keep`."""
+        kept = set(keep)
+        removed: list[Path] = []
+        if not self.cache_dir.is_dir():
+            return removed
+        for path in sorted(self.cache_dir.iterdir()):
+            if path.is_file() and path.name.split(".")[0] not in kept:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed.append(path)
+        return removed
+
+
+def _described(path: Path) -> DerivedFile:
+    if path.suffix == ".svg":
+        return DerivedFile(path, None, None)
+    with Image.open(path) as image:  # reads the header only
+        return DerivedFile(path, image.width, image.height)
