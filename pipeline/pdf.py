@@ -21,10 +21,15 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 STYLESHEET = "handout.css"
+# When a handout must fit on fewer pages than it takes, it is laid out again with these
+# added, one more each time: tighter spacing and smaller photos, never smaller body type.
+FIT_STYLESHEETS = ("handout-fit-1.css", "handout-fit-2.css")
+EXERCISE_ANCHOR = "exercise-"  # the id of each exercise's <article> (partials/exercise_page.html.j2)
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF: headings, lists, tables and image alt text for screen readers
 
 
@@ -98,18 +103,21 @@ class Renderer:
         self.allowed = (content_dir, templates_dir, media_dir)
         self.font_config = FontConfiguration()
         fetcher = ProjectFilesOnly(self.allowed)
-        self.stylesheet = CSS(
-            filename=str(templates_dir / STYLESHEET), font_config=self.font_config, url_fetcher=fetcher
-        )
+        self.stylesheets = [
+            CSS(filename=str(templates_dir / name), font_config=self.font_config, url_fetcher=fetcher)
+            for name in (STYLESHEET, *FIT_STYLESHEETS)
+            if (templates_dir / name).is_file() or name == STYLESHEET
+        ]
 
-    def render(self, html: str, base_url: str) -> bytes:
+    def render(self, html: str, base_url: str, fit: bool = True) -> bytes:
+        """The PDF of `html`. With `fit`, a document in which an exercise runs onto a second
+        page is laid out again more tightly (FIT_STYLESHEETS), and the first layout where
+        each exercise has one page is kept; if none has, the roomiest one is."""
         fetcher = ProjectFilesOnly(self.allowed)
         with _watch_images() as images:
             try:
                 document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-                pdf = document.write_pdf(
-                    stylesheets=[self.stylesheet], font_config=self.font_config, pdf_variant=PDF_VARIANT
-                )
+                pdf = self._fitted(document, fit).write_pdf(pdf_variant=PDF_VARIANT)
             except FatalURLFetchingError as exc:
                 raise RenderError(str(exc.__cause__ or exc)) from None
         if fetcher.refused:
@@ -120,6 +128,32 @@ class Renderer:
             raise RenderError(f"an image could not be used: {images.messages[0]}")
         assert isinstance(pdf, bytes)
         return pdf
+
+    def _fitted(self, document: HTML, fit: bool) -> Document:
+        roomiest = None
+        for level in range(1, len(self.stylesheets) + 1 if fit else 2):
+            laid_out = document.render(
+                font_config=self.font_config, stylesheets=self.stylesheets[:level], pdf_variant=PDF_VARIANT
+            )
+            roomiest = roomiest or laid_out
+            if not fit or not an_exercise_spills(laid_out):
+                return laid_out
+        assert roomiest is not None
+        return roomiest
+
+
+def an_exercise_spills(document: Document) -> bool:
+    """Whether some exercise takes more than its page. Each exercise starts a page, the first
+    on which its anchor (`exercise-...`, its <article>'s id) appears; past the cover, there
+    should be one page per exercise."""
+    first_pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor.startswith(EXERCISE_ANCHOR):
+                first_pages.setdefault(anchor, number)
+    if not first_pages:
+        return False
+    return len(document.pages) > min(first_pages.values()) + len(first_pages)
 
 
 @cache

@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from pipeline import __version__
+from pipeline.images.renditions import FIGURE_WIDTH_IN
 
 PageSize = Literal["letter", "a4"]
 
@@ -136,6 +137,7 @@ class HandoutContext(TypedDict):
     routines: list[RoutineView]  # a routine handout has one; a packet any number
     client: ClientView | None
     fonts_url: str  # where templates/fonts/ is, for @font-face
+    figure_width_in: float  # the photo column, the width print images are made for
     pipeline_version: str
 
 
@@ -382,6 +384,7 @@ def handout_context(
         routines=list(routines),
         client=client,
         fonts_url=fonts_url,
+        figure_width_in=FIGURE_WIDTH_IN,
         pipeline_version=__version__,
     )
 
