@@ -251,10 +251,11 @@ class Builder:
         for entry in self.entries(options):
             inputs = {**common, **self._entry_inputs(entry)}
             folder = f"{entry.kind}s"
+            drafts = self.project.output_prefix(entry)  # "drafts/" keeps a draft away from clients
             if options.pdf:
                 jobs.append(
                     Job(
-                        f"pdf/{folder}/{entry.id}.pdf",
+                        f"{drafts}pdf/{folder}/{entry.id}.pdf",
                         "pdf",
                         {**inputs, "#page_size": self.project.page_size},
                         entry,
@@ -262,11 +263,16 @@ class Builder:
                 )
             if options.html:
                 jobs.append(
-                    Job(f"html/{folder}/{entry.id}.html", "html", {**inputs, "#pdf": str(options.pdf)}, entry)
+                    Job(
+                        f"{drafts}html/{folder}/{entry.id}.html",
+                        "html",
+                        {**inputs, "#pdf": str(options.pdf)},
+                        entry,
+                    )
                 )
                 for src in self.project.images_of(entry):
                     for rendition in web_renditions(src):
-                        output = f"html/media/{web_name(src, rendition)}"
+                        output = f"{drafts}html/media/{web_name(src, rendition)}"
                         media[output] = Job(
                             output,
                             "image",

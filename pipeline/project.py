@@ -74,6 +74,16 @@ class Project:
     def data(self, entry: Entry) -> dict[str, Any]:
         return self.exercises[entry.id] if entry.kind == "exercise" else self.routines[entry.id]
 
+    def is_draft(self, entry: Entry) -> bool:
+        """A draft, or a routine with a draft in it: not reviewed, never for clients."""
+        ids = [] if entry.kind == "exercise" else self.exercise_ids_of(entry)
+        datas = [self.data(entry), *(self.exercises[i] for i in ids)]
+        return any(data.get("status") != "published" for data in datas)
+
+    def output_prefix(self, entry: Entry) -> str:
+        """Drafts are written under drafts/ of the output folder, never beside what clients get."""
+        return "drafts/" if self.is_draft(entry) else ""
+
     def exercise_ids_of(self, entry: Entry) -> list[str]:
         if entry.kind == "exercise":
             return [entry.id]
@@ -149,6 +159,7 @@ class Project:
             exercises=exercises,
             page_size=self.page_size,
             fonts_url=(self.templates_dir / "fonts").as_uri(),
+            draft=self.is_draft(entry),
         )
         return render_template("handout.html.j2", context, self.templates_dir)
 
@@ -171,6 +182,7 @@ class Project:
             phone=self.studio.get("phone"),
             jsonld=jsonld,
             pdf_url=pdf_url,
+            draft=self.is_draft(entry),
         )
         return render_template("snippet.html.j2", context, self.templates_dir)
 
@@ -179,16 +191,19 @@ class Project:
         are `built` (paths inside the output folder)."""
 
         def pdf_link(entry: Entry) -> str:
-            path = f"pdf/{entry.kind}s/{entry.id}.pdf"
+            path = f"{self.output_prefix(entry)}pdf/{entry.kind}s/{entry.id}.pdf"
             return path if path in built else ""
 
         items = [
             PreviewItem(
                 entry=e,
                 title=self.data(e)["title"],
-                snippet=self.snippet_html(e, media_url="html/media/", pdf_url=pdf_link(e)),
+                snippet=self.snippet_html(
+                    e, media_url=f"{self.output_prefix(e)}html/media/", pdf_url=pdf_link(e)
+                ),
                 pdf=pdf_link(e),
-                html=f"html/{e.kind}s/{e.id}.html",
+                html=f"{self.output_prefix(e)}html/{e.kind}s/{e.id}.html",
+                draft=self.is_draft(e),
             )
             for e in entries
         ]

@@ -138,6 +138,7 @@ class HandoutContext(TypedDict):
     client: ClientView | None
     fonts_url: str  # where templates/fonts/ is, for @font-face
     figure_width_in: float  # the photo column, the width print images are made for
+    draft: bool  # not reviewed: watermarked on every page
     pipeline_version: str
 
 
@@ -150,6 +151,7 @@ class SnippetContext(TypedDict):
     phone: str | None  # the studio's, in the stop box
     jsonld: dict[str, Any]
     pdf_url: str  # "" when there is no handout to link
+    draft: bool  # not reviewed: a banner says so
 
 
 class PreviewItem(TypedDict):
@@ -158,6 +160,7 @@ class PreviewItem(TypedDict):
     snippet: str  # the rendered snippet, already escaped
     pdf: str
     html: str
+    draft: bool
 
 
 class PreviewContext(TypedDict):
@@ -373,6 +376,7 @@ def handout_context(
     page_size: PageSize,
     fonts_url: str,
     client: ClientView | None = None,
+    draft: bool = False,
 ) -> HandoutContext:
     return HandoutContext(
         kind=kind,
@@ -385,6 +389,7 @@ def handout_context(
         client=client,
         fonts_url=fonts_url,
         figure_width_in=FIGURE_WIDTH_IN,
+        draft=draft,
         pipeline_version=__version__,
     )
 
