@@ -25,6 +25,8 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from pipeline.images.store import MEDIA_SCHEME
+
 STYLESHEET = "handout.css"
 # When a handout must fit on fewer pages than it takes, it is laid out again with these
 # added, one more each time: tighter spacing and smaller photos, never smaller body type.
@@ -42,11 +44,13 @@ class RefusedReference(ValueError):
 
 
 class ProjectFilesOnly(URLFetcher):
-    """Serve regular files inside the allowed folders; refuse every other URL."""
+    """Serve regular files inside the allowed folders, and derived images from the media
+    folder by `bf-media:` name; refuse every other URL."""
 
-    def __init__(self, allowed_dirs: Sequence[Path]) -> None:
+    def __init__(self, allowed_dirs: Sequence[Path], media_dir: Path) -> None:
         super().__init__(fail_on_errors=True)
-        self.allowed = tuple(d.resolve() for d in allowed_dirs)
+        self.media_dir = media_dir.resolve()
+        self.allowed = (*(d.resolve() for d in allowed_dirs), self.media_dir)
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
@@ -62,14 +66,35 @@ class ProjectFilesOnly(URLFetcher):
     def local_file(self, url: str) -> Path | None:
         """The file `url` names, if it is a regular file inside an allowed folder."""
         parts = urlsplit(url)
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        if parts.scheme == MEDIA_SCHEME and "/" not in parts.path:
+            candidate = self.media_dir / unquote(parts.path)
+        elif parts.scheme == "file" and parts.netloc in ("", "localhost"):
+            candidate = Path(unquote(parts.path))
+        else:
             return None
         try:
-            path = Path(unquote(parts.path)).resolve(strict=True)
+            path = candidate.resolve(strict=True)
         except (OSError, RuntimeError):
             return None
         inside = any(path.is_relative_to(folder) for folder in self.allowed)
         return path if inside and path.is_file() else None
+
+
+class _StringInRunningHeader(logging.Filter):
+    """The header carries the title of an exercise that runs onto a page (`string()` in
+    handout.css). WeasyPrint builds that running element twice: in the flow, where it skips
+    `string()` and logs this, and in the page margin, where it fills it in (WeasyPrint
+    issue #723). Only that expected record is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.msg == '"string(%s)" is only allowed in page margins'
+            and isinstance(record.args, tuple)
+            and str(record.args[0]).startswith("bf-")
+        )
+
+
+logging.getLogger("weasyprint").addFilter(_StringInRunningHeader())
 
 
 class _ImageProblems(logging.Handler):
@@ -100,9 +125,10 @@ class Renderer:
     """Renders handout HTML to PDF bytes; one per process, reused for every document."""
 
     def __init__(self, templates_dir: Path, content_dir: Path, media_dir: Path) -> None:
-        self.allowed = (content_dir, templates_dir, media_dir)
+        self.allowed = (content_dir, templates_dir)
+        self.media_dir = media_dir
         self.font_config = FontConfiguration()
-        fetcher = ProjectFilesOnly(self.allowed)
+        fetcher = ProjectFilesOnly(self.allowed, media_dir)
         self.stylesheets = [
             CSS(filename=str(templates_dir / name), font_config=self.font_config, url_fetcher=fetcher)
             for name in (STYLESHEET, *FIT_STYLESHEETS)
@@ -113,7 +139,7 @@ class Renderer:
         """The PDF of `html`. With `fit`, a document in which an exercise runs onto a second
         page is laid out again more tightly (FIT_STYLESHEETS), and the first layout where
         each exercise has one page is kept; if none has, the roomiest one is."""
-        fetcher = ProjectFilesOnly(self.allowed)
+        fetcher = ProjectFilesOnly(self.allowed, self.media_dir)
         with _watch_images() as images:
             try:
                 document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)

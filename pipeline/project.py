@@ -9,7 +9,7 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.images.renditions import PRINT, WEB_WIDTH_PX, Rendition, web_name, web_renditions
-from pipeline.images.store import CACHE_FOLDER, ImageStore
+from pipeline.images.store import CACHE_FOLDER, MEDIA_SCHEME, ImageStore
 from pipeline.library import Library, templates_dir_for
 from pipeline.render import (
     Entry,
@@ -114,7 +114,7 @@ class Project:
         """The handout's copy of `src`, made (or found in the cache) now."""
         derived = self.images.get(src, PRINT)
         return ImageLinks(
-            url=derived.path.as_uri(),
+            url=f"{MEDIA_SCHEME}:{derived.path.name}",
             srcset=None,
             webp_srcset=None,
             width=derived.width,

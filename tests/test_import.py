@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
+from PIL import Image
 
 from pipeline.check import check_project
 from pipeline.cli import cli
 from pipeline.library import load_library
 
 REPO = Path(__file__).parent.parent
-JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffdb004300") + bytes(64) + bytes.fromhex("ffd9")
+
+
+def _photo() -> bytes:
+    """A real JPEG as upstream has them (850 × 567): the check decodes every image."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (850, 567), (180, 120, 90)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+JPEG = _photo()
 
 
 def upstream_entry(name: str, **fields: object) -> dict[str, object]:

@@ -15,10 +15,11 @@ from pypdf import PdfReader
 from pipeline.build import BuildOptions, build
 from pipeline.pdf import ProjectFilesOnly
 
+REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 23)
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+PNG = bytes.fromhex(  # a whole 1 × 1 PNG (the check decodes every image)
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c49444154789c6338916204000356015fe81784520000000049454e44ae426082"
 )
 STUDIO = (
     "name: Test Studio\nphone: 555-0100\n"
@@ -79,7 +80,7 @@ def fetcher(tmp_path: Path) -> ProjectFilesOnly:
     (tmp_path / "content" / "ok.png").write_bytes(PNG)
     (tmp_path / "secret.txt").write_text("secret")
     os.symlink(tmp_path / "secret.txt", tmp_path / "content" / "link.png")
-    return ProjectFilesOnly([tmp_path / "content"])
+    return ProjectFilesOnly([tmp_path / "content"], tmp_path / "build/cache/images")
 
 
 def test_fetcher_serves_files_inside_the_project(fetcher: ProjectFilesOnly, tmp_path: Path) -> None:
@@ -117,31 +118,34 @@ SVG_WITH_NESTED_FILE = b"""<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="
   width="100" height="100"><image xlink:href="file:///etc/hostname" width="100" height="100"/></svg>"""
 
 
-def test_a_reference_nested_in_an_svg_fails_that_entry_with_its_name(tmp_path: Path) -> None:
+def test_a_reference_nested_in_an_svg_is_refused_by_the_check_before_rendering(tmp_path: Path) -> None:
     exercise = HOSTILE.replace("images/photo.png", "images/trap.svg")
     root = project(tmp_path, exercise, {"images/trap.svg": SVG_WITH_NESTED_FILE})
     report = build(root, BuildOptions(out=root / "build", today=TODAY, jobs=1, html=False))
-    assert report.failed == [
-        (
-            "pdf/exercises/hostile.pdf",
-            "hostile: refused to load file:///etc/hostname: only files inside "
-            "content/ and templates/ are read",
-        )
-    ]
-    assert not (root / "build/pdf/exercises/hostile.pdf").exists()
+    assert [(d.rule, d.line) for d in report.check.errors] == [("image-unsafe", 13)]  # the src line
+    assert "file:///etc/hostname" in report.check.errors[0].message
+    assert not (root / "build/pdf").exists()
 
 
-def test_a_corrupt_image_fails_that_entry_only(tmp_path: Path) -> None:
+def test_the_renderer_still_refuses_a_reference_nested_in_an_svg(tmp_path: Path) -> None:
+    """The check refuses such a drawing in content/; the renderer stands behind it for any
+    SVG it is given (one a template names, say)."""
+    from pipeline.pdf import Renderer, RenderError
+
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "templates/trap.svg").write_bytes(SVG_WITH_NESTED_FILE)
+    renderer = Renderer(tmp_path / "templates", tmp_path / "content", tmp_path / "build/cache/images")
+    html = f'<html><body><img src="{(tmp_path / "templates/trap.svg").as_uri()}" alt="trap"></body></html>'
+    with pytest.raises(RenderError, match="refused to load file:///etc/hostname"):
+        renderer.render(html, (tmp_path / "content").as_uri() + "/")
+
+
+def test_a_corrupt_image_is_refused_by_the_check_with_its_line(tmp_path: Path) -> None:
     root = project(tmp_path, HOSTILE, {"images/photo.png": b"\x89PNG not really"})
-    good = HOSTILE.replace("id: hostile", "id: fine").replace(
-        "images:\n  - src: images/photo.png\n", "x-images:\n"
-    )
-    good = good.replace('x-images:\n    alt: "\\" onerror=\\"alert(4)"\n', "")
-    (root / "content/exercises/fine.yaml").write_text(good)
     report = build(root, BuildOptions(out=root / "build", today=TODAY, jobs=1, html=False))
-    assert [output for output, _ in report.failed] == ["pdf/exercises/hostile.pdf"]
-    assert "image" in report.failed[0][1]
-    assert (root / "build/pdf/exercises/fine.pdf").is_file()
+    assert [(d.rule, d.line) for d in report.check.errors] == [("image-unreadable", 13)]  # the src line
+    assert not (root / "build/pdf").exists()
 
 
 def test_a_template_error_names_the_template_and_line(tmp_path: Path) -> None:

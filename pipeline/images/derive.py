@@ -14,7 +14,7 @@ import warnings
 from dataclasses import dataclass
 from functools import cache
 
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from pipeline.images.renditions import SUFFIX_OF_FORMAT, Format, Rendition
 
@@ -82,6 +82,10 @@ def decode(data: bytes, max_width: int | None = None) -> tuple[Image.Image, str]
     kind = image.format or "unknown"
     if max_width and kind == "JPEG":
         image.draft(None, (max_width, max_width))  # stays at least max_width wide, either way up
+    # WeasyPrint sets this global to True when imported: a cut-short photo would then decode
+    # with a grey lower half and print so. Originals must be whole (WeasyPrint itself is only
+    # ever given our complete derived files).
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         image.load()
         upright = ImageOps.exif_transpose(image)

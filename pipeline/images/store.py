@@ -22,6 +22,10 @@ from pipeline.outputs import write_atomically
 
 CACHE_FOLDER = Path("cache") / "images"
 SUFFIXES = (".jpg", ".png", ".webp", ".svg")
+# Handouts name a derived image `bf-media:<file in the cache>`, not by its path: WeasyPrint
+# names an image in the PDF after its URL, and a PDF must not depend on the folder it was
+# built in (pipeline/pdf.py serves these names from the cache only).
+MEDIA_SCHEME = "bf-media"
 
 
 @dataclass(frozen=True)
