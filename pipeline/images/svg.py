@@ -24,9 +24,6 @@ DROPPED_ELEMENTS = {"metadata"}
 KEPT_NAMESPACES = {SVG, XLINK, "http://www.w3.org/XML/1998/namespace"}
 EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
 
-ET.register_namespace("", SVG)
-ET.register_namespace("xlink", XLINK)
-
 
 def _local(name: str) -> tuple[str, str]:
     """("namespace", "local name") of an ElementTree tag or attribute name."""
@@ -48,6 +45,10 @@ def clean_svg(data: bytes) -> bytes:
         raise ImageProblem("is not an SVG drawing (its root element is not <svg>)")
     _refuse_active_content(root)
     _strip(root)
+    # Registered here, not once: another library in the process (WeasyPrint) may have
+    # registered a prefix for the SVG namespace, and a drawing must come out unprefixed.
+    ET.register_namespace("", SVG)
+    ET.register_namespace("xlink", XLINK)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
