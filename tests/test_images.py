@@ -42,10 +42,16 @@ steps:
 dosage: {reps: 10, sides: alternate}
 stop_if: [Pain that spreads into a leg]
 images:
-  - {src: images/start.jpg, alt: Lying on the back with both knees bent, caption: Start., credit: "Photo: studio"}
+  - {src: images/start.jpg, alt: Lying on the back with knees bent, caption: Start., credit: "Photo: studio"}
   - {src: images/end.jpg, alt: Both knees rolled to the left side, caption: Knees to one side.}
 review: {reviewed_by: Instructor, reviewed_on: 2026-11-01}
 """
+
+
+def one_photo(src: str) -> str:
+    """The exercise with one image, `src`."""
+    end = "  - {src: images/end.jpg, alt: Both knees rolled to the left side, caption: Knees to one side.}\n"
+    return EXERCISE.replace("images/start.jpg", src).replace(end, "")
 
 
 def phone_photo(seed: int = 0) -> bytes:
@@ -168,6 +174,9 @@ def test_an_unchanged_library_derives_no_image_and_the_cache_drops_what_is_unuse
     built(root)
     after = {p.name for p in cache.iterdir()}
     assert len(after) == 10 and len(after & set(before)) == 5  # the old end.jpg's five are gone
+
+
+SIZE = (600, 400)
 
 
 def palette_image() -> Image.Image:
