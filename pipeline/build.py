@@ -44,6 +44,7 @@ from pipeline.outputs import (
 from pipeline.project import Project
 from pipeline.render import (
     Entry,
+    Layout,
     PageSize,
     describe_template_error,
     template_files,
@@ -63,6 +64,7 @@ class BuildOptions:
     pdf: bool = True
     html: bool = True
     page_size: PageSize | None = None
+    layout: Layout = "standard"  # routines only: a single exercise is always one per page
     today: date | None = None
 
 
@@ -257,7 +259,11 @@ class Builder:
                     Job(
                         f"{drafts}pdf/{folder}/{entry.id}.pdf",
                         "pdf",
-                        {**inputs, "#page_size": self.project.page_size},
+                        {
+                            **inputs,
+                            "#page_size": self.project.page_size,
+                            "#layout": self._layout(entry, options),
+                        },
                         entry,
                     )
                 )
@@ -290,6 +296,10 @@ class Builder:
                 )
             )
         return jobs + list(media.values())
+
+    @staticmethod
+    def _layout(entry: Entry, options: BuildOptions) -> Layout:
+        return options.layout if entry.kind == "routine" else "standard"
 
     def _common_inputs(self) -> dict[str, str]:
         """What every output depends on: the pipeline, the templates, the studio file."""
@@ -394,14 +404,16 @@ class Builder:
     def _pdf_task(self, job: Job, options: BuildOptions) -> _PdfTask | Failure:
         assert job.entry is not None
         try:
-            html = self.project.handout_html(job.entry)
+            layout = self._layout(job.entry, options)
+            html = self.project.handout_html(job.entry, layout)
         except jinja2.TemplateError as exc:
             return Failure(f"{job.entry.id}: {describe_template_error(exc, self.project.templates_dir)}")
         except ImageProblem as exc:
             return Failure(f"{job.entry.id}: {exc}")
         except OSError as exc:
             return Failure(f"{job.entry.id}: " + cannot("prepare its images", exc))
-        return _PdfTask(job.entry.id, html, str(options.out / job.output), self._epoch(job.entry))
+        target = str(options.out / job.output)
+        return _PdfTask(job.entry.id, html, target, self._epoch(job.entry), fit=layout == "standard")
 
     @staticmethod
     def _render_round(
@@ -433,6 +445,7 @@ class _PdfTask:
     html: str
     target: str
     source_date_epoch: int
+    fit: bool  # lay out again, tighter, when an exercise runs past its page (pdf.Renderer)
 
 
 @dataclass(frozen=True)
@@ -448,7 +461,7 @@ class partial_render:
         os.environ["SOURCE_DATE_EPOCH"] = str(task.source_date_epoch)
         try:
             pdf = renderer(self.templates_dir, self.content_dir, self.media_dir).render(
-                task.html, self.content_dir.as_uri() + "/"
+                task.html, self.content_dir.as_uri() + "/", fit=task.fit
             )
             write_atomically(Path(task.target), pdf)
         except RenderError as exc:

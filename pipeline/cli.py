@@ -141,6 +141,13 @@ def schema(name: str | None) -> None:
     default=None,
     help="Paper size (default: page_size in content/studio.yaml).",
 )
+@click.option(
+    "--layout",
+    type=click.Choice(["standard", "compact"]),
+    default="standard",
+    show_default=True,
+    help="Routines: one exercise per page, or compact (two to a page, photos small).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary and problems.")
 @click.pass_context
 def build(
@@ -152,6 +159,7 @@ def build(
     pdf: bool,
     html: bool,
     page_size: str | None,
+    layout: str,
     quiet: bool,
 ) -> None:
     """Check the content, then render handouts (PDF) and web snippets (HTML).
@@ -178,6 +186,7 @@ def build(
         pdf=pdf,
         html=html,
         page_size=_page_size(page_size),
+        layout="compact" if layout == "compact" else "standard",
         today=today(),
     )
     from pipeline.report import wants_color
@@ -222,6 +231,13 @@ def build(
     help="Paper size (default: page_size in content/studio.yaml).",
 )
 @click.option(
+    "--layout",
+    type=click.Choice(["standard", "compact"]),
+    default="standard",
+    show_default=True,
+    help="One exercise per page, or compact: two to a page, photos small.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -236,6 +252,7 @@ def handout(
     notes: str | None,
     day: Any,
     page_size: str | None,
+    layout: str,
     output: Path,
 ) -> None:
     """Print a personalised packet for one client: any mix of exercises and routines.
@@ -257,6 +274,7 @@ def handout(
         notes=notes,
         day=day.date() if day else None,
         page_size=_page_size(page_size),
+        layout="compact" if layout == "compact" else "standard",
     )
     try:
         result = make_packet(project_root(ctx), request, today=today())

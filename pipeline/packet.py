@@ -18,6 +18,7 @@ from pipeline.project import Project
 from pipeline.render import (
     ClientView,
     ExerciseView,
+    Layout,
     PageSize,
     RoutineView,
     exercise_view,
@@ -40,6 +41,7 @@ class PacketRequest:
     notes: str | None = None
     day: date | None = None
     page_size: PageSize | None = None
+    layout: Layout = "standard"
 
 
 def make_packet(root: Path, request: PacketRequest, today: date | None = None) -> CheckResult:
@@ -61,7 +63,7 @@ def make_packet(root: Path, request: PacketRequest, today: date | None = None) -
 
     try:
         pdf = renderer(project.templates_dir, project.content_dir, project.images.cache_dir).render(
-            html, project.content_dir.as_uri() + "/"
+            html, project.content_dir.as_uri() + "/", fit=request.layout == "standard"
         )
     except RenderError as exc:
         raise PacketProblem(str(exc)) from None
@@ -160,5 +162,6 @@ def _packet_html(
         page_size=project.page_size,
         fonts_url=(project.templates_dir / "fonts").as_uri(),
         client=client,
+        layout=request.layout,
     )
     return render_template("handout.html.j2", context, project.templates_dir)

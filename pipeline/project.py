@@ -16,6 +16,7 @@ from pipeline.render import (
     ExerciseView,
     ImageLinker,
     ImageLinks,
+    Layout,
     PageSize,
     PreviewContext,
     PreviewItem,
@@ -142,7 +143,7 @@ class Project:
 
         return links
 
-    def handout_html(self, entry: Entry) -> str:
+    def handout_html(self, entry: Entry, layout: Layout = "standard") -> str:
         studio = studio_view(self.studio, self.pdf_image)
         if entry.kind == "exercise":
             exercises = [exercise_view(self.exercises[entry.id], self.pdf_image)]
@@ -160,6 +161,7 @@ class Project:
             page_size=self.page_size,
             fonts_url=(self.templates_dir / "fonts").as_uri(),
             draft=self.is_draft(entry),
+            layout=layout,
         )
         return render_template("handout.html.j2", context, self.templates_dir)
 

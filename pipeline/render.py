@@ -20,6 +20,8 @@ from pipeline import __version__
 from pipeline.images.renditions import FIGURE_WIDTH_IN
 
 PageSize = Literal["letter", "a4"]
+# standard: one exercise per page; compact (routines and packets): two to a page, photos small
+Layout = Literal["standard", "compact"]
 
 KIND_LABELS = {
     "static-stretch": "Stretch",
@@ -139,6 +141,7 @@ class HandoutContext(TypedDict):
     fonts_url: str  # where templates/fonts/ is, for @font-face
     figure_width_in: float  # the photo column, the width print images are made for
     draft: bool  # not reviewed: watermarked on every page
+    layout: Layout
     pipeline_version: str
 
 
@@ -377,6 +380,7 @@ def handout_context(
     fonts_url: str,
     client: ClientView | None = None,
     draft: bool = False,
+    layout: Layout = "standard",
 ) -> HandoutContext:
     return HandoutContext(
         kind=kind,
@@ -390,6 +394,7 @@ def handout_context(
         fonts_url=fonts_url,
         figure_width_in=FIGURE_WIDTH_IN,
         draft=draft,
+        layout=layout if kind != "exercise" else "standard",
         pipeline_version=__version__,
     )
 
