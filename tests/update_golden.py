@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,24 @@ def build_snippets(workdir: Path) -> Path:
     return workdir / "build" / "html"
 
 
+def golden_page(workdir: Path) -> Path:
+    """Page 1 of the knee-to-chest handout as tests/test_layout.py renders it."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_layout import GOLDEN_PAGE, render_page
+
+    shutil.copytree(REPO / "content", workdir / "content")
+    report = build(
+        workdir,
+        BuildOptions(
+            out=workdir / "build", today=date(2026, 11, 23), only=["knee-to-chest"], html=False, jobs=1
+        ),
+    )
+    assert report.ok, report.failed
+    GOLDEN_PAGE.parent.mkdir(parents=True, exist_ok=True)
+    render_page(workdir / "build/pdf/exercises/knee-to-chest.pdf", workdir / "page").save(GOLDEN_PAGE)
+    return GOLDEN_PAGE
+
+
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as tmp:
         html = build_snippets(Path(tmp))
@@ -29,3 +48,5 @@ if __name__ == "__main__":
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
             print(target.relative_to(REPO))
+    with tempfile.TemporaryDirectory() as tmp:
+        print(golden_page(Path(tmp)).relative_to(REPO))
