@@ -6,7 +6,8 @@ build: N published exercises, a full build with 1 job and with every core, a reb
 nothing changed, and bare WeasyPrint rendering the same handout HTML in one process.
 scale: 10,000 exercises and 500 routines checked and built without PDFs, and the peak memory
 of a full build's workers for 100 and 500 PDFs.
-Usage: python -m pipeline.bench [--check N ...] [--build N] [--scale]
+images: phone photos through the pipeline (pipeline/bench_images.py).
+Usage: python -m pipeline.bench [--check N ...] [--build N] [--scale] [--images]
 (default: all of it: check 1000 10000, build 1000, scale)
 """
 
@@ -261,8 +262,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--check", type=int, nargs="+", metavar="N", help="files for the check benchmark")
     parser.add_argument("--build", type=int, metavar="N", help="exercises for the build benchmark")
     parser.add_argument("--scale", action="store_true", help="10,000 exercises and 500 routines")
+    parser.add_argument("--images", action="store_true", help="phone photos: derivation, sizes, cache")
     args = parser.parse_args(argv)
-    everything = not (args.check or args.build or args.scale)
+    everything = not (args.check or args.build or args.scale or args.images)
     try:
         import _ruamel_yaml  # noqa: F401
 
@@ -276,6 +278,10 @@ def main(argv: list[str]) -> None:
         bench_check(count, compare=count <= 1000)
     for count in [args.build] if args.build else ([1000] if everything else []):
         bench_build(count)
+    if args.images or everything:
+        from pipeline.bench_images import bench_images
+
+        bench_images(Path(__file__).parent.parent / "content/studio.yaml")
     if args.scale or everything:
         bench_scale(10000, 500)
 

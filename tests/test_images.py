@@ -14,9 +14,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageCms
+from PIL import Image
 from pypdf import PdfReader
 
+from pipeline.bench_images import EXERCISE, SECRET_COMMENT, phone_photo
 from pipeline.build import BuildOptions, build
 from pipeline.check import check_project
 from pipeline.images.derive import derive
@@ -26,52 +27,12 @@ from pipeline.images.svg import clean_svg
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 23)
-GPS = {1: "N", 2: (32.0, 13.0, 1.0), 3: "W", 4: (110.0, 58.0, 1.0)}  # Tucson
-SECRET_COMMENT = b"IMG_4711 taken at the client's home"
-XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta>'
-
-EXERCISE = """id: phone-photos
-title: Knee rolls
-summary: Rolls both knees gently from side to side to ease a stiff low back.
-status: published
-kind: mobility
-level: beginner
-steps:
-  - Lie on your back with knees bent.
-  - Let both knees roll slowly to one side, then the other.
-dosage: {reps: 10, sides: alternate}
-stop_if: [Pain that spreads into a leg]
-images:
-  - {src: images/start.jpg, alt: Lying on the back with knees bent, caption: Start., credit: "Photo: studio"}
-  - {src: images/end.jpg, alt: Both knees rolled to the left side, caption: Knees to one side.}
-review: {reviewed_by: Instructor, reviewed_on: 2026-11-01}
-"""
 
 
 def one_photo(src: str) -> str:
     """The exercise with one image, `src`."""
     end = "  - {src: images/end.jpg, alt: Both knees rolled to the left side, caption: Knees to one side.}\n"
     return EXERCISE.replace("images/start.jpg", src).replace(end, "")
-
-
-def phone_photo(seed: int = 0) -> bytes:
-    """A 4000 × 3000 JPEG as a phone writes it: stored sideways with EXIF orientation 6
-    (turn 90° clockwise to show), GPS position, XMP, a comment, an sRGB profile; detailed
-    enough to weigh what a real one does. The stored image's top-left corner is red, so the
-    shown image's top-right corner must be."""
-    scene = Image.effect_mandelbrot((4000, 3000), (-2.2 + seed * 0.1, -1.2, 1.0, 1.2), 80).convert("RGB")
-    noise = Image.effect_noise((4000, 3000), 60).convert("RGB")
-    photo = Image.blend(scene, noise, 0.35)
-    photo.paste((230, 20, 20), (0, 0, 600, 600))
-    exif = Image.Exif()
-    exif[0x0112] = 6
-    exif[0x8825] = GPS
-    buffer = io.BytesIO()
-    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    photo.save(
-        buffer, "JPEG", quality=92, exif=exif.tobytes(), comment=SECRET_COMMENT, xmp=XMP, icc_profile=srgb
-    )
-    return buffer.getvalue()
 
 
 def project_with(tmp_path: Path, images: dict[str, bytes], exercise: str = EXERCISE) -> Path:
