@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import click
 
@@ -64,6 +65,23 @@ class _Group(click.Group):
 def cli(ctx: click.Context, root: Path) -> None:
     """Check Body Fundamentals exercise content and publish it as handouts and web snippets."""
     ctx.obj = root
+
+
+if TYPE_CHECKING:
+    from pipeline.render import Layout
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def layout_option(help_text: str) -> Callable[[Command], Command]:
+    """`--layout standard|compact`, for the build's routines and for packets."""
+    return click.option(
+        "--layout",
+        type=click.Choice(["standard", "compact"]),
+        default="standard",
+        show_default=True,
+        help=help_text,
+    )
 
 
 @cli.command()
@@ -141,13 +159,7 @@ def schema(name: str | None) -> None:
     default=None,
     help="Paper size (default: page_size in content/studio.yaml).",
 )
-@click.option(
-    "--layout",
-    type=click.Choice(["standard", "compact"]),
-    default="standard",
-    show_default=True,
-    help="Routines: one exercise per page, or compact (two to a page, photos small).",
-)
+@layout_option("Routines: one exercise per page, or compact (two to a page, photos small).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary and problems.")
 @click.pass_context
 def build(
@@ -186,7 +198,7 @@ def build(
         pdf=pdf,
         html=html,
         page_size=_page_size(page_size),
-        layout="compact" if layout == "compact" else "standard",
+        layout=cast("Layout", layout),
         today=today(),
     )
     from pipeline.report import wants_color
@@ -230,13 +242,7 @@ def build(
     default=None,
     help="Paper size (default: page_size in content/studio.yaml).",
 )
-@click.option(
-    "--layout",
-    type=click.Choice(["standard", "compact"]),
-    default="standard",
-    show_default=True,
-    help="One exercise per page, or compact: two to a page, photos small.",
-)
+@layout_option("One exercise per page, or compact: two to a page, photos small.")
 @click.option(
     "-o",
     "--output",
@@ -274,7 +280,7 @@ def handout(
         notes=notes,
         day=day.date() if day else None,
         page_size=_page_size(page_size),
-        layout="compact" if layout == "compact" else "standard",
+        layout=cast("Layout", layout),
     )
     try:
         result = make_packet(project_root(ctx), request, today=today())

@@ -174,3 +174,23 @@ def render_page(pdf: Path, prefix: Path) -> Image.Image:
         check=True,
     )
     return Image.open(prefix.with_suffix(".png")).convert("L")
+
+
+def test_a_packet_at_the_desk_can_be_compact(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    root = starter_copy(tmp_path)
+    pages = {}
+    for layout in ("standard", "compact"):
+        output = tmp_path / f"{layout}.pdf"
+        ids = ["home-hamstring-care", "knee-to-chest"]
+        options = ["--client", "Zoë Núñez", "--layout", layout, "-o", str(output)]
+        result = CliRunner().invoke(cli, ["--root", str(root), "handout", *ids, *options])
+        assert result.exit_code == 0, result.output
+        texts = page_texts(output)
+        assert "Zoë Núñez" in texts[0]
+        assert all(title in " ".join(texts) for title in ("Cat–cow", "Single knee-to-chest stretch"))
+        pages[layout] = len(texts)
+    assert pages["compact"] < pages["standard"] == 6  # the cover, then five exercises
