@@ -282,7 +282,7 @@ class Builder:
                         media[output] = Job(
                             output,
                             "image",
-                            {f"content/{src}": self._digest(f"content/{src}"), "#image": _recipe(rendition)},
+                            {f"content/{src}": self._image_digest(src), "#image": _recipe(rendition)},
                             image=(src, rendition),
                         )
         if options.html:
@@ -308,8 +308,8 @@ class Builder:
             name = "templates/" + path.relative_to(self.project.templates_dir).as_posix()
             inputs[name] = self._digest(name, path)
         if self.project.studio.get("logo"):
-            logo = f"content/{self.project.studio['logo']}"
-            inputs[logo] = self._digest(logo)
+            logo = self.project.studio["logo"]
+            inputs[f"content/{logo}"] = self._image_digest(logo)
         return inputs
 
     def _entry_inputs(self, entry: Entry) -> dict[str, str]:
@@ -326,9 +326,16 @@ class Builder:
             file, sha = self.project.exercise_files[exercise_id]
             inputs[file] = sha
         for src in self.project.images_of(entry):
-            inputs[f"content/{src}"] = self._digest(f"content/{src}")
+            inputs[f"content/{src}"] = self._image_digest(src)
         inputs["#image"] = _recipe(PRINT)
         return inputs
+
+    def _image_digest(self, src: str) -> str:
+        """An image original's sha256, read once for the manifest and the image cache alike."""
+        try:
+            return self.project.images.digest(src)
+        except OSError:
+            return "missing"
 
     def _digest(self, name: str, path: Path | None = None) -> str:
         if name not in self._file_digests:
