@@ -11,11 +11,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.diagnostics import Diagnostic
 from pipeline.images.renditions import FIGURE_WIDTH_IN, LARGE_ORIGINAL_BYTES, LOW_PRINT_DPI, PRINT, print_dpi
 from pipeline.load import Document, Path_
 from pipeline.messages import warning
+
+if TYPE_CHECKING:
+    from PIL import Image  # imported only when an image is inspected (_inspect)
 
 FORMATS_OF_SUFFIX = {
     ".jpg": {"JPEG", "MPO"},
@@ -104,8 +108,9 @@ def _inspect(path: Path, size: int, mtime_ns: int) -> Sequence[Finding]:
             found.append(Finding(True, "image-unsafe", str(problem)))
         return found
     try:
-        kind = open_original(data).format or "unknown"
-        image, _ = decode(data, PRINT.max_width)
+        original = open_original(data)  # the header: format, full size, orientation
+        kind = original.format or "unknown"
+        decode(data, PRINT.max_width)  # the pixels: a cut-short file fails here
     except ImageProblem as problem:
         found.append(Finding(True, "image-unreadable", str(problem)))
         return found
@@ -120,7 +125,7 @@ def _inspect(path: Path, size: int, mtime_ns: int) -> Sequence[Finding]:
                 "that other programs open it too",
             )
         )
-    width = _full_width(data, image.width)
+    width = _upright_width(original)
     dpi = print_dpi(width)
     if dpi < LOW_PRINT_DPI:
         needed = round(FIGURE_WIDTH_IN * LOW_PRINT_DPI)
@@ -136,14 +141,10 @@ def _inspect(path: Path, size: int, mtime_ns: int) -> Sequence[Finding]:
     return found
 
 
-def _full_width(data: bytes, decoded_width: int) -> int:
-    """The upright width of the original (decode may have read a JPEG at a reduced scale)."""
-    from pipeline.images.derive import open_original
-
-    image = open_original(data)
-    orientation = image.getexif().get(0x0112, 1)
-    width, height = image.size
-    return max(decoded_width, height if orientation in (5, 6, 7, 8) else width)
+def _upright_width(original: Image.Image) -> int:
+    """The width of the original as shown (a phone photo may be stored sideways)."""
+    width, height = original.size
+    return height if original.getexif().get(0x0112, 1) in (5, 6, 7, 8) else width
 
 
 _WORDS = re.compile(r"[^\w]+")
