@@ -252,12 +252,10 @@ class Builder:
         media: dict[str, Job] = {}
         for entry in self.entries(options):
             inputs = {**common, **self._entry_inputs(entry)}
-            folder = f"{entry.kind}s"
-            drafts = self.project.output_prefix(entry)  # "drafts/" keeps a draft away from clients
             if options.pdf:
                 jobs.append(
                     Job(
-                        f"{drafts}pdf/{folder}/{entry.id}.pdf",
+                        self.project.output_path(entry, "pdf"),
                         "pdf",
                         {
                             **inputs,
@@ -270,7 +268,7 @@ class Builder:
             if options.html:
                 jobs.append(
                     Job(
-                        f"{drafts}html/{folder}/{entry.id}.html",
+                        self.project.output_path(entry, "html"),
                         "html",
                         {**inputs, "#pdf": str(options.pdf)},
                         entry,
@@ -278,7 +276,7 @@ class Builder:
                 )
                 for src in self.project.images_of(entry):
                     for rendition in web_renditions(src):
-                        output = f"{drafts}html/media/{web_name(src, rendition)}"
+                        output = self.project.media_folder(entry) + web_name(src, rendition)
                         media[output] = Job(
                             output,
                             "image",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pipeline import __version__
 from pipeline.images.renditions import PRINT, WEB_WIDTH_PX, Rendition, web_name, web_renditions
-from pipeline.images.store import CACHE_FOLDER, MEDIA_SCHEME, ImageStore
+from pipeline.images.store import CACHE_FOLDER, MEDIA_SCHEME, ImageStore, is_svg
 from pipeline.library import Library, templates_dir_for
 from pipeline.render import (
     Entry,
@@ -85,6 +85,14 @@ class Project:
         """Drafts are written under drafts/ of the output folder, never beside what clients get."""
         return "drafts/" if self.is_draft(entry) else ""
 
+    def output_path(self, entry: Entry, kind: Literal["pdf", "html"]) -> str:
+        """Where the handout (pdf) or the snippet (html) of `entry` goes in the output folder."""
+        return f"{self.output_prefix(entry)}{kind}/{entry.kind}s/{entry.id}.{kind}"
+
+    def media_folder(self, entry: Entry) -> str:
+        """Where the web copies of `entry`'s images go in the output folder."""
+        return f"{self.output_prefix(entry)}html/media/"
+
     def exercise_ids_of(self, entry: Entry) -> list[str]:
         if entry.kind == "exercise":
             return [entry.id]
@@ -127,7 +135,7 @@ class Project:
 
         def links(src: str) -> ImageLinks:
             renditions = web_renditions(src)
-            if len(renditions) == 1:  # a drawing (SVG): one file, sharp at any size
+            if is_svg(src):  # a drawing: one file, sharp at any size
                 url = media_url + web_name(src, renditions[0])
                 return ImageLinks(url=url, srcset=None, webp_srcset=None, width=None, height=None)
             native = [r for r in renditions if r.encoding == "native"]
@@ -193,18 +201,16 @@ class Project:
         are `built` (paths inside the output folder)."""
 
         def pdf_link(entry: Entry) -> str:
-            path = f"{self.output_prefix(entry)}pdf/{entry.kind}s/{entry.id}.pdf"
+            path = self.output_path(entry, "pdf")
             return path if path in built else ""
 
         items = [
             PreviewItem(
                 entry=e,
                 title=self.data(e)["title"],
-                snippet=self.snippet_html(
-                    e, media_url=f"{self.output_prefix(e)}html/media/", pdf_url=pdf_link(e)
-                ),
+                snippet=self.snippet_html(e, media_url=self.media_folder(e), pdf_url=pdf_link(e)),
                 pdf=pdf_link(e),
-                html=f"{self.output_prefix(e)}html/{e.kind}s/{e.id}.html",
+                html=self.output_path(e, "html"),
                 draft=self.is_draft(e),
             )
             for e in entries

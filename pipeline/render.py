@@ -394,7 +394,7 @@ def handout_context(
         fonts_url=fonts_url,
         figure_width_in=FIGURE_WIDTH_IN,
         draft=draft,
-        layout=layout if kind != "exercise" else "standard",
+        layout=layout,
         pipeline_version=__version__,
     )
 

@@ -175,10 +175,10 @@ def test_every_kind_of_original_becomes_plain_rgb(
     buffer = io.BytesIO()
     make(buffer)  # type: ignore[operator]
     fmt = "PNG" if name.endswith(".png") else "JPEG"
-    out = derive(buffer.getvalue(), PRINT, fmt)
-    image = Image.open(io.BytesIO(out.data))
+    data = derive(buffer.getvalue(), PRINT, fmt)
+    image = Image.open(io.BytesIO(data))
     assert image.mode == "RGB" and image.format == fmt and (image.width, image.height) == (600, 400)
-    assert_no_metadata(out.data)
+    assert_no_metadata(data)
     pixel = image.getpixel((300, 200))
     assert all(abs(a - b) <= 40 for a, b in zip(pixel, expected_colour, strict=True)), pixel  # type: ignore[arg-type]
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import io
 import warnings
-from dataclasses import dataclass
 from functools import cache
 
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
-from pipeline.images.renditions import SUFFIX_OF_FORMAT, Format, Rendition
+from pipeline.images.renditions import Format, Rendition
 
 # Bump when the way outputs are made changes: cached outputs are keyed by it.
 RECIPE = "2"
@@ -26,14 +25,6 @@ WEBP_QUALITY = 80
 
 class ImageProblem(Exception):
     """An original that cannot be used; the message says why, in words for the author."""
-
-
-@dataclass(frozen=True)
-class Derived:
-    data: bytes
-    suffix: str  # ".jpg", ".png", ".webp"
-    width: int
-    height: int
 
 
 @cache
@@ -139,13 +130,13 @@ def _profile_to_srgb(image: Image.Image, icc: bytes) -> Image.Image:
     return converted
 
 
-def derive(data: bytes, rendition: Rendition, fmt: Format) -> Derived:
+def derive(data: bytes, rendition: Rendition, fmt: Format) -> bytes:
     """One output of an original (a raster image), as `rendition` says, encoded as `fmt`."""
     image, _ = decode(data, rendition.max_width)
     if image.width > rendition.max_width:
         height = max(1, round(image.height * rendition.max_width / image.width))
         image = image.resize((rendition.max_width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    return Derived(_encoded(image, fmt), SUFFIX_OF_FORMAT[fmt], image.width, image.height)
+    return _encoded(image, fmt)
 
 
 def _encoded(image: Image.Image, fmt: Format) -> bytes:

@@ -16,12 +16,11 @@ from pathlib import Path, PurePosixPath
 from PIL import Image
 
 from pipeline.images.derive import RECIPE, ImageProblem, derive
-from pipeline.images.renditions import Rendition, output_format
+from pipeline.images.renditions import SUFFIX_OF_FORMAT, Format, Rendition, output_format
 from pipeline.images.svg import clean_svg
 from pipeline.outputs import write_atomically
 
 CACHE_FOLDER = Path("cache") / "images"
-SUFFIXES = (".jpg", ".png", ".webp", ".svg")
 # Handouts name a derived image `bf-media:<file in the cache>`, not by its path: WeasyPrint
 # names an image in the PDF after its URL, and a PDF must not depend on the folder it was
 # built in (pipeline/pdf.py serves these names from the cache only).
@@ -64,26 +63,19 @@ class ImageStore:
         """The derived file, made now if the cache does not have it. Raises ImageProblem
         (naming `src`) for an original that cannot be used, OSError when it cannot be read
         or the cache cannot be written."""
-        key = self.key(src, rendition)
-        for suffix in SUFFIXES:
-            cached = self.cache_dir / f"{key}{suffix}"
-            if cached.is_file():
-                return _described(cached)
-        return self._make(src, rendition, key)
+        fmt = output_format(src, rendition)
+        cached = self.cache_dir / f"{self.key(src, rendition)}{SUFFIX_OF_FORMAT[fmt]}"
+        if not cached.is_file():
+            write_atomically(cached, self._made(src, rendition, fmt))
+        return _described(cached)
 
-    def _make(self, src: str, rendition: Rendition, key: str) -> DerivedFile:
+    def _made(self, src: str, rendition: Rendition, fmt: Format) -> bytes:
         try:
-            fmt = output_format(src, rendition)
             if fmt == "SVG":
-                data, suffix = clean_svg(self.original(src)), ".svg"
-            else:
-                derived = derive(self.original(src), rendition, fmt)
-                data, suffix = derived.data, derived.suffix
+                return clean_svg(self.original(src))
+            return derive(self.original(src), rendition, fmt)
         except ImageProblem as problem:
             raise ImageProblem(f"{src} {problem}") from None
-        target = self.cache_dir / f"{key}{suffix}"
-        write_atomically(target, data)
-        return _described(target)
 
     def prepare(
         self, wanted: Iterable[tuple[str, Rendition]], threads: int
