@@ -276,14 +276,13 @@ def handout(
     request = PacketRequest(
         ids=list(ids),
         client=client,
-        output=output,
         notes=notes,
         day=day.date() if day else None,
         page_size=_page_size(page_size),
         layout=cast("Layout", layout),
     )
     try:
-        result = make_packet(project_root(ctx), request, today=today())
+        result = make_packet(project_root(ctx), request, output, today=today())
     except PacketProblem as exc:
         raise UsageProblem(str(exc)) from None
     if result.diagnostics:

@@ -7,10 +7,13 @@ files they are made from pass the check.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from pipeline.adjust import Adjustment, adjusted, problems
 from pipeline.check import CheckResult, check_project
 from pipeline.images.derive import ImageProblem
 from pipeline.outputs import cannot, write_atomically
@@ -23,6 +26,7 @@ from pipeline.render import (
     RoutineView,
     exercise_view,
     handout_context,
+    merged_dosage,
     render_template,
     routine_view,
     studio_view,
@@ -37,66 +41,86 @@ class PacketProblem(Exception):
 class PacketRequest:
     ids: list[str]
     client: str
-    output: Path
     notes: str | None = None
     day: date | None = None
     page_size: PageSize | None = None
     layout: Layout = "standard"
+    # exercise id -> dosage fields an instructor changed for this client (the desk)
+    adjustments: Mapping[str, Adjustment] = field(default_factory=dict)
 
 
-def make_packet(root: Path, request: PacketRequest, today: date | None = None) -> CheckResult:
-    """Write the packet; returns the check whose problems in the packet's files stop it."""
+@dataclass(frozen=True)
+class PacketDocument:
+    """A packet's HTML, ready for the renderer, and the content files it is made from."""
+
+    html: str
+    sources: frozenset[str]
+    fit: bool  # lay out again, tighter, when an exercise runs past its page
+
+
+def make_packet(root: Path, request: PacketRequest, output: Path, today: date | None = None) -> CheckResult:
+    """Write the packet to `output`; returns the check whose problems in the packet's files stop it."""
     check = check_project(root, today=today, full_documents=True)
-    project = _project(check, request)
-    try:
-        routines, exercises, sources = _select(project, request.ids)
-    except ImageProblem as exc:
-        raise PacketProblem(f"an image cannot be used: {exc}; run `pipeline check`") from None
-    except OSError as exc:
-        raise PacketProblem(cannot("prepare the images", exc)) from None
-    blocking = [d for d in check.errors if d.file in sources or d.file == "content/studio.yaml"]
+    project = project_for(check, request.page_size)
+    document = packet_document(project, request, today or date.today())
+    blocking = [d for d in check.errors if d.file in document.sources or d.file == "content/studio.yaml"]
     if blocking:
         check.diagnostics = blocking
         return check
-    html = _packet_html(project, request, routines, exercises, today or date.today())
     from pipeline.pdf import RenderError, renderer
 
     try:
         pdf = renderer(project.templates_dir, project.content_dir, project.images.cache_dir).render(
-            html, project.content_dir.as_uri() + "/", fit=request.layout == "standard"
+            document.html, project.content_dir.as_uri() + "/", fit=document.fit
         )
     except RenderError as exc:
         raise PacketProblem(str(exc)) from None
     try:
-        write_atomically(request.output, pdf)
+        write_atomically(output, pdf)
     except OSError as exc:
-        raise PacketProblem(cannot(f"write {request.output}", exc)) from None
+        raise PacketProblem(cannot(f"write {output}", exc)) from None
     check.diagnostics = []
     return check
 
 
-def _project(check: CheckResult, request: PacketRequest) -> Project:
+def project_for(check: CheckResult, page_size: PageSize | None = None) -> Project:
     if check.library.studio is None or check.library.studio.data is None:
         raise PacketProblem("content/studio.yaml is missing or unreadable; run `pipeline check`")
-    return Project.from_library(check.library, request.page_size)
+    return Project.from_library(check.library, page_size)
 
 
-def _select(project: Project, ids: list[str]) -> tuple[list[RoutineView], list[ExerciseView], set[str]]:
+def packet_document(project: Project, request: PacketRequest, today: date) -> PacketDocument:
+    """The packet's HTML (nothing is written); PacketProblem says why it cannot be made."""
+    try:
+        routines, exercises, sources = _select(project, request.ids, request.adjustments)
+    except ImageProblem as exc:
+        raise PacketProblem(f"an image cannot be used: {exc}; run `pipeline check`") from None
+    except OSError as exc:
+        raise PacketProblem(cannot("prepare the images", exc)) from None
+    html = _packet_html(project, request, routines, exercises, today)
+    return PacketDocument(html, frozenset(sources), fit=request.layout == "standard")
+
+
+def _select(
+    project: Project, ids: list[str], adjustments: Mapping[str, Adjustment]
+) -> tuple[list[RoutineView], list[ExerciseView], set[str]]:
     routines: list[RoutineView] = []
     exercises: list[ExerciseView] = []
     sources: set[str] = set()
     image = project.pdf_image
     printed = _OncePerExercise()
+    _refuse_adjustments_outside(project, ids, adjustments)
     for entry_id in ids:
         if entry_id in project.exercises:
             data = project.exercises[entry_id]
             _refuse_draft(entry_id, data.get("status"))
-            exercises += printed.new([exercise_view(data, image)], "on its own")
+            dosage = _for_this_client(data, data["dosage"], adjustments)
+            exercises += printed.new([exercise_view(data, image, dosage)], "on its own")
             sources.add(project.exercise_files[entry_id][0])
         elif entry_id in project.routines:
             data = project.routines[entry_id]
             _refuse_draft(entry_id, data.get("status"))
-            routine = routine_view(data, project.exercises, image)
+            routine = routine_view(_adjusted_routine(project, data, adjustments), project.exercises, image)
             routines.append(routine)
             exercises += printed.new(routine["exercises"], f'in the routine "{entry_id}"')
             sources.add(project.routine_files[entry_id][0])
@@ -107,6 +131,49 @@ def _select(project: Project, ids: list[str]) -> tuple[list[RoutineView], list[E
 
             raise PacketProblem(f'there is no exercise or routine "{entry_id}"{suggestion(entry_id, known)}')
     return routines, exercises, sources
+
+
+def _for_this_client(
+    exercise: Mapping[str, Any], dosage: Mapping[str, Any], adjustments: Mapping[str, Adjustment]
+) -> dict[str, Any]:
+    """`dosage` with the desk's adjustment for this exercise, refused if outside the limits."""
+    adjustment = adjustments.get(exercise["id"])
+    if not adjustment:
+        return dict(dosage)
+    result = adjusted(dosage, adjustment)
+    found = problems(exercise, result)
+    if found:
+        raise PacketProblem(f'the adjusted dosage of "{exercise["id"]}" is refused: {found[0].message}')
+    return result
+
+
+def _adjusted_routine(
+    project: Project, routine: Mapping[str, Any], adjustments: Mapping[str, Adjustment]
+) -> dict[str, Any]:
+    """The routine with this client's dosages in its items' overrides."""
+    items = []
+    for item in routine["exercises"]:
+        exercise = project.exercises[item["exercise"]]
+        dosage = _for_this_client(exercise, merged_dosage(exercise, item.get("dosage")), adjustments)
+        items.append({**item, "dosage": dosage})
+    return {**routine, "exercises": items}
+
+
+def _refuse_adjustments_outside(
+    project: Project, ids: list[str], adjustments: Mapping[str, Adjustment]
+) -> None:
+    in_packet = {
+        exercise_id
+        for entry_id in ids
+        for exercise_id in (
+            [entry_id]
+            if entry_id in project.exercises
+            else [i["exercise"] for i in project.routines.get(entry_id, {}).get("exercises", [])]
+        )
+    }
+    for exercise_id in adjustments:
+        if exercise_id not in in_packet:
+            raise PacketProblem(f'a dosage was adjusted for "{exercise_id}", which is not in this packet')
 
 
 class _OncePerExercise:
