@@ -7,7 +7,7 @@ drafts are asked for; an entry whose file has an error says so, since it will no
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,7 +65,11 @@ def _listed(doc: Document, kind: str, has_errors: bool) -> Listed:
 
 
 def _searchable(doc: Document) -> str:
-    data = _data(doc)
+    return searchable_text(_data(doc))
+
+
+def searchable_text(data: Mapping[str, Any]) -> str:
+    """The words an entry is found by, case-folded (the desk's search matches the same)."""
     parts = [str(data.get(key, "")) for key in SEARCHED_TEXT]
     for key in SEARCHED_LISTS:
         value = data.get(key)

@@ -340,9 +340,9 @@ def _progress_bar(total: int) -> Any:
 
 
 def _register_author_commands() -> None:
-    from pipeline.cli_authoring import COMMANDS
+    from pipeline import cli_authoring, cli_desk
 
-    for command in COMMANDS:
+    for command in (*cli_authoring.COMMANDS, *cli_desk.COMMANDS):
         cli.add_command(command)
 
 

@@ -20,7 +20,7 @@ WEB_WIDTH_PX = 320
 WEB_DENSITIES = (1, 2)
 LARGE_ORIGINAL_BYTES = 15 * 1024 * 1024
 
-Purpose = Literal["print", "web"]
+Purpose = Literal["print", "web", "thumb"]
 Format = Literal["JPEG", "PNG", "WEBP", "SVG"]
 SUFFIX_OF_FORMAT: dict[Format, str] = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "SVG": ".svg"}
 # Drawings are saved as PNG (or SVG) and keep their sharp lines; everything else is a photo.
@@ -48,6 +48,8 @@ WEB = tuple(
     for density in WEB_DENSITIES
 )
 ALL = (PRINT, *WEB)
+# The desk's library cards show a photo 80 px wide; made at 2x for sharp screens.
+THUMBNAIL = Rendition("thumb", 160, "webp")
 
 
 def output_format(src: str, rendition: Rendition) -> Format:

@@ -1,0 +1,402 @@
+"""The desk's web application (Starlette): one page to find exercises, make a packet for a
+client and print it.
+
+Routes:
+  GET  /            the page (the library, an empty packet)
+  POST /            a button pressed on the page: add, move, remove, search, check a dosage
+  POST /handout     the packet's PDF, shown inline (or the page again, saying what to fix)
+  GET  /search      ids matching the search and filters (the page's script filters instantly)
+  GET  /media/NAME  a card's thumbnail; GET /static/NAME the page's CSS and script
+  GET/POST /login   the passcode, when the desk listens on the network
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.datastructures import FormData
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from pipeline.desk.form import DeskForm, Tampered, TooMany, adjustments, read_form
+from pipeline.desk.guard import (
+    BodyTooLarge,
+    FormTokens,
+    Limits,
+    allowed_hosts,
+    message_page,
+    same_origin,
+    same_passcode,
+    too_large,
+)
+from pipeline.desk.library import LibraryUnusable, Snapshot, load_snapshot
+from pipeline.desk.view import login_html, matching, packet_html, page_html
+from pipeline.desk.workers import Busy, Folders, RendererFailed, RenderPool
+from pipeline.images.renditions import THUMBNAIL
+from pipeline.library import templates_dir_for
+from pipeline.packet import PacketProblem, PacketRequest, packet_document
+
+log = logging.getLogger("pipeline.desk")
+STATIC = {"desk.css": "text/css", "desk.js": "text/javascript"}
+PDF_NAME = "handout.pdf"  # the file name a browser saves: never the client's name
+FAILED_LOGIN_DELAY = 1.0
+
+
+@dataclass
+class DeskConfig:
+    root: Path
+    host: str = "127.0.0.1"
+    passcode: str | None = None  # required when the desk listens beyond this computer
+    today: Callable[[], date] = date.today
+    workers: int = 2
+    queue: int = 6  # packets that may wait for a renderer before the desk says "busy"
+    watch: bool = True  # reload the library when content/ changes
+    extra_hosts: tuple[str, ...] = ()
+
+
+@dataclass
+class LibraryState:
+    """The library the desk serves: the last good one, and the problems of the files on disk."""
+
+    snapshot: Snapshot | None = None
+    problems: list[str] = field(default_factory=list)
+    files_with_errors: list[str] = field(default_factory=list)
+
+    def load(self, root: Path, today: date) -> None:
+        try:
+            fresh = load_snapshot(root, today)
+        except LibraryUnusable as unusable:
+            self.problems, self.files_with_errors = unusable.problems, ["content/studio.yaml"]
+            return
+        self.problems, self.files_with_errors = fresh.problems, fresh.files_with_errors
+        # While a file has errors, keep printing from the last library that had none.
+        if not fresh.problems or self.snapshot is None:
+            self.snapshot = fresh
+
+
+class Desk:
+    def __init__(self, config: DeskConfig) -> None:
+        self.config = config
+        self.templates_dir = templates_dir_for(config.root.resolve())
+        self.library = LibraryState()
+        self.tokens = FormTokens()
+        self.hosts = allowed_hosts(config.host, config.extra_hosts)
+        self.pool: RenderPool | None = None
+
+    # -- pages ---------------------------------------------------------------------------
+    async def page(self, request: Request) -> Response:
+        if (refusal := self._login_needed(request)) is not None:
+            return refusal
+        snapshot = self._snapshot()
+        if snapshot is None:
+            return self._unusable()
+        form = DeskForm(day=self.config.today())
+        form.filters.words = request.query_params.get("q", "")[:200]
+        return self._page(request, snapshot, form)
+
+    async def press(self, request: Request) -> Response:
+        """A button on the page: the form comes back with the change applied."""
+        checked = await self._checked_form(request)
+        if isinstance(checked, Response):
+            return checked
+        snapshot, form = checked
+        status = 422 if not form.ok else 200
+        if request.headers.get("x-desk-part") == "packet":
+            return HTMLResponse(self._packet_part(request, snapshot, form), status_code=status)
+        return self._page(request, snapshot, form, status)
+
+    async def handout(self, request: Request) -> Response:
+        checked = await self._checked_form(request)
+        if isinstance(checked, Response):
+            return checked
+        snapshot, form = checked
+        if not form.entries:
+            form.messages.append("Add at least one exercise or routine to the packet first.")
+        if not form.client:
+            form.problems.setdefault("client", "Type the client's name: it is printed on the cover.")
+        if not form.ok:
+            return self._page(request, snapshot, form, 422)
+        packet = PacketRequest(
+            ids=form.entries,
+            client=form.client,
+            notes=form.notes or None,
+            day=form.day,
+            page_size=form.page_size,
+            layout=form.layout,
+            adjustments=adjustments(form, snapshot),
+        )
+        try:
+            document = await asyncio.to_thread(packet_document, snapshot.project, packet, self.config.today())
+        except PacketProblem as exc:
+            form.messages.append(_sentence(str(exc)))
+            return self._page(request, snapshot, form, 422)
+        return await self._pdf(request, snapshot, form, document.html, document.fit)
+
+    async def _pdf(
+        self, request: Request, snapshot: Snapshot, form: DeskForm, html: str, fit: bool
+    ) -> Response:
+        assert self.pool is not None
+        try:
+            pdf = await self.pool.render(html, fit)
+        except Busy:
+            page = message_page(
+                503, "Busy", "The desk is printing other packets. Wait a moment and press the button again."
+            )
+            page.headers["retry-after"] = "2"
+            return page
+        except RendererFailed as exc:
+            form.messages.append(f"The handout could not be made: {exc}.")
+            return self._page(request, snapshot, form, 500)
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"content-disposition": f'inline; filename="{PDF_NAME}"', "cache-control": "no-store"},
+        )
+
+    async def search(self, request: Request) -> Response:
+        if (refusal := self._login_needed(request, page=False)) is not None:
+            return refusal
+        snapshot = self._snapshot()
+        if snapshot is None:
+            return JSONResponse({"ids": []})
+        form = DeskForm()
+        params = request.query_params
+        form.filters.words = params.get("q", "")[:200]
+        form.filters.target = params.get("target", "")
+        form.filters.equipment = params.get("equipment", "")
+        form.filters.level = params.get("level", "")
+        ids = [card.id for card in matching(snapshot.cards, form.filters)]
+        return JSONResponse({"ids": ids, "status": self._status(snapshot, len(ids))})
+
+    async def media(self, request: Request) -> Response:
+        if (refusal := self._login_needed(request, page=False)) is not None:
+            return refusal
+        snapshot = self._snapshot()
+        name = request.path_params["name"]
+        src = snapshot.thumbnails.get(name) if snapshot else None
+        if snapshot is None or src is None:
+            return Response("No such image.", status_code=404, media_type="text/plain")
+        derived = await asyncio.to_thread(
+            snapshot.project.images.get, src, THUMBNAIL
+        )  # made again if removed
+        return FileResponse(derived.path, headers={"cache-control": "private, max-age=3600"})
+
+    async def static(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in STATIC:
+            return Response("Not found.", status_code=404, media_type="text/plain")
+        return FileResponse(
+            self.templates_dir / "desk" / name, media_type=STATIC[name], headers={"cache-control": "no-cache"}
+        )
+
+    # -- the passcode --------------------------------------------------------------------
+    async def login(self, request: Request) -> Response:
+        if self.config.passcode is None:
+            return RedirectResponse("/", status_code=303)
+        self._session_id(request)
+        if request.method == "GET":
+            return HTMLResponse(login_html(self.templates_dir, self._token(request), None))
+        form = await self._read(request)
+        if isinstance(form, Response):
+            return form
+        if not self.tokens.valid(form.get("csrf"), self._session_id(request)):
+            return self._expired()
+        if same_passcode(str(form.get("passcode", "")), self.config.passcode):
+            request.session["signed_in"] = True
+            return RedirectResponse("/", status_code=303)
+        await asyncio.sleep(FAILED_LOGIN_DELAY)  # guessing takes time
+        return HTMLResponse(
+            login_html(self.templates_dir, self._token(request), "That passcode is not right; try again."),
+            status_code=401,
+        )
+
+    def _login_needed(self, request: Request, page: bool = True) -> Response | None:
+        self._session_id(request)
+        if self.config.passcode is None or request.session.get("signed_in"):
+            return None
+        if page:
+            return RedirectResponse("/login", status_code=303)
+        return Response("Sign in first.", status_code=401, media_type="text/plain")
+
+    # -- reading a POST ------------------------------------------------------------------
+    async def _checked_form(self, request: Request) -> tuple[Snapshot, DeskForm] | Response:
+        if (refusal := self._login_needed(request, page=False)) is not None:
+            return refusal
+        raw = await self._read(request)
+        if isinstance(raw, Response):
+            return raw
+        if not self.tokens.valid(raw.get("csrf"), self._session_id(request)):
+            return self._expired()
+        snapshot = self._snapshot()
+        if snapshot is None:
+            return self._unusable()
+        try:
+            return snapshot, read_form(raw, snapshot)
+        except Tampered as exc:
+            return message_page(400, "This form cannot be used", f"{exc} Reload the desk and try again.")
+        except TooMany as exc:
+            return message_page(413, "Too many entries", f"{exc} Make two packets.")
+
+    async def _read(self, request: Request) -> FormData | Response:
+        if not same_origin(request.headers, self.hosts):
+            return message_page(
+                403, "Refused", "This form was sent from another site; the desk only takes its own."
+            )
+        try:
+            return await request.form(max_files=0, max_fields=400, max_part_size=64 * 1024)
+        except BodyTooLarge:
+            return too_large(64 * 1024)
+        except Exception as exc:  # malformed multipart and the like: a bad request, not a crash
+            log.info("unreadable form: %s", type(exc).__name__)
+            return message_page(400, "This form cannot be read", "Reload the desk and try again.")
+
+    def _expired(self) -> Response:
+        return message_page(
+            403,
+            "This page has expired",
+            "The desk was restarted or the page is too old, so the form was not used. "
+            "Reload the desk and press the button again.",
+        )
+
+    # -- helpers -------------------------------------------------------------------------
+    def _snapshot(self) -> Snapshot | None:
+        return self.library.snapshot
+
+    def _unusable(self) -> Response:
+        problems = "; ".join(self.library.problems[:5]) or "content/studio.yaml is missing"
+        return message_page(503, "Nothing can be printed yet", f"Fix the content first: {problems}")
+
+    def _session_id(self, request: Request) -> str:
+        if "sid" not in request.session:
+            request.session["sid"] = secrets.token_urlsafe(16)
+        return str(request.session["sid"])
+
+    def _token(self, request: Request) -> str:
+        return self.tokens.token(self._session_id(request))
+
+    def _status(self, snapshot: Snapshot, shown: int | None = None) -> str:
+        total, printable = len(snapshot.cards), snapshot.printable_count
+        text = f"{printable} of {total} entries can be printed"
+        if shown is not None and shown != total:
+            text += f"; {shown} shown"
+        return text + "."
+
+    def _context(self, request: Request, snapshot: Snapshot, form: DeskForm) -> dict[str, Any]:
+        return {
+            "snapshot": snapshot,
+            "form": form,
+            "csrf": self._token(request),
+            "problems": self.library.problems,
+            "files_with_errors": self.library.files_with_errors,
+            "status": self._status,
+            "studio": snapshot.project.studio,
+            "today": self.config.today(),
+        }
+
+    def _page(self, request: Request, snapshot: Snapshot, form: DeskForm, status: int = 200) -> Response:
+        html = page_html(self.templates_dir, self._context(request, snapshot, form))
+        return HTMLResponse(html, status_code=status)
+
+    def _packet_part(self, request: Request, snapshot: Snapshot, form: DeskForm) -> str:
+        return packet_html(self.templates_dir, self._context(request, snapshot, form))
+
+    # -- life --------------------------------------------------------------------------
+    @asynccontextmanager
+    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        await asyncio.to_thread(self.library.load, self.config.root, self.config.today())
+        self.pool = RenderPool(self._folders(), self.config.workers, self.config.queue)
+        watcher = asyncio.create_task(self._watch()) if self.config.watch else None
+        try:
+            yield
+        finally:
+            if watcher:
+                watcher.cancel()
+            await asyncio.to_thread(self.pool.close)
+
+    def _folders(self) -> Folders:
+        snapshot = self.library.snapshot
+        root = self.config.root.resolve()
+        media = snapshot.project.images.cache_dir if snapshot else root / "build" / "cache" / "images"
+        return Folders(self.templates_dir, root / "content", media)
+
+    async def _watch(self) -> None:
+        import watchfiles
+
+        root = self.config.root
+        watched = [str(p) for p in (root / "content", root / "schema") if p.is_dir()]
+        async for _changes in watchfiles.awatch(*watched, debounce=300):
+            await asyncio.to_thread(self.library.load, root, self.config.today())
+            log.info("library reloaded: %d problem(s)", len(self.library.problems))
+
+
+def _sentence(text: str) -> str:
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+class AccessLog:
+    """Method, path without its query, status and time: never a body, never a query string."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 0
+
+        async def recording(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, recording)
+        log.info(
+            "%s %s %d %.0f ms", scope["method"], scope["path"], status, (time.perf_counter() - started) * 1000
+        )
+
+
+def create_app(config: DeskConfig) -> Starlette:
+    desk = Desk(config)
+    routes = [
+        Route("/", desk.page, methods=["GET"]),
+        Route("/", desk.press, methods=["POST"]),
+        Route("/handout", desk.handout, methods=["POST"]),
+        Route("/search", desk.search, methods=["GET"]),
+        Route("/media/{name}", desk.media, methods=["GET"]),
+        Route("/static/{name}", desk.static, methods=["GET"]),
+        Route("/login", desk.login, methods=["GET", "POST"]),
+    ]
+    middleware = [
+        Middleware(AccessLog),
+        Middleware(TrustedHostMiddleware, allowed_hosts=desk.hosts),
+        Middleware(Limits),
+        Middleware(GZipMiddleware, minimum_size=1024),
+        Middleware(
+            SessionMiddleware,
+            secret_key=secrets.token_urlsafe(32),
+            session_cookie="desk_session",
+            max_age=12 * 3600,
+            same_site="strict",
+        ),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=desk.lifespan)
+    app.state.desk = desk
+    return app

@@ -1,0 +1,175 @@
+"""What keeps the desk to the studio's own browser: the Host it answers to, a passcode on
+the network, a token on every form, size limits, and headers that keep pages out of caches
+and third parties out of the page."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import ipaddress
+import secrets
+import socket
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Headers
+from starlette.responses import HTMLResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MAX_BODY = 64 * 1024
+LOOPBACK_NAMES = ("127.0.0.1", "localhost")
+CSP = (
+    "default-src 'self'; img-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; "
+    "object-src 'none'"
+)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def allowed_hosts(host: str, extra: Iterable[str] = ()) -> list[str]:
+    """The names a browser may use for the desk. A loopback desk answers only to loopback
+    names; one on the network also to this machine's names and addresses. Any other Host is
+    refused, so a web page cannot reach the desk by pointing its own name at it."""
+    names = [*LOOPBACK_NAMES, *extra]
+    if not is_loopback(host):
+        hostname = socket.gethostname()
+        names += [hostname, f"{hostname}.local", socket.getfqdn()]
+        if host not in ("0.0.0.0", "::"):
+            names.append(host)
+        names += _addresses(hostname)
+    return list(dict.fromkeys(name.lower() for name in names if name))
+
+
+def _addresses(hostname: str) -> list[str]:
+    found: list[str] = []
+    with contextlib.suppress(OSError):
+        found += [str(info[4][0]) for info in socket.getaddrinfo(hostname, None, socket.AF_INET)]
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("10.255.255.255", 1))  # no packet is sent: this finds the LAN address
+        found.append(str(probe.getsockname()[0]))
+    return found
+
+
+def new_passcode() -> str:
+    """Twelve digits in three groups: easy to read out and type, long enough to guess badly."""
+    digits = f"{secrets.randbelow(10**12):012d}"
+    return "-".join(digits[i : i + 4] for i in range(0, 12, 4))
+
+
+def read_passcode(path: Path) -> str:
+    code = path.read_text("utf-8").strip()
+    if len(code) < 8:
+        raise ValueError(f"the passcode in {path} is shorter than 8 characters")
+    return code
+
+
+def same_passcode(typed: str, expected: str) -> bool:
+    def canonical(code: str) -> bytes:
+        return "".join(code.split()).replace("-", "").encode()
+
+    return hmac.compare_digest(canonical(typed), canonical(expected))
+
+
+class FormTokens:
+    """A token for the forms of one browser session, checked on every POST."""
+
+    def __init__(self) -> None:
+        self.secret = secrets.token_bytes(32)
+
+    def token(self, session_id: str) -> str:
+        return hmac.new(self.secret, session_id.encode(), hashlib.sha256).hexdigest()
+
+    def valid(self, token: object, session_id: str) -> bool:
+        return isinstance(token, str) and hmac.compare_digest(token, self.token(session_id))
+
+
+def same_origin(headers: Headers, hosts: Iterable[str]) -> bool:
+    """A POST from a page of the desk itself. Browsers send Origin with every form POST; a
+    request whose Origin or Sec-Fetch-Site says another site is refused."""
+    if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return False
+    origin = headers.get("origin")
+    if origin is None:
+        return True  # not a browser (the token still has to match)
+    return (urlsplit(origin).hostname or "").lower() in set(hosts)
+
+
+class Limits:
+    """Refuses a request body over MAX_BODY before it is read into memory, and adds the
+    headers every response carries."""
+
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length", "0")
+        if not length.isdigit() or int(length) > self.max_body:
+            await too_large(self.max_body)(scope, receive, send)
+            return
+        await self.app(scope, self._counted(receive), self._with_headers(send))
+
+    def _counted(self, receive: Receive) -> Receive:
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_body:
+                raise BodyTooLarge
+            return message
+
+        return counted
+
+    @staticmethod
+    def _with_headers(send: Send) -> Send:
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = Headers(raw=message["headers"])
+                extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+                if headers.get("content-type", "").startswith("text/html"):
+                    extra.append((b"content-security-policy", CSP.encode()))
+                if "cache-control" not in headers:
+                    extra.append((b"cache-control", b"no-store"))
+                message["headers"] = [*message["headers"], *extra]
+            await send(message)
+
+        return with_headers
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def too_large(limit: int) -> HTMLResponse:
+    return message_page(
+        413,
+        "Too much to send",
+        f"The form sent more than {limit // 1024} KiB. Shorten the notes or make two packets.",
+    )
+
+
+def message_page(status: int, title: str, text: str) -> HTMLResponse:
+    """A plain page for what happens before the desk's own page can be shown."""
+    from html import escape
+
+    body = (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        '<link rel="stylesheet" href="/static/desk.css"></head><body class="message"><main>'
+        f'<h1>{escape(title)}</h1><p role="alert">{escape(text)}</p><p><a href="/">Back to the desk</a></p>'
+        "</main></body></html>"
+    )
+    return HTMLResponse(body, status_code=status)

@@ -1,0 +1,131 @@
+"""The desk's page from its state, through the project's own Jinja2 templates (templates/desk/)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.adjust import ADJUSTABLE, ADJUSTABLE_FIELDS, field_values
+from pipeline.desk.form import DeskForm, Filters, dose_field, packet_items
+from pipeline.desk.library import Card, Snapshot
+from pipeline.render import dosage_view, render_template
+
+
+@dataclass(frozen=True)
+class DoseInput:
+    name: str  # the form field
+    label: str
+    value: str
+    problem: str | None
+
+
+@dataclass(frozen=True)
+class PacketLine:
+    """An exercise of the packet with its dosage, as typed or as the content gives it."""
+
+    exercise_id: str
+    title: str
+    phrase: str
+    inputs: list[DoseInput]
+    problem: str | None  # about the dosage as a whole (hold × reps)
+    open: bool  # shown unfolded: it was changed, or has a problem
+
+
+@dataclass(frozen=True)
+class Picked:
+    index: int
+    card: Card
+
+
+def matching(cards: Iterable[Card], filters: Filters) -> list[Card]:
+    """Cards with every search word (as `pipeline list` matches) and the chosen filters."""
+    words = filters.words.casefold().split()
+    return [
+        card
+        for card in cards
+        if all(word in card.searchable for word in words)
+        and (not filters.target or filters.target in card.targets)
+        and (not filters.equipment or filters.equipment in card.equipment)
+        and (not filters.level or filters.level in card.levels)
+    ]
+
+
+def choices(cards: Iterable[Card]) -> dict[str, list[str]]:
+    cards = list(cards)
+    return {
+        "target": sorted({t for c in cards for t in c.targets}),
+        "equipment": sorted(
+            {e for c in cards for e in c.equipment}, key=lambda e: (e == "none", e.casefold())
+        ),
+        "level": [
+            lv for lv in ("beginner", "intermediate", "advanced") if any(lv in c.levels for c in cards)
+        ],
+    }
+
+
+def packet_lines(form: DeskForm, snapshot: Snapshot) -> list[PacketLine]:
+    lines = []
+    for item in packet_items(form.entries, snapshot):
+        start = field_values(item.dosage)
+        typed = form.doses.get(item.exercise_id, {})
+        inputs = []
+        for (path, label), name in zip(ADJUSTABLE, ADJUSTABLE_FIELDS, strict=True):
+            if start[name] is None and not typed.get(name) and path[0] == "hold_seconds":
+                continue  # an exercise without a hold gets none at the desk either
+            value = typed.get(name, "" if start[name] is None else str(start[name]))
+            key = dose_field(item.exercise_id, name)
+            inputs.append(DoseInput(key, label, value, form.problems.get(key)))
+        whole = form.problems.get(dose_field(item.exercise_id, ""))
+        changed = any(typed.get(n, _shown(start[n])) != _shown(start[n]) for n in ADJUSTABLE_FIELDS)
+        lines.append(
+            PacketLine(
+                exercise_id=item.exercise_id,
+                title=item.title,
+                phrase=_phrase(item.dosage, typed, form, item.exercise_id),
+                inputs=inputs,
+                problem=whole,
+                open=changed or bool(whole) or any(i.problem for i in inputs),
+            )
+        )
+    return lines
+
+
+def _shown(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _phrase(dosage: Mapping[str, Any], typed: Mapping[str, str], form: DeskForm, exercise_id: str) -> str:
+    """The dosage in words, adjusted when what was typed passed the limits."""
+    from pipeline.adjust import adjusted
+
+    has_problem = any(key.startswith(dose_field(exercise_id, "")) for key in form.problems)
+    changes = {k: int(v) for k, v in typed.items() if v.isdigit()}
+    return dosage_view(dosage if has_problem else adjusted(dosage, changes))["phrase"]
+
+
+def _context(base: Mapping[str, Any]) -> dict[str, Any]:
+    snapshot: Snapshot = base["snapshot"]
+    form: DeskForm = base["form"]
+    shown = matching(snapshot.cards, form.filters)
+    return {
+        **base,
+        "cards": shown,
+        "choices": choices(snapshot.cards),
+        "picked": [Picked(i, c) for i, e in enumerate(form.entries) if (c := snapshot.card(e)) is not None],
+        "lines": packet_lines(form, snapshot),
+        "status_line": base["status"](snapshot, len(shown)),
+    }
+
+
+def page_html(templates_dir: Path, base: Mapping[str, Any]) -> str:
+    return render_template("desk/page.html.j2", _context(base), templates_dir)
+
+
+def packet_html(templates_dir: Path, base: Mapping[str, Any]) -> str:
+    return render_template("desk/packet.html.j2", _context(base), templates_dir)
+
+
+def login_html(templates_dir: Path, csrf: str, problem: str | None) -> str:
+    return render_template("desk/login.html.j2", {"csrf": csrf, "problem": problem}, templates_dir)
