@@ -226,7 +226,7 @@ def _packet_html(
         studio=studio_view(project.studio, project.pdf_image),
         routines=routines,
         exercises=exercises,
-        page_size=project.page_size,
+        page_size=request.page_size or project.page_size,
         fonts_url=(project.templates_dir / "fonts").as_uri(),
         client=client,
         layout=request.layout,

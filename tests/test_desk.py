@@ -1,0 +1,338 @@
+"""`pipeline desk` through HTTP: the packet made from the page's form, every bad input refused
+with a clear message and a 4xx status, and nothing about the client kept anywhere.
+
+The browser's side (typing, clicking, the keyboard, with and without JavaScript) is in
+test_desk_browser.py; these tests send what a browser would send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import io
+import logging
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+from starlette.testclient import TestClient
+
+from pipeline.check import check_project
+from pipeline.desk.app import DeskConfig, create_app
+from pipeline.desk.workers import Busy, Folders, RenderPool
+
+REPO = Path(__file__).parent.parent
+CLIENT = "Zoë Núñez"
+TODAY = date(2026, 11, 24)
+STRAP = "supine-hamstring-stretch-strap"
+BS3 = "backsystem3-low-back-relief"
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("desk")
+    shutil.copytree(REPO / "content", root / "content")
+    return root
+
+
+@pytest.fixture(scope="module")
+def desk(root: Path) -> Iterator[TestClient]:
+    app = create_app(DeskConfig(root=root, today=lambda: TODAY, workers=1, watch=False))
+    with TestClient(app, base_url="http://127.0.0.1:8001") as client:
+        yield client
+
+
+def token(client: TestClient) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text)
+    assert match
+    return match.group(1)
+
+
+def packet_form(desk: TestClient, entries: list[str], **fields: str) -> dict[str, str | list[str]]:
+    form: dict[str, str | list[str]] = {"csrf": token(desk), "client": CLIENT, "date": "2026-11-24"}
+    form["entry"] = entries
+    form.update(fields)
+    return form
+
+
+def problems_on(page: str) -> list[str]:
+    return re.findall(r'class="problem"[^>]*>([^<]+)<', page)
+
+
+def notices_on(page: str) -> list[str]:
+    return re.findall(r'<div class="notice" role="alert"><p>([^<]+)</p>', page)
+
+
+def pdf_text(data: bytes) -> str:
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+
+
+# -- the page ----------------------------------------------------------------------------------
+
+
+def test_the_page_lists_routines_first_then_exercises_and_drafts_cannot_be_picked(desk: TestClient) -> None:
+    page = desk.get("/").text
+    titles = re.findall(r'<h3 id="t-([a-z0-9-]+)">', page)
+    assert titles[:2] == ["backsystem3-low-back-relief", "home-hamstring-care"]
+    assert len(titles) == 11
+    draft = page[page.index('data-id="pelvic-tilt"') :]
+    draft = draft[: draft.index("</li>")]
+    assert "Awaiting review" in draft and 'name="add"' not in draft
+    assert "10 of 11 entries can be printed." in page
+
+
+def test_a_card_shows_kind_level_targets_equipment_dosage_and_a_small_clean_photo(desk: TestClient) -> None:
+    page = desk.get("/").text
+    card = page[page.index('data-id="knee-to-chest"') :]
+    card = card[: card.index("</li>")]
+    assert "Stretch · beginner" in card and "lower back, glutes · mat" in card
+    assert "Hold 20 seconds · 3 times · each side · twice a day, every day" in card
+    thumbnail = re.search(r'<img src="(/media/[^"]+)"', card)
+    assert thumbnail
+    response = desk.get(thumbnail.group(1))
+    assert response.headers["content-type"] == "image/webp"
+    image = Image.open(io.BytesIO(response.content))
+    assert image.width == 160 and not image.info.get("exif") and not image.info.get("xmp")
+    assert desk.get("/media/..%2f..%2fcontent%2fstudio.yaml").status_code == 404
+
+
+def test_search_matches_what_pipeline_list_matches_and_filters_narrow_it(desk: TestClient) -> None:
+    found = desk.get("/search", params={"q": "hamstring"}).json()["ids"]
+    assert BS3 in found and STRAP in found and "knee-to-chest" not in found
+    on_bs3 = desk.get("/search", params={"equipment": "BackSystem3"}).json()["ids"]
+    assert set(on_bs3) == {BS3, "backsystem3-hamstring-stretch", "backsystem3-low-back-stretch"}
+    both = desk.get("/search", params={"q": "hamstring", "target": "hip flexors"}).json()["ids"]
+    assert both == ["home-hamstring-care"]  # the routine: its exercises include a hip-flexor stretch
+    # without the script, the Search button does the same on the server
+    page = desk.post("/", data={"csrf": token(desk), "q": "hamstring", "search": "1"}).text
+    assert set(re.findall(r'<h3 id="t-([a-z0-9-]+)">', page)) == set(found)
+
+
+def test_every_response_keeps_third_parties_out_and_client_pages_out_of_caches(desk: TestClient) -> None:
+    desk.cookies.clear()  # a new browser: the desk sets its session cookie
+    page = desk.get("/")
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    assert page.headers["cache-control"] == "no-store"
+    assert "http://" not in page.text and "https://" not in page.text and "style=" not in page.text
+    cookie = page.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+
+
+# -- making a packet ---------------------------------------------------------------------------
+
+
+def test_buttons_add_move_and_remove_entries_keeping_the_clients_details(desk: TestClient) -> None:
+    form = packet_form(desk, [BS3], add=STRAP, notes="Gently.")
+    page = desk.post("/", data=form).text
+    assert re.findall(r'name="entry" value="([^"]+)"', page) == [BS3, STRAP]
+    assert f'value="{CLIENT}"' in page and ">Gently.</textarea>" in page
+    page = desk.post("/", data=packet_form(desk, [BS3, STRAP], up="1")).text
+    assert re.findall(r'name="entry" value="([^"]+)"', page) == [STRAP, BS3]
+    page = desk.post("/", data=packet_form(desk, [STRAP, BS3], remove="0")).text
+    assert re.findall(r'name="entry" value="([^"]+)"', page) == [BS3]
+
+
+def test_a_hold_above_the_limit_is_refused_next_to_its_field_in_the_checks_words(
+    desk: TestClient, root: Path, tmp_path: Path
+) -> None:
+    field = f"dose.{STRAP}.hold_seconds"
+    response = desk.post("/", data=packet_form(desk, [BS3, STRAP], **{field: "45", "check": STRAP}))
+    assert response.status_code == 422
+    refusal = re.search(rf'id="p-{re.escape(field)}">([^<]+)<', response.text)
+    assert refusal
+    # `pipeline check` on the same exercise with the same hold says exactly this
+    shutil.copytree(root / "content", tmp_path / "content")
+    source = tmp_path / "content" / "exercises" / f"{STRAP}.yaml"
+    source.write_text(source.read_text().replace("hold_seconds: 30", "hold_seconds: 45"))
+    checked = check_project(tmp_path, today=TODAY)
+    assert refusal.group(1) in [d.message for d in checked.errors if d.rule == "safety-limit"]
+    # and the handout is not made
+    made = desk.post("/handout", data=packet_form(desk, [BS3, STRAP], **{field: "45"}))
+    assert made.status_code == 422 and made.headers["content-type"].startswith("text/html")
+
+
+def test_the_handout_has_the_name_the_order_and_the_adjusted_dosage_and_is_not_kept(desk: TestClient) -> None:
+    form = packet_form(desk, [STRAP, BS3], **{f"dose.{STRAP}.hold_seconds": "25", "notes": "Slowly."})
+    response = desk.post("/handout", data=form)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["content-disposition"] == 'inline; filename="handout.pdf"'
+    text = pdf_text(response.content)
+    assert f"Prepared for {CLIENT} on November 24, 2026" in text
+    cover = text[text.index("In order") :]
+    titles = ["Lying hamstring stretch with a strap", "Hamstring stretch on the BackSystem3"]
+    titles.append("Low back stretch on the BackSystem3")
+    assert [cover.index(t) for t in titles] == sorted(cover.index(t) for t in titles)
+    assert "Lying hamstring stretch with a strap Hold 25 seconds · 2 times · each side" in cover
+
+
+def test_an_exercise_asked_for_twice_prints_once_or_is_refused_with_two_dosages(desk: TestClient) -> None:
+    # home-hamstring-care holds the strap stretch for 20 s, the exercise on its own for 30 s
+    refused = desk.post("/handout", data=packet_form(desk, ["home-hamstring-care", STRAP]))
+    assert refused.status_code == 422
+    assert f'"{STRAP}" would be printed twice with different dosages' in html.unescape(refused.text)
+    response = desk.post("/handout", data=packet_form(desk, ["home-hamstring-care", "cat-cow"]))
+    assert response.status_code == 200  # cat-cow twice, same dosage: printed once
+    assert pdf_text(response.content).count("Moves the spine gently through rounding") == 1
+
+
+def test_compact_layout_and_a4_are_the_desks_choice_too(desk: TestClient) -> None:
+    form = packet_form(desk, ["home-hamstring-care"], page_size="a4", layout="compact")
+    response = desk.post("/handout", data=form)
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    assert round(float(pages[0].mediabox.width)) == 595
+    standard = desk.post("/handout", data=packet_form(desk, ["home-hamstring-care"], page_size="a4"))
+    assert len(pages) < len(PdfReader(io.BytesIO(standard.content)).pages)
+
+
+# -- bad input: a clear message and a 4xx, never a traceback --------------------------------
+
+
+BAD_FORMS = [
+    ("an unknown id", {"entry": ["knee-to-chst"]}, 400, 'There is no exercise or routine "knee-to-chst"'),
+    ("a draft id", {"entry": ["pelvic-tilt"]}, 400, '"Pelvic tilt" is awaiting review'),
+    ("adding a draft", {"add": "pelvic-tilt"}, 400, '"Pelvic tilt" is awaiting review'),
+    ("a dosage field for an exercise not in the packet", {"dose.glute-bridge.reps": "3"}, 400, "is not one"),
+    ("a dosage field that does not exist", {f"dose.{STRAP}.speed": "3"}, 400, "is not one this packet has"),
+    ("a move button naming no entry", {"up": "7"}, 400, "names no entry"),
+    ("a paper size the page does not offer", {"page_size": "legal"}, 400, "page_size must be one of"),
+    ("61 entries", {"entry": ["bird-dog"] * 61}, 413, "at most 60 entries"),
+    ("a dosage that is not a number", {f"dose.{STRAP}.reps": "two"}, 422, "Type a whole number"),
+    ("a name with a control character", {"client": "Zoë\x1b[31m"}, 422, "control character"),
+    ("a bell in the notes", {"notes": "ring\x07"}, 422, "control character"),
+    ("a date that is not one", {"date": "2026-02-30"}, 422, "Not a date"),
+]
+
+
+@pytest.mark.parametrize(("case", "change", "status", "message"), BAD_FORMS, ids=[c[0] for c in BAD_FORMS])
+def test_bad_input_gets_a_clear_message_and_a_4xx(
+    desk: TestClient, case: str, change: dict[str, object], status: int, message: str
+) -> None:
+    form: dict[str, object] = {**packet_form(desk, [STRAP]), **change}
+    for path in ("/", "/handout"):
+        response = desk.post(path, data=form)  # type: ignore[arg-type]
+        assert response.status_code == status, (case, path)
+        assert message in html.unescape(response.text)
+        assert "Traceback" not in response.text and response.headers["content-type"].startswith("text/html")
+
+
+def test_a_body_over_64_kib_is_refused_before_it_is_read(desk: TestClient) -> None:
+    response = desk.post("/", data=packet_form(desk, [STRAP], notes="x" * 70_000))
+    assert response.status_code == 413 and "more than 64 KiB" in response.text
+
+
+def test_making_a_handout_without_a_name_or_an_entry_says_what_is_missing(desk: TestClient) -> None:
+    response = desk.post("/handout", data=packet_form(desk, [], client=""))
+    assert response.status_code == 422
+    assert "Add at least one exercise" in response.text
+    assert "Type the client's name" in html.unescape(response.text)
+
+
+def test_a_post_without_the_pages_token_or_from_another_site_is_refused(desk: TestClient) -> None:
+    form = packet_form(desk, [STRAP])
+    assert desk.post("/handout", data={**form, "csrf": "forged"}).status_code == 403
+    assert desk.post("/handout", data={k: v for k, v in form.items() if k != "csrf"}).status_code == 403
+    other = desk.post("/handout", data=form, headers={"Origin": "http://evil.example"})
+    assert other.status_code == 403 and "another site" in other.text
+    cross = desk.post("/handout", data=form, headers={"Sec-Fetch-Site": "cross-site"})
+    assert cross.status_code == 403
+
+
+def test_a_host_the_desk_does_not_listen_on_is_refused(desk: TestClient) -> None:
+    """DNS rebinding: a page on evil.example whose name now points at 127.0.0.1."""
+    assert desk.get("/", headers={"Host": "evil.example:8001"}).status_code == 400
+    assert desk.get("/", headers={"Host": "localhost:8001"}).status_code == 200
+
+
+# -- privacy -----------------------------------------------------------------------------------
+
+
+def test_the_client_is_never_written_to_disk_or_to_the_log(
+    desk: TestClient, root: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    name = "Quintessa Example-Client"
+    before = _files_under([root, Path(os.environ.get("TMPDIR", "/tmp"))])
+    with caplog.at_level(logging.DEBUG):
+        form = packet_form(desk, [STRAP], client=name, notes="private note 7Q")
+        assert desk.post("/handout", data=form).status_code == 200
+        assert desk.post("/", data={**form, "q": name}).status_code == 200
+    assert name not in caplog.text and "7Q" not in caplog.text
+    assert "POST /handout 200" in caplog.text  # the access log: method, path, status only
+    for path in _files_under([root, Path(os.environ.get("TMPDIR", "/tmp"))]) - before:
+        data = path.read_bytes() if path.stat().st_size < 50_000_000 else b""
+        assert name.encode() not in data and b"7Q" not in data, path
+
+
+def _files_under(folders: list[Path]) -> set[Path]:
+    found: set[Path] = set()
+    for folder in folders:
+        for path in folder.rglob("*"):
+            try:
+                if path.is_file():
+                    found.add(path)
+            except OSError:
+                continue
+    return found
+
+
+# -- a passcode on the network -----------------------------------------------------------------
+
+
+def test_a_desk_on_the_network_asks_for_the_passcode_once(root: Path) -> None:
+    config = DeskConfig(root=root, host="0.0.0.0", passcode="1234-5678-9012", workers=1, watch=False)
+    with TestClient(create_app(config), base_url="http://127.0.0.1:8001") as client:
+        first = client.get("/", follow_redirects=False)
+        assert first.status_code == 303 and first.headers["location"] == "/login"
+        assert client.get("/search", params={"q": "x"}).status_code == 401
+        login = client.get("/login").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', login).group(1)  # type: ignore[union-attr]
+        wrong = client.post("/login", data={"csrf": csrf, "passcode": "0000-0000-0000"})
+        assert wrong.status_code == 401 and "not right" in wrong.text
+        right = client.post("/login", data={"csrf": csrf, "passcode": "123456789012"}, follow_redirects=False)
+        assert right.status_code == 303
+        cookie = right.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie
+        assert client.get("/").status_code == 200
+
+
+# -- reloading, and the workers ----------------------------------------------------------------
+
+
+def test_the_desk_keeps_the_last_good_library_and_names_the_file_to_fix(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    app = create_app(DeskConfig(root=tmp_path, today=lambda: TODAY, workers=1, watch=False))
+    with TestClient(app, base_url="http://127.0.0.1:8001") as client:
+        source = tmp_path / "content" / "exercises" / "bird-dog.yaml"
+        source.write_text(source.read_text().replace("title: Bird-dog", "title: Bird-dog renamed"))
+        app.state.desk.library.load(tmp_path, TODAY)
+        assert "Bird-dog renamed" in client.get("/").text
+        source.write_text(source.read_text().replace("reps: 6", "reps: 600"))
+        app.state.desk.library.load(tmp_path, TODAY)
+        page = client.get("/").text
+        assert "Some content files have errors" in page and "content/exercises/bird-dog.yaml" in page
+        assert "Bird-dog renamed" in page  # still printable from the last good library
+        made = client.post("/handout", data=packet_form(client, ["bird-dog"]))
+        assert made.status_code == 200 and "6 times" in pdf_text(made.content)
+
+
+def test_a_full_queue_answers_busy_and_the_workers_stop_with_the_desk(root: Path) -> None:
+    folders = Folders(REPO / "templates", root / "content", root / "build" / "cache" / "images")
+    pool = RenderPool(folders, workers=1, queue=1)
+
+    async def rush() -> list[object]:
+        jobs = [pool.render("<p>one</p>", fit=False) for _ in range(4)]
+        return await asyncio.gather(*jobs, return_exceptions=True)
+
+    results = asyncio.run(rush())
+    assert sum(isinstance(r, bytes) for r in results) == 2
+    assert sum(isinstance(r, Busy) for r in results) == 2
+    workers = list(pool._pool._processes.values())  # type: ignore[union-attr]
+    pool.close()
+    assert workers and not any(worker.is_alive() for worker in workers)
