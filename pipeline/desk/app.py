@@ -383,6 +383,7 @@ def create_app(config: DeskConfig) -> Starlette:
         Route("/media/{name}", desk.media, methods=["GET"]),
         Route("/static/{name}", desk.static, methods=["GET"]),
         Route("/login", desk.login, methods=["GET", "POST"]),
+        Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET"]),
     ]
     middleware = [
         Middleware(AccessLog),

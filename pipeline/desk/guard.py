@@ -139,7 +139,7 @@ class Limits:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = Headers(raw=message["headers"])
-                extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+                extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
                 if headers.get("content-type", "").startswith("text/html"):
                     extra.append((b"content-security-policy", CSP.encode()))
                 if "cache-control" not in headers:

@@ -22,12 +22,13 @@ def serve(config: DeskConfig, port: int, open_browser: bool, say: Callable[[str]
         uvicorn.Config(app, host=config.host, port=port, access_log=False, log_level="warning", lifespan="on")
     )
     shown_host = "127.0.0.1" if is_loopback(config.host) else config.host
-    url = f"http://{shown_host}:{port}/"
 
     def when_ready() -> None:
         while not server.started and not server.should_exit:
             threading.Event().wait(0.05)
         if server.started:
+            bound = server.servers[0].sockets[0].getsockname()[1]  # the port chosen for --port 0
+            url = f"http://{shown_host}:{bound}/"
             say(f"The front desk is open on {url} (Ctrl-C to stop)")
             if open_browser:
                 webbrowser.open(url)

@@ -1,0 +1,249 @@
+"""The front desk in a real browser, as the person at the desk uses it.
+
+Chromium is driven by Playwright with the system's Chromium as its executable
+(`executable_path`): Playwright's own browser download is impossible on these machines (no
+internet but the package registries), and .ci/run installs Debian's `chromium`. Without it
+the tests are skipped and pytest says so. The desk runs as `pipeline desk` in a subprocess,
+exactly as the front desk starts it.
+
+Set UPDATE_SCREENSHOTS=1 to save the page as docs/desk.png (the README's screenshot).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+playwright = pytest.importorskip("playwright.sync_api")
+from playwright.sync_api import Browser, BrowserContext, Page, Route  # noqa: E402
+
+REPO = Path(__file__).parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("google-chrome")
+AXE = REPO / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+CLIENT = "Zoë Núñez"
+STRAP = "supine-hamstring-stretch-strap"
+BS3 = "backsystem3-low-back-relief"
+HOLD = f"dose.{STRAP}.hold_seconds"
+REFUSAL = (
+    "dosage.hold_seconds is 45, but a beginner static stretch allows at most 30 s "
+    "(ACSM: hold 10–30 s, 30–60 s for older adults)"
+)
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+
+
+class DeskLog(list[str]):
+    """What the desk printed (its access log), read as it comes so the pipe never fills."""
+
+
+@pytest.fixture(scope="module")
+def desk_log() -> DeskLog:
+    return DeskLog()
+
+
+@pytest.fixture(scope="module")
+def desk_url(tmp_path_factory: pytest.TempPathFactory, desk_log: DeskLog) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("desk-browser")
+    shutil.copytree(REPO / "content", root / "content")
+    command = [sys.executable, "-m", "pipeline", "--root", str(root), "desk", "--no-open", "--port", "0"]
+    env = {**os.environ, "PIPELINE_TODAY": "2026-11-24"}
+    desk = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
+    assert desk.stderr is not None
+    line = desk.stderr.readline()
+    while line and "open on" not in line:
+        line = desk.stderr.readline()
+    match = re.search(r"http://\S+/", line)
+    assert match, "the desk did not start"
+    reader = threading.Thread(target=lambda: desk_log.extend(desk.stderr), daemon=True)  # type: ignore[arg-type]
+    reader.start()
+    yield match.group(0)
+    desk.send_signal(signal.SIGINT)  # Ctrl-C, as at the desk
+    assert desk.wait(timeout=30) in (0, 130)
+    reader.join(timeout=10)
+    desk.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with playwright.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+class Handouts:
+    """The PDFs the desk sends. Chromium shows a PDF in its viewer, whose page is not the
+    PDF, so the response is read on its way to the browser (and passed on unchanged)."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self.received: list[tuple[int, str, bytes]] = []
+        context.route("**/handout", self._pass_on)
+
+    def _pass_on(self, route: Route) -> None:
+        response = route.fetch()
+        self.received.append((response.status, response.headers.get("content-type", ""), response.body()))
+        route.fulfill(response=response)
+
+    def text(self) -> str:
+        status, kind, body = self.received[-1]
+        assert (status, kind) == (200, "application/pdf")
+        return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages))
+
+
+def entries(page: Page) -> list[str]:
+    return page.eval_on_selector_all("input[name=entry]", "els => els.map(e => e.value)")
+
+
+def check_the_handout(text: str) -> None:
+    assert f"Prepared for {CLIENT} on November 24, 2026" in text
+    cover = text[text.index("In order") :]
+    titles = ["Lying hamstring stretch with a strap", "Hamstring stretch on the BackSystem3"]
+    titles.append("Low back stretch on the BackSystem3")
+    assert [cover.index(t) for t in titles] == sorted(cover.index(t) for t in titles)
+    assert "Lying hamstring stretch with a strap Hold 25 seconds · 2 times · each side" in cover
+
+
+# -- with the keyboard alone, JavaScript on ------------------------------------------------
+
+
+def tab_to(page: Page, selector: str, limit: int = 250) -> None:
+    """Press Tab until `selector` has the focus: it is reachable from the keyboard."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def test_a_packet_made_and_printed_with_the_keyboard_alone(
+    browser: Browser, desk_url: str, desk_log: DeskLog
+) -> None:
+    context = browser.new_context(viewport={"width": 1360, "height": 900})
+    handouts = Handouts(context)
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(desk_url)
+
+    tab_to(page, "#q")
+    page.keyboard.type("hamstring")
+    page.wait_for_selector('li[data-id="bird-dog"]', state="hidden")  # filtered as typed
+    assert page.is_visible(f'li[data-id="{BS3}"]') and page.is_visible(f'li[data-id="{STRAP}"]')
+
+    for entry_id in (BS3, STRAP):
+        tab_to(page, f'li[data-id="{entry_id}"] button[name=add]')
+        page.keyboard.press("Enter")
+        page.wait_for_selector(f'input[name=entry][value="{entry_id}"]', state="attached")
+    tab_to(page, 'button[aria-label="Move Lying hamstring stretch with a strap up"]')
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => document.querySelector('input[name=entry]').value === '{STRAP}'")
+    assert entries(page) == [STRAP, BS3]
+
+    tab_to(page, "#client")
+    page.keyboard.type(CLIENT)
+    tab_to(page, f'details:has(input[name="{HOLD}"]) > summary')
+    page.keyboard.press("Enter")  # unfold the strap stretch's dosage
+    tab_to(page, f'input[name="{HOLD}"]')
+    page.keyboard.press("Control+A")
+    page.keyboard.type("45")
+    tab_to(page, f'button[name=check][value="{STRAP}"]')
+    page.keyboard.press("Enter")
+    refusal = page.wait_for_selector(f'[id="p-{HOLD}"]')
+    assert refusal is not None and refusal.inner_text() == REFUSAL
+    assert page.evaluate("document.activeElement.name") == HOLD  # the focus is on what to fix
+    assert page.input_value("#client") == CLIENT  # nothing typed was lost
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        save_screenshot(page)
+
+    page.keyboard.press("Control+A")
+    page.keyboard.type("25")
+    tab_to(page, f'button[name=check][value="{STRAP}"]')
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f'[id="p-{HOLD}"]', state="detached")
+    tab_to(page, "button.primary")
+    with page.expect_popup() as opened:
+        page.keyboard.press("Enter")
+    opened.value.wait_for_load_state()
+    check_the_handout(handouts.text())
+    assert not violations
+    assert "POST /handout 200" in "".join(desk_log)
+    assert CLIENT not in "".join(desk_log) and "hamstring" not in "".join(desk_log)  # no bodies, no queries
+    context.close()
+
+
+def save_screenshot(page: Page) -> None:
+    """The page from its top, the packet's panel scrolled to the refusal."""
+    page.evaluate(
+        """() => { window.scrollTo(0, 0); const packet = document.getElementById('packet');
+                   packet.scrollTop = document.querySelector('[aria-invalid=true]').offsetTop - 420; }"""
+    )
+    page.screenshot(path=str(REPO / "docs" / "desk.png"))
+
+
+# -- with JavaScript off -----------------------------------------------------------------
+
+
+def test_the_same_packet_with_javascript_off(browser: Browser, desk_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    handouts = Handouts(context)
+    page = context.new_page()
+    page.goto(desk_url)
+
+    page.fill("#q", "hamstring")
+    page.click("button[name=search]")
+    assert page.query_selector('li[data-id="bird-dog"]') is None
+    page.click(f'li[data-id="{BS3}"] button[name=add]')
+    page.click(f'li[data-id="{STRAP}"] button[name=add]')
+    page.click('button[aria-label="Move Lying hamstring stretch with a strap up"]')
+    assert entries(page) == [STRAP, BS3]
+
+    page.fill("#client", CLIENT)
+    page.click(f'details:has(input[name="{HOLD}"]) > summary')
+    page.fill(f'input[name="{HOLD}"]', "45")
+    page.click(f'button[name=check][value="{STRAP}"]')
+    assert page.inner_text(f'[id="p-{HOLD}"]') == REFUSAL
+    assert page.input_value("#client") == CLIENT
+    page.fill(f'input[name="{HOLD}"]', "25")
+    page.click(f'button[name=check][value="{STRAP}"]')
+    assert page.query_selector(f'[id="p-{HOLD}"]') is None
+    with page.expect_popup() as opened:
+        page.click("button.primary")
+    opened.value.wait_for_load_state()
+    check_the_handout(handouts.text())
+    context.close()
+
+
+# -- accessibility -------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm ci --prefix tools/axe)")
+def test_axe_finds_no_serious_or_critical_problem(browser: Browser, desk_url: str) -> None:
+    # The page's CSP (rightly) refuses an injected script; this context lets axe in.
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1360, "height": 900})
+    page = context.new_page()
+    page.goto(desk_url)
+    page.click(f'li[data-id="{STRAP}"] button[name=add]')
+    page.wait_for_selector(f'input[name=entry][value="{STRAP}"]', state="attached")
+    page.click(f'details:has(input[name="{HOLD}"]) > summary')
+    page.fill(f'input[name="{HOLD}"]', "45")
+    page.click(f'button[name=check][value="{STRAP}"]')
+    page.wait_for_selector(f'[id="p-{HOLD}"]')  # the page with a packet and a refusal on it
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+             .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"""
+    )
+    serious = [v for v in found if v["impact"] in ("serious", "critical")]
+    assert not serious, serious
+    context.close()
