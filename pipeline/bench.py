@@ -7,7 +7,8 @@ nothing changed, and bare WeasyPrint rendering the same handout HTML in one proc
 scale: 10,000 exercises and 500 routines checked and built without PDFs, and the peak memory
 of a full build's workers for 100 and 500 PDFs.
 images: phone photos through the pipeline (pipeline/bench_images.py).
-Usage: python -m pipeline.bench [--check N ...] [--build N] [--scale] [--images]
+desk: packets and the page of `pipeline desk` (pipeline/bench_desk.py).
+Usage: python -m pipeline.bench [desk] [--check N ...] [--build N] [--scale] [--images]
 (default: all of it: check 1000 10000, build 1000, scale)
 """
 
@@ -263,8 +264,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--build", type=int, metavar="N", help="exercises for the build benchmark")
     parser.add_argument("--scale", action="store_true", help="10,000 exercises and 500 routines")
     parser.add_argument("--images", action="store_true", help="phone photos: derivation, sizes, cache")
+    parser.add_argument("section", nargs="?", choices=["desk"], help="desk: only the front desk's figures")
     args = parser.parse_args(argv)
-    everything = not (args.check or args.build or args.scale or args.images)
+    everything = not (args.check or args.build or args.scale or args.images or args.section)
     try:
         import _ruamel_yaml  # noqa: F401
 
@@ -282,6 +284,10 @@ def main(argv: list[str]) -> None:
         from pipeline.bench_images import bench_images
 
         bench_images(Path(__file__).parent.parent / "content/studio.yaml")
+    if args.section == "desk" or everything:
+        from pipeline.bench_desk import bench_desk
+
+        bench_desk(Path(__file__).parent.parent / "content")
     if args.scale or everything:
         bench_scale(10000, 500)
 

@@ -56,6 +56,7 @@ class PacketDocument:
     html: str
     sources: frozenset[str]
     fit: bool  # lay out again, tighter, when an exercise runs past its page
+    anchors: tuple[tuple[str, str], ...]  # (exercise id, the id of its <article>) in print order
 
 
 def make_packet(root: Path, request: PacketRequest, output: Path, today: date | None = None) -> CheckResult:
@@ -98,7 +99,14 @@ def packet_document(project: Project, request: PacketRequest, today: date) -> Pa
     except OSError as exc:
         raise PacketProblem(cannot("prepare the images", exc)) from None
     html = _packet_html(project, request, routines, exercises, today)
-    return PacketDocument(html, frozenset(sources), fit=request.layout == "standard")
+    anchors = tuple((e["id"], exercise_anchor(e["id"], i, len(exercises))) for i, e in enumerate(exercises))
+    return PacketDocument(html, frozenset(sources), fit=request.layout == "standard", anchors=anchors)
+
+
+def exercise_anchor(exercise_id: str, index: int, count: int) -> str:
+    """The id of an exercise's <article> (partials/exercise_page.html.j2): numbered when
+    the handout has several exercises."""
+    return f"exercise-{exercise_id}" + (f"-{index + 1}" if count > 1 else "")
 
 
 def _select(

@@ -16,6 +16,7 @@ import logging
 import mimetypes
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -139,11 +140,19 @@ class Renderer:
         """The PDF of `html`. With `fit`, a document in which an exercise runs onto a second
         page is laid out again more tightly (FIT_STYLESHEETS), and the first layout where
         each exercise has one page is kept; if none has, the roomiest one is."""
+        return self.render_fitted(html, base_url, fit).pdf
+
+    def render_fitted(self, html: str, base_url: str, fit: bool = True, start: int = 0) -> Fitted:
+        """`render`, starting at fit level `start` (0: no fit stylesheet) when the caller
+        knows from an earlier document that a lower level makes one of these exercises spill;
+        the result is the same as starting at 0. Also says which level each exercise needed,
+        where that is known for certain."""
         fetcher = ProjectFilesOnly(self.allowed, self.media_dir)
         with _watch_images() as images:
             try:
                 document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-                pdf = self._fitted(document, fit).write_pdf(pdf_variant=PDF_VARIANT)
+                laid_out, needed = self._fitted(document, fit, start)
+                pdf = laid_out.write_pdf(pdf_variant=PDF_VARIANT)
             except FatalURLFetchingError as exc:
                 raise RenderError(str(exc.__cause__ or exc)) from None
         if fetcher.refused:
@@ -153,33 +162,61 @@ class Renderer:
         if images.messages:
             raise RenderError(f"an image could not be used: {images.messages[0]}")
         assert isinstance(pdf, bytes)
-        return pdf
+        return Fitted(pdf, needed)
 
-    def _fitted(self, document: HTML, fit: bool) -> Document:
+    def _fitted(self, document: HTML, fit: bool, start: int) -> tuple[Document, dict[str, int]]:
+        levels = len(self.stylesheets) if fit else 1
+        start = min(max(0, start), levels - 1)
+        needed: dict[str, int] = {}
         roomiest = None
-        for level in range(1, len(self.stylesheets) + 1 if fit else 2):
-            laid_out = document.render(
-                font_config=self.font_config, stylesheets=self.stylesheets[:level], pdf_variant=PDF_VARIANT
-            )
+        for level in range(start, levels):
+            laid_out = self._laid_out(document, level)
             roomiest = roomiest or laid_out
-            if not fit or not an_exercise_spills(laid_out):
-                return laid_out
+            spilling = spilling_exercises(laid_out)
+            for anchor in exercise_pages(laid_out):
+                # Certain only at level 0, or where a lower level was tried and it spilled.
+                if anchor not in spilling and anchor not in needed and (level == 0 or level > start):
+                    needed[anchor] = level
+            if not fit or not spilling:
+                return laid_out, needed
+        # Nothing keeps every exercise to its page (one is longer than a page): the roomiest.
         assert roomiest is not None
-        return roomiest
+        return (roomiest if start == 0 else self._laid_out(document, 0)), needed
+
+    def _laid_out(self, document: HTML, level: int) -> Document:
+        stylesheets = self.stylesheets[: level + 1]
+        return document.render(font_config=self.font_config, stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
 
 
-def an_exercise_spills(document: Document) -> bool:
-    """Whether some exercise takes more than its page. Each exercise starts a page, the first
-    on which its anchor (`exercise-...`, its <article>'s id) appears; past the cover, there
-    should be one page per exercise."""
+@dataclass(frozen=True)
+class Fitted:
+    pdf: bytes
+    needed: dict[str, int]  # exercise anchor -> the fit level at which it first kept to its page
+
+
+def exercise_pages(document: Document) -> dict[str, int]:
+    """The page each exercise starts on: the first on which its anchor (`exercise-...`, its
+    <article>'s id) appears."""
     first_pages: dict[str, int] = {}
     for number, page in enumerate(document.pages):
         for anchor in page.anchors:
             if anchor.startswith(EXERCISE_ANCHOR):
                 first_pages.setdefault(anchor, number)
-    if not first_pages:
-        return False
-    return len(document.pages) > min(first_pages.values()) + len(first_pages)
+    return first_pages
+
+
+def spilling_exercises(document: Document) -> set[str]:
+    """The exercises that take more than their page (each exercise starts a page)."""
+    starts = sorted(exercise_pages(document).items(), key=lambda item: item[1])
+    if not starts:
+        return set()
+    ends = [page for _, page in starts[1:]] + [len(document.pages)]
+    return {anchor for (anchor, first), end in zip(starts, ends, strict=True) if end - first > 1}
+
+
+def an_exercise_spills(document: Document) -> bool:
+    """Whether some exercise takes more than its page."""
+    return bool(spilling_exercises(document))
 
 
 @cache

@@ -25,7 +25,7 @@ from starlette.testclient import TestClient
 
 from pipeline.check import check_project
 from pipeline.desk.app import DeskConfig, create_app
-from pipeline.desk.workers import Busy, Folders, RenderPool
+from pipeline.desk.workers import Busy, Folders, Job, RenderPool
 
 REPO = Path(__file__).parent.parent
 CLIENT = "Zoë Núñez"
@@ -69,6 +69,14 @@ def notices_on(page: str) -> list[str]:
     return re.findall(r'<div class="notice" role="alert"><p>([^<]+)</p>', page)
 
 
+def card_html(page: str, entry_id: str) -> str:
+    """The library card (<li>) of an entry, from its title's id to its end."""
+    for card in re.findall(r"<li[ >].*?</li>", page, re.S):
+        if f'<h3 id="t-{entry_id}">' in card:
+            return str(card)
+    raise AssertionError(f"no card for {entry_id}")
+
+
 def pdf_text(data: bytes) -> str:
     return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
 
@@ -81,16 +89,14 @@ def test_the_page_lists_routines_first_then_exercises_and_drafts_cannot_be_picke
     titles = re.findall(r'<h3 id="t-([a-z0-9-]+)">', page)
     assert titles[:2] == ["backsystem3-low-back-relief", "home-hamstring-care"]
     assert len(titles) == 11
-    draft = page[page.index('data-id="pelvic-tilt"') :]
-    draft = draft[: draft.index("</li>")]
+    draft = card_html(page, "pelvic-tilt")
     assert "Awaiting review" in draft and 'name="add"' not in draft
     assert "10 of 11 entries can be printed." in page
 
 
 def test_a_card_shows_kind_level_targets_equipment_dosage_and_a_small_clean_photo(desk: TestClient) -> None:
     page = desk.get("/").text
-    card = page[page.index('data-id="knee-to-chest"') :]
-    card = card[: card.index("</li>")]
+    card = card_html(page, "knee-to-chest")
     assert "Stretch · beginner" in card and "lower back, glutes · mat" in card
     assert "Hold 20 seconds · 3 times · each side · twice a day, every day" in card
     thumbnail = re.search(r'<img src="(/media/[^"]+)"', card)
@@ -327,7 +333,7 @@ def test_a_full_queue_answers_busy_and_the_workers_stop_with_the_desk(root: Path
     pool = RenderPool(folders, workers=1, queue=1)
 
     async def rush() -> list[object]:
-        jobs = [pool.render("<p>one</p>", fit=False) for _ in range(4)]
+        jobs = [pool.render(Job("<p>one</p>", False, (), ("standard", "letter"))) for _ in range(4)]
         return await asyncio.gather(*jobs, return_exceptions=True)
 
     results = asyncio.run(rush())

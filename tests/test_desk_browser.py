@@ -40,7 +40,7 @@ REFUSAL = (
     "(ACSM: hold 10–30 s, 30–60 s for older adults)"
 )
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt install chromium)")
 
 
 class DeskLog(list[str]):
@@ -138,11 +138,11 @@ def test_a_packet_made_and_printed_with_the_keyboard_alone(
 
     tab_to(page, "#q")
     page.keyboard.type("hamstring")
-    page.wait_for_selector('li[data-id="bird-dog"]', state="hidden")  # filtered as typed
-    assert page.is_visible(f'li[data-id="{BS3}"]') and page.is_visible(f'li[data-id="{STRAP}"]')
+    page.wait_for_selector("li:has(#t-bird-dog)", state="hidden")  # filtered as typed
+    assert page.is_visible(f"li:has(#t-{BS3})") and page.is_visible(f"li:has(#t-{STRAP})")
 
     for entry_id in (BS3, STRAP):
-        tab_to(page, f'li[data-id="{entry_id}"] button[name=add]')
+        tab_to(page, f"li:has(#t-{entry_id}) button[name=add]")
         page.keyboard.press("Enter")
         page.wait_for_selector(f'input[name=entry][value="{entry_id}"]', state="attached")
     tab_to(page, 'button[aria-label="Move Lying hamstring stretch with a strap up"]')
@@ -202,9 +202,9 @@ def test_the_same_packet_with_javascript_off(browser: Browser, desk_url: str) ->
 
     page.fill("#q", "hamstring")
     page.click("button[name=search]")
-    assert page.query_selector('li[data-id="bird-dog"]') is None
-    page.click(f'li[data-id="{BS3}"] button[name=add]')
-    page.click(f'li[data-id="{STRAP}"] button[name=add]')
+    assert page.query_selector("li:has(#t-bird-dog)") is None
+    page.click(f"li:has(#t-{BS3}) button[name=add]")
+    page.click(f"li:has(#t-{STRAP}) button[name=add]")
     page.click('button[aria-label="Move Lying hamstring stretch with a strap up"]')
     assert entries(page) == [STRAP, BS3]
 
@@ -233,7 +233,7 @@ def test_axe_finds_no_serious_or_critical_problem(browser: Browser, desk_url: st
     context = browser.new_context(bypass_csp=True, viewport={"width": 1360, "height": 900})
     page = context.new_page()
     page.goto(desk_url)
-    page.click(f'li[data-id="{STRAP}"] button[name=add]')
+    page.click(f"li:has(#t-{STRAP}) button[name=add]")
     page.wait_for_selector(f'input[name=entry][value="{STRAP}"]', state="attached")
     page.click(f'details:has(input[name="{HOLD}"]) > summary')
     page.fill(f'input[name="{HOLD}"]', "45")

@@ -46,7 +46,7 @@ from pipeline.desk.guard import (
 )
 from pipeline.desk.library import LibraryUnusable, Snapshot, load_snapshot
 from pipeline.desk.view import login_html, matching, packet_html, page_html
-from pipeline.desk.workers import Busy, Folders, RendererFailed, RenderPool
+from pipeline.desk.workers import Busy, Folders, Job, RendererFailed, RenderPool
 from pipeline.images.renditions import THUMBNAIL
 from pipeline.library import templates_dir_for
 from pipeline.packet import PacketProblem, PacketRequest, packet_document
@@ -145,14 +145,19 @@ class Desk:
         except PacketProblem as exc:
             form.messages.append(_sentence(str(exc)))
             return self._page(request, snapshot, form, 422)
-        return await self._pdf(request, snapshot, form, document.html, document.fit)
+        job = Job(
+            html=document.html,
+            fit=document.fit,
+            anchors=document.anchors,
+            style=(form.layout, form.page_size or snapshot.project.page_size),
+            unsure=frozenset(packet.adjustments),
+        )
+        return await self._pdf(request, snapshot, form, job)
 
-    async def _pdf(
-        self, request: Request, snapshot: Snapshot, form: DeskForm, html: str, fit: bool
-    ) -> Response:
+    async def _pdf(self, request: Request, snapshot: Snapshot, form: DeskForm, job: Job) -> Response:
         assert self.pool is not None
         try:
-            pdf = await self.pool.render(html, fit)
+            pdf = await self.pool.render(job)
         except Busy:
             page = message_page(
                 503, "Busy", "The desk is printing other packets. Wait a moment and press the button again."
@@ -341,6 +346,8 @@ class Desk:
         watched = [str(p) for p in (root / "content", root / "schema") if p.is_dir()]
         async for _changes in watchfiles.awatch(*watched, debounce=300):
             await asyncio.to_thread(self.library.load, root, self.config.today())
+            if self.pool is not None:
+                self.pool.hints.forget()
             log.info("library reloaded: %d problem(s)", len(self.library.problems))
 
 

@@ -38,20 +38,59 @@ def _warm(folders: Folders) -> None:
     first real packet is as fast as the rest."""
     from pipeline.pdf import renderer
 
-    render = renderer(folders.templates_dir, folders.content_dir, folders.media_dir)
-    render.render("<p>warm</p>", folders.content_dir.as_uri() + "/", fit=False)
+    try:
+        render = renderer(folders.templates_dir, folders.content_dir, folders.media_dir)
+        render.render("<p>warm</p>", folders.content_dir.as_uri() + "/", fit=False)
+    except Exception:  # a worker that cannot warm up still renders (and reports) later
+        return
 
 
-def _render(folders: Folders, html: str, fit: bool) -> tuple[bytes, str | None]:
+def _render(folders: Folders, html: str, fit: bool, start: int) -> tuple[bytes, dict[str, int], str | None]:
     from pipeline.pdf import RenderError, renderer
 
     try:
-        pdf = renderer(folders.templates_dir, folders.content_dir, folders.media_dir).render(
-            html, folders.content_dir.as_uri() + "/", fit=fit
+        fitted = renderer(folders.templates_dir, folders.content_dir, folders.media_dir).render_fitted(
+            html, folders.content_dir.as_uri() + "/", fit=fit, start=start
         )
     except RenderError as exc:
-        return b"", str(exc)
-    return pdf, None
+        return b"", {}, str(exc)
+    return fitted.pdf, fitted.needed, None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One packet to render: its HTML, and what the fit hints are keyed by."""
+
+    html: str
+    fit: bool
+    anchors: tuple[tuple[str, str], ...]  # (exercise id, its <article> id), in print order
+    style: tuple[str, str]  # (layout, paper size)
+    unsure: frozenset[str] = frozenset()  # exercises whose length differs from the content's
+
+
+class FitHints:
+    """Which fit level each exercise needed when it was last printed (pdf.FIT_STYLESHEETS).
+
+    A packet whose exercise spilled at level 0 last time starts at the level that exercise
+    needed, saving a layout; the PDF is the same as starting from 0. Kept in memory, keyed by
+    exercise id, layout and paper size: nothing about a client. An exercise with an adjusted
+    dosage (a different length) neither uses nor teaches a hint."""
+
+    def __init__(self) -> None:
+        self.levels: dict[tuple[str, str, str], int] = {}
+
+    def start(self, job: Job) -> int:
+        known = [self.levels.get((i, *job.style), 0) for i, _ in job.anchors if i not in job.unsure]
+        return max(known, default=0)
+
+    def learn(self, job: Job, needed: dict[str, int]) -> None:
+        for exercise_id, anchor in job.anchors:
+            if anchor in needed and exercise_id not in job.unsure:
+                self.levels[(exercise_id, *job.style)] = needed[anchor]
+
+    def forget(self) -> None:
+        """The content changed: what was learnt may no longer hold."""
+        self.levels.clear()
 
 
 class RenderPool:
@@ -62,6 +101,7 @@ class RenderPool:
         self.workers = max(1, workers)
         self.capacity = self.workers + max(0, queue)
         self.in_flight = 0
+        self.hints = FitHints()
         self._pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
@@ -74,13 +114,17 @@ class RenderPool:
             pool.submit(os.getpid)
         return pool
 
-    async def render(self, html: str, fit: bool) -> bytes:
+    async def render(self, job: Job) -> bytes:
         if self.in_flight >= self.capacity:
             raise Busy
         self.in_flight += 1
         try:
             loop = asyncio.get_running_loop()
-            pdf, error = await loop.run_in_executor(self._pool, _render, self.folders, html, fit)
+            start = self.hints.start(job)
+            pdf, needed, error = await loop.run_in_executor(
+                self._pool, _render, self.folders, job.html, job.fit, start
+            )
+            self.hints.learn(job, needed)
         except BrokenProcessPool:
             self._pool = self._start()  # a worker died (killed, out of memory): start afresh
             raise RendererFailed("the PDF renderer stopped; press the button again") from None

@@ -19,8 +19,8 @@
       .then(function (found) {
         if (!found) { return; }
         var wanted = new Set(found.ids);
-        Array.prototype.forEach.call(cards.querySelectorAll("li.card"), function (li) {
-          li.hidden = !wanted.has(li.getAttribute("data-id"));
+        Array.prototype.forEach.call(cards.querySelectorAll("h3"), function (title) {
+          title.parentNode.hidden = !wanted.has(title.id.slice(2));  // <h3 id="t-ID">
         });
         status.textContent = found.status;
       }).catch(function () {});
