@@ -14,6 +14,8 @@ import logging
 import os
 import re
 import shutil
+import socket
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -342,3 +344,45 @@ def test_a_full_queue_answers_busy_and_the_workers_stop_with_the_desk(root: Path
     workers = list(pool._pool._processes.values())  # type: ignore[union-attr]
     pool.close()
     assert workers and not any(worker.is_alive() for worker in workers)
+
+
+def test_a_content_file_changed_on_disk_reloads_the_library_by_itself(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    app = create_app(DeskConfig(root=tmp_path, today=lambda: TODAY, workers=1, watch=True))
+    with TestClient(app, base_url="http://127.0.0.1:8001") as client:
+        source = tmp_path / "content" / "exercises" / "bird-dog.yaml"
+        source.write_text(source.read_text().replace("title: Bird-dog", "title: Bird-dog, reloaded"))
+        deadline = time.monotonic() + 20
+        while "Bird-dog, reloaded" not in client.get("/").text:
+            assert time.monotonic() < deadline, "the library was not reloaded"
+            time.sleep(0.2)
+
+
+def test_starting_at_a_learnt_fit_level_gives_the_same_handout(desk: TestClient) -> None:
+    """The strap stretch needs the first fit stylesheet in a packet; starting there saves a
+    layout and must not change a thing (pipeline/desk/workers.py, FitHints)."""
+    from pipeline.desk.library import load_snapshot
+    from pipeline.packet import PacketRequest, packet_document
+    from pipeline.pdf import renderer
+
+    snapshot = load_snapshot(REPO, TODAY)
+    project = snapshot.project
+    request = PacketRequest(ids=["knee-to-chest", "cat-cow", STRAP], client=CLIENT)
+    document = packet_document(project, request, TODAY)
+    render = renderer(project.templates_dir, project.content_dir, project.images.cache_dir)
+    base = project.content_dir.as_uri() + "/"
+    fresh = render.render_fitted(document.html, base, start=0)
+    hinted = render.render_fitted(document.html, base, start=1)
+    learnt = {exercise: fresh.needed.get(anchor) for exercise, anchor in document.anchors}
+    assert learnt == {"knee-to-chest": 0, "cat-cow": 0, STRAP: 1}
+    assert pdf_text(fresh.pdf) == pdf_text(hinted.pdf)
+    assert len(PdfReader(io.BytesIO(fresh.pdf)).pages) == len(PdfReader(io.BytesIO(hinted.pdf)).pages) == 4
+
+
+def test_a_desk_on_the_network_answers_to_this_computers_names_and_no_other() -> None:
+    from pipeline.desk.guard import allowed_hosts
+
+    assert allowed_hosts("127.0.0.1") == ["127.0.0.1", "localhost"]
+    on_the_network = allowed_hosts("0.0.0.0", ["desk.studio.lan"])
+    assert socket.gethostname().lower() in on_the_network and "desk.studio.lan" in on_the_network
+    assert "0.0.0.0" not in on_the_network and "evil.example" not in on_the_network

@@ -247,3 +247,24 @@ def test_axe_finds_no_serious_or_critical_problem(browser: Browser, desk_url: st
     serious = [v for v in found if v["impact"] in ("serious", "critical")]
     assert not serious, serious
     context.close()
+
+
+def test_print_sends_the_handout_to_the_print_frame_and_keeps_the_page(
+    browser: Browser, desk_url: str
+) -> None:
+    context = browser.new_context()
+    # Headless Chromium has no print dialog to open: count the calls instead.
+    context.add_init_script("window.print = () => { window.top.printed = (window.top.printed || 0) + 1; };")
+    handouts = Handouts(context)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(desk_url)
+    page.click("li:has(#t-knee-to-chest) button[name=add]")
+    page.wait_for_selector('input[name=entry][value="knee-to-chest"]', state="attached")
+    page.fill("#client", CLIENT)
+    page.click("button[data-print]")
+    page.wait_for_function("() => window.printed === 1")
+    assert "Single knee-to-chest stretch" in handouts.text()
+    assert page.url == desk_url and page.input_value("#client") == CLIENT and not errors
+    context.close()
