@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from deskkit import BS3, CLIENT, STRAP, check_the_handout
 from pypdf import PdfReader
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -31,9 +32,6 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route  # noqa: E4
 REPO = Path(__file__).parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("google-chrome")
 AXE = REPO / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-CLIENT = "Zoë Núñez"
-STRAP = "supine-hamstring-stretch-strap"
-BS3 = "backsystem3-low-back-relief"
 HOLD = f"dose.{STRAP}.hold_seconds"
 REFUSAL = (
     "dosage.hold_seconds is 45, but a beginner static stretch allows at most 30 s "
@@ -103,15 +101,6 @@ class Handouts:
 
 def entries(page: Page) -> list[str]:
     return page.eval_on_selector_all("input[name=entry]", "els => els.map(e => e.value)")
-
-
-def check_the_handout(text: str) -> None:
-    assert f"Prepared for {CLIENT} on November 24, 2026" in text
-    cover = text[text.index("In order") :]
-    titles = ["Lying hamstring stretch with a strap", "Hamstring stretch on the BackSystem3"]
-    titles.append("Low back stretch on the BackSystem3")
-    assert [cover.index(t) for t in titles] == sorted(cover.index(t) for t in titles)
-    assert "Lying hamstring stretch with a strap Hold 25 seconds · 2 times · each side" in cover
 
 
 # -- with the keyboard alone, JavaScript on ------------------------------------------------
