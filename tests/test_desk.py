@@ -225,6 +225,15 @@ def test_bad_input_gets_a_clear_message_and_a_4xx(
         assert "Traceback" not in response.text and response.headers["content-type"].startswith("text/html")
 
 
+def test_the_61st_entry_is_not_added_and_nothing_typed_is_lost(desk: TestClient) -> None:
+    ids = [i for i in re.findall(r'name="add" value="([^"]+)"', desk.get("/").text) if i != "knee-to-chest"]
+    sixty = (ids * 10)[:60]  # the button refuses an entry already in; a form may repeat one
+    response = desk.post("/", data=packet_form(desk, sixty, add="knee-to-chest"))
+    assert response.status_code == 422
+    assert "was not added: a packet holds at most 60 entries" in html.unescape(response.text)
+    assert f'value="{CLIENT}"' in response.text
+
+
 def test_a_body_over_64_kib_is_refused_before_it_is_read(desk: TestClient) -> None:
     response = desk.post("/", data=packet_form(desk, [STRAP], notes="x" * 70_000))
     assert response.status_code == 413 and "more than 64 KiB" in response.text

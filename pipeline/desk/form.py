@@ -85,8 +85,6 @@ def read_form(form: FormData, snapshot: Snapshot) -> DeskForm:
     _check_text(result)
     result.doses = _doses(form, result.entries, snapshot)
     _apply_action(form, result, snapshot)
-    if len(result.entries) > MAX_ENTRIES:
-        raise TooMany(f"A packet can hold at most {MAX_ENTRIES} entries; this one has {len(result.entries)}.")
     _check_doses(result, snapshot)
     return result
 
@@ -172,8 +170,11 @@ def _apply_action(form: FormData, result: DeskForm, snapshot: Snapshot) -> None:
     if "add" in form:
         entry_id = str(form["add"])
         _refuse_unprintable(entry_id, snapshot)
+        title = snapshot.card(entry_id).title  # type: ignore[union-attr]
         if entry_id in entries:
-            result.messages.append(f'"{snapshot.card(entry_id).title}" is already in the packet.')  # type: ignore[union-attr]
+            result.messages.append(f'"{title}" is already in the packet.')
+        elif len(entries) >= MAX_ENTRIES:
+            result.messages.append(f'"{title}" was not added: a packet holds at most {MAX_ENTRIES} entries.')
         else:
             entries.append(entry_id)
         return
