@@ -180,6 +180,8 @@ def test_an_exercise_asked_for_twice_prints_once_or_is_refused_with_two_dosages(
     refused = desk.post("/handout", data=packet_form(desk, ["home-hamstring-care", STRAP]))
     assert refused.status_code == 422
     assert f'"{STRAP}" would be printed twice with different dosages' in html.unescape(refused.text)
+    added = desk.post("/", data=packet_form(desk, ["home-hamstring-care"], add=STRAP))  # said at once
+    assert added.status_code == 422 and "printed twice with different dosages" in added.text
     response = desk.post("/handout", data=packet_form(desk, ["home-hamstring-care", "cat-cow"]))
     assert response.status_code == 200  # cat-cow twice, same dosage: printed once
     assert pdf_text(response.content).count("Moves the spine gently through rounding") == 1

@@ -49,7 +49,7 @@ from pipeline.desk.view import login_html, matching, packet_html, page_html
 from pipeline.desk.workers import Busy, Folders, Job, RendererFailed, RenderPool
 from pipeline.images.renditions import THUMBNAIL
 from pipeline.library import templates_dir_for
-from pipeline.packet import PacketProblem, PacketRequest, packet_document
+from pipeline.packet import PacketDocument, PacketProblem, PacketRequest, packet_document
 
 log = logging.getLogger("pipeline.desk")
 STATIC = {"desk.css": "text/css", "desk.js": "text/javascript"}
@@ -115,6 +115,9 @@ class Desk:
         if isinstance(checked, Response):
             return checked
         snapshot, form = checked
+        if form.entries and not form.problems:
+            # Said now rather than at "Make handout": two dosages for one exercise, say.
+            await self._document(snapshot, form)
         status = 422 if not form.ok else 200
         if request.headers.get("x-desk-part") == "packet":
             return HTMLResponse(self._packet_part(request, snapshot, form), status_code=status)
@@ -129,8 +132,20 @@ class Desk:
             form.messages.append("Add at least one exercise or routine to the packet first.")
         if not form.client:
             form.problems.setdefault("client", "Type the client's name: it is printed on the cover.")
-        if not form.ok:
+        document = await self._document(snapshot, form) if form.ok else None
+        if document is None:
             return self._page(request, snapshot, form, 422)
+        job = Job(
+            html=document.html,
+            fit=document.fit,
+            anchors=document.anchors,
+            style=(form.layout, form.page_size or snapshot.project.page_size),
+            unsure=frozenset(adjustments(form, snapshot)),
+        )
+        return await self._pdf(request, snapshot, form, job)
+
+    async def _document(self, snapshot: Snapshot, form: DeskForm) -> PacketDocument | None:
+        """The packet's HTML; None, with the reason on the form, when it cannot be made."""
         packet = PacketRequest(
             ids=form.entries,
             client=form.client,
@@ -141,18 +156,10 @@ class Desk:
             adjustments=adjustments(form, snapshot),
         )
         try:
-            document = await asyncio.to_thread(packet_document, snapshot.project, packet, self.config.today())
+            return await asyncio.to_thread(packet_document, snapshot.project, packet, self.config.today())
         except PacketProblem as exc:
             form.messages.append(_sentence(str(exc)))
-            return self._page(request, snapshot, form, 422)
-        job = Job(
-            html=document.html,
-            fit=document.fit,
-            anchors=document.anchors,
-            style=(form.layout, form.page_size or snapshot.project.page_size),
-            unsure=frozenset(packet.adjustments),
-        )
-        return await self._pdf(request, snapshot, form, job)
+            return None
 
     async def _pdf(self, request: Request, snapshot: Snapshot, form: DeskForm, job: Job) -> Response:
         assert self.pool is not None
