@@ -395,3 +395,18 @@ def test_a_desk_on_the_network_answers_to_this_computers_names_and_no_other() ->
     on_the_network = allowed_hosts("0.0.0.0", ["desk.studio.lan"])
     assert socket.gethostname().lower() in on_the_network and "desk.studio.lan" in on_the_network
     assert "0.0.0.0" not in on_the_network and "evil.example" not in on_the_network
+
+
+def test_a_port_already_taken_is_a_usage_error_with_a_message(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = CliRunner().invoke(cli, ["--root", str(tmp_path), "desk", "--no-open", "--port", port])
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.output
