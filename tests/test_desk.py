@@ -209,6 +209,13 @@ BAD_FORMS = [
     ("a paper size the page does not offer", {"page_size": "legal"}, 400, "page_size must be one of"),
     ("61 entries", {"entry": ["bird-dog"] * 61}, 413, "at most 60 entries"),
     ("a dosage that is not a number", {f"dose.{STRAP}.reps": "two"}, 422, "Type a whole number"),
+    ("a dosage in other digits", {f"dose.{STRAP}.reps": "²"}, 422, "Type a whole number"),
+    (
+        "a dosage of a million",
+        {f"dose.{STRAP}.reps": "1000000"},
+        422,
+        "dosage.reps is 1000000, but a beginner",
+    ),
     ("a name with a control character", {"client": "Zoë\x1b[31m"}, 422, "control character"),
     ("a bell in the notes", {"notes": "ring\x07"}, 422, "control character"),
     ("a date that is not one", {"date": "2026-02-30"}, 422, "Not a date"),

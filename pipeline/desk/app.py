@@ -45,7 +45,7 @@ from pipeline.desk.guard import (
     too_large,
 )
 from pipeline.desk.library import LibraryUnusable, Snapshot, load_snapshot
-from pipeline.desk.view import login_html, matching, packet_html, page_html
+from pipeline.desk.view import login_html, matching, packet_html, page_html, status_line
 from pipeline.desk.workers import Busy, Folders, Job, RendererFailed, RenderPool
 from pipeline.images.renditions import THUMBNAIL
 from pipeline.library import templates_dir_for
@@ -193,7 +193,7 @@ class Desk:
         form.filters.equipment = params.get("equipment", "")
         form.filters.level = params.get("level", "")
         ids = [card.id for card in matching(snapshot.cards, form.filters)]
-        return JSONResponse({"ids": ids, "status": self._status(snapshot, len(ids))})
+        return JSONResponse({"ids": ids, "status": status_line(snapshot, len(ids))})
 
     async def media(self, request: Request) -> Response:
         if (refusal := self._login_needed(request, page=False)) is not None:
@@ -301,13 +301,6 @@ class Desk:
     def _token(self, request: Request) -> str:
         return self.tokens.token(self._session_id(request))
 
-    def _status(self, snapshot: Snapshot, shown: int | None = None) -> str:
-        total, printable = len(snapshot.cards), snapshot.printable_count
-        text = f"{printable} of {total} entries can be printed"
-        if shown is not None and shown != total:
-            text += f"; {shown} shown"
-        return text + "."
-
     def _context(self, request: Request, snapshot: Snapshot, form: DeskForm) -> dict[str, Any]:
         return {
             "snapshot": snapshot,
@@ -315,7 +308,6 @@ class Desk:
             "csrf": self._token(request),
             "problems": self.library.problems,
             "files_with_errors": self.library.files_with_errors,
-            "status": self._status,
             "studio": snapshot.project.studio,
             "today": self.config.today(),
         }

@@ -222,7 +222,7 @@ def _check_doses(result: DeskForm, snapshot: Snapshot) -> None:
     """Whole numbers first; then the changed dosage against the content's safety limits."""
     for exercise_id, typed in result.doses.items():
         for name, value in typed.items():
-            if value and not (value.isascii() and value.isdigit() and len(value) <= 6):
+            if value and not (value.isascii() and value.isdigit() and len(value) <= 9):
                 result.problems[dose_field(exercise_id, name)] = "Type a whole number, like 20."
     if result.problems:
         return

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.adjust import ADJUSTABLE, ADJUSTABLE_FIELDS, field_values
+from pipeline.adjust import ADJUSTABLE, ADJUSTABLE_FIELDS, adjusted, field_values
 from pipeline.desk.form import DeskForm, Filters, dose_field, packet_items
 from pipeline.desk.library import Card, Snapshot
 from pipeline.render import dosage_view, render_template
@@ -74,7 +74,7 @@ def packet_lines(form: DeskForm, snapshot: Snapshot) -> list[PacketLine]:
         for (path, label), name in zip(ADJUSTABLE, ADJUSTABLE_FIELDS, strict=True):
             if start[name] is None and not typed.get(name) and path[0] == "hold_seconds":
                 continue  # an exercise without a hold gets none at the desk either
-            value = typed.get(name, "" if start[name] is None else str(start[name]))
+            value = typed.get(name, _shown(start[name]))
             key = dose_field(item.exercise_id, name)
             inputs.append(DoseInput(key, label, value, form.problems.get(key)))
         whole = form.problems.get(dose_field(item.exercise_id, ""))
@@ -98,11 +98,16 @@ def _shown(value: int | None) -> str:
 
 def _phrase(dosage: Mapping[str, Any], typed: Mapping[str, str], form: DeskForm, exercise_id: str) -> str:
     """The dosage in words, adjusted when what was typed passed the limits."""
-    from pipeline.adjust import adjusted
+    if any(key.startswith(dose_field(exercise_id, "")) for key in form.problems):
+        return dosage_view(dosage)["phrase"]
+    return dosage_view(adjusted(dosage, {k: int(v) for k, v in typed.items() if v}))["phrase"]
 
-    has_problem = any(key.startswith(dose_field(exercise_id, "")) for key in form.problems)
-    changes = {k: int(v) for k, v in typed.items() if v.isdigit()}
-    return dosage_view(dosage if has_problem else adjusted(dosage, changes))["phrase"]
+
+def status_line(snapshot: Snapshot, shown: int) -> str:
+    """The line at the top of the page: what can be printed, and how much the search shows."""
+    total = len(snapshot.cards)
+    text = f"{snapshot.printable_count} of {total} entries can be printed"
+    return text + (f"; {shown} shown." if shown != total else ".")
 
 
 def _context(base: Mapping[str, Any]) -> dict[str, Any]:
@@ -115,7 +120,7 @@ def _context(base: Mapping[str, Any]) -> dict[str, Any]:
         "choices": choices(snapshot.cards),
         "picked": [Picked(i, c) for i, e in enumerate(form.entries) if (c := snapshot.card(e)) is not None],
         "lines": packet_lines(form, snapshot),
-        "status_line": base["status"](snapshot, len(shown)),
+        "status_line": status_line(snapshot, len(shown)),
     }
 
 
