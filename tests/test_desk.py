@@ -20,9 +20,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from deskkit import BS3, CLIENT, STRAP, check_the_handout
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 from starlette.applications import Starlette
@@ -417,3 +420,26 @@ def test_a_port_already_taken_is_a_usage_error_with_a_message(tmp_path: Path) ->
         result = CliRunner().invoke(cli, ["--root", str(tmp_path), "desk", "--no-open", "--port", port])
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.output
+
+
+FIELDS = ["entry", "add", "up", "down", "remove", "client", "notes", "date", "page_size", "layout", "q"]
+FIELDS += ["target", "equipment", "level", "check", f"dose.{STRAP}.hold_seconds", f"dose.{STRAP}.reps"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    fields=st.lists(
+        st.tuples(
+            st.sampled_from(FIELDS), st.one_of(st.sampled_from([STRAP, BS3, "0", "45", ""]), st.text())
+        ),
+        max_size=8,
+    )
+)
+def test_any_form_gets_a_page_or_a_clear_refusal_never_a_500(
+    desk: TestClient, fields: list[tuple[str, str]]
+) -> None:
+    form: list[tuple[str, str]] = [("csrf", token(desk)), ("entry", STRAP), *fields]
+    body = urlencode(form).encode()
+    response = desk.post("/", content=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code in (200, 400, 413, 422), response.text[:500]
+    assert "Traceback" not in response.text
