@@ -15,17 +15,28 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
 
 from jsonschema.protocols import Validator
 
 from pipeline.crossfile import EXERCISE_KEYS_USED_ACROSS_FILES, document_diagnostics, library_diagnostics
 from pipeline.diagnostics import Diagnostic, Severity, sort_key
 from pipeline.images.check import file_diagnostics, image_diagnostics
-from pipeline.library import EXERCISES, Library, content_files, load_files, load_library, templates_dir_for
+from pipeline.library import (
+    EXERCISES,
+    ROUTINES,
+    STUDIO_FILE,
+    Library,
+    content_files,
+    load_files,
+    load_library,
+    templates_dir_for,
+    translation_files,
+)
 from pipeline.load import Document
 from pipeline.prose import prose_diagnostics, routine_prose_diagnostics
+from pipeline.translation import SOURCE_LANGUAGE, Source, translation_diagnostics, translation_name
 from pipeline.typeface import unprintable_diagnostics
 from pipeline.validate import ExerciseFacts, build_validators, schema_diagnostics
 
@@ -65,50 +76,119 @@ def check_project(
     The library in the result holds all of every exercise's data only with `full_documents`
     (the build needs it; the check alone does not)."""
     today = today or date.today()
-    exercises, exercise_findings = _check_exercises(root, today, jobs or os.cpu_count() or 1, full_documents)
+    languages = studio_languages(root)
+    exercises, translations, exercise_findings = _check_exercises(
+        root, today, jobs or os.cpu_count() or 1, full_documents, languages
+    )
     library = load_library(root, exercises)
-    diagnostics = exercise_findings + _check_the_rest(library, today)
+    library.translations = translations
+    diagnostics = exercise_findings + _check_the_rest(library, today, languages)
     wanted = tuple(p.resolve() for p in paths)
     checked = sum(1 for doc in library.documents() if _selected(root / doc.file, wanted))
     reported = [d for d in diagnostics if _selected(root / d.file, wanted)]
     return CheckResult(library, sorted(reported, key=sort_key), checked)
 
 
+Checked = tuple[list[Document], list[Document], list[Diagnostic]]  # exercises, translations, findings
+
+
 def _check_exercises(
-    root: Path, today: date, jobs: int, full_documents: bool
-) -> tuple[list[Document], list[Diagnostic]]:
+    root: Path, today: date, jobs: int, full_documents: bool, languages: tuple[str, ...]
+) -> Checked:
+    """Exercises and their translations: a translation is checked with its source, in the
+    same worker, since it needs the source's text."""
     files = content_files(root, EXERCISES)
+    by_source = _translations_by_source(root, EXERCISES, files)
+    work = partial(_load_and_check_exercises, root, today, by_source=by_source, languages=languages)
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
-        return _load_and_check_exercises(root, today, files, slim=False)
-    work = partial(_load_and_check_exercises, root, today, slim=not full_documents)
-    size = min(CHUNK_SIZE, -(-len(files) // jobs))
-    chunks = [files[i : i + size] for i in range(0, len(files), size)]
-    # fork: workers start with the parent's modules already imported.
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    documents: list[Document] = []
-    findings: list[Diagnostic] = []
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=gc.disable) as pool:
-        for docs, found in pool.map(work, chunks):
-            documents += docs
-            findings += found
-    return documents, findings
+        documents, translations, findings = work(files, slim=False)
+    else:
+        size = min(CHUNK_SIZE, -(-len(files) // jobs))
+        chunks = [files[i : i + size] for i in range(0, len(files), size)]
+        # fork: workers start with the parent's modules already imported.
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        documents, translations, findings = [], [], []
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=gc.disable) as pool:
+            for docs, translated, found in pool.map(partial(work, slim=not full_documents), chunks):
+                documents += docs
+                translations += translated
+                findings += found
+    orphans, orphan_findings = _orphan_translations(root, EXERCISES, files, documents, languages)
+    return documents, translations + orphans, findings + orphan_findings
 
 
 def _load_and_check_exercises(
-    root: Path, today: date, files: list[Path], slim: bool
-) -> tuple[list[Document], list[Diagnostic]]:
-    """Load and check exercises; `slim` documents keep only what cross-file rules need,
-    which makes sending them back from a worker process several times cheaper."""
-    validator = build_validators(root / "content", {})["exercise"]
+    root: Path,
+    today: date,
+    files: list[Path],
+    slim: bool,
+    by_source: dict[str, list[Path]],
+    languages: tuple[str, ...],
+) -> Checked:
+    """Load and check exercises and their translations; `slim` documents keep only what
+    cross-file rules need, which makes sending them back from a worker process several
+    times cheaper."""
+    validators = build_validators(root / "content", {})
     templates = templates_dir_for(root)
     documents = load_files(root, files)
     content = root / "content"
     findings = [
-        d for doc in documents for d in _exercise_diagnostics(validator, doc, today, templates, content)
+        d
+        for doc in documents
+        for d in _exercise_diagnostics(validators["exercise"], doc, today, templates, content)
     ]
+    translations: list[Document] = []
+    for doc, path in zip(documents, files, strict=True):
+        for translation in load_files(root, by_source.get(path.stem, [])):
+            source = Source("exercise", doc.data, (), languages)
+            findings += _translation_findings(validators["translation"], translation, source, templates)
+            translations.append(translation)
     if slim:
         documents = [doc.slim(EXERCISE_KEYS_USED_ACROSS_FILES) for doc in documents]
-    return documents, findings
+        translations = [doc.slim(()) for doc in translations]
+    return documents, translations, findings
+
+
+def _translations_by_source(root: Path, folder: str, sources: list[Path]) -> dict[str, list[Path]]:
+    stems = {path.stem for path in sources}
+    found: dict[str, list[Path]] = {}
+    for path in translation_files(root, folder):
+        name = translation_name(path)
+        if name is not None and name.entry_id in stems:
+            found.setdefault(name.entry_id, []).append(path)
+    return found
+
+
+def _orphan_translations(
+    root: Path, folder: str, sources: list[Path], documents: list[Document], languages: tuple[str, ...]
+) -> tuple[list[Document], list[Diagnostic]]:
+    """Translations whose source file does not exist: each says so, with the closest id."""
+    stems = {path.stem for path in sources}
+    orphans = [p for p in translation_files(root, folder) if translation_name(p).entry_id not in stems]  # type: ignore[union-attr]
+    if not orphans:
+        return [], []
+    known = tuple(sorted(stems))
+    kind: Literal["exercise", "routine"] = "exercise" if folder == EXERCISES else "routine"
+    docs = load_files(root, orphans)
+    findings = [
+        d
+        for doc in docs
+        for d in (*doc.diagnostics, *translation_diagnostics(doc, Source(kind, None, known, languages)))
+    ]
+    return docs, findings
+
+
+def _translation_findings(
+    validator: Validator, doc: Document, source: Source, templates_dir: Path
+) -> list[Diagnostic]:
+    if source.data is None:  # the source cannot be read: it reports its own problems
+        return list(doc.diagnostics)
+    return [
+        *doc.diagnostics,
+        *schema_diagnostics(validator, doc),
+        *translation_diagnostics(doc, source),
+        *unprintable_diagnostics(doc, templates_dir),
+    ]
 
 
 def _exercise_diagnostics(
@@ -124,7 +204,7 @@ def _exercise_diagnostics(
     ]
 
 
-def _check_the_rest(library: Library, today: date) -> list[Diagnostic]:
+def _check_the_rest(library: Library, today: date, languages: tuple[str, ...]) -> list[Diagnostic]:
     """Routines and the studio file (their rules need every exercise), then cross-file rules."""
     facts = {
         doc.data["id"]: _facts(doc.data)
@@ -148,8 +228,42 @@ def _check_the_rest(library: Library, today: date) -> list[Diagnostic]:
     for doc in library.routines:
         found.extend(document_diagnostics(doc, today, is_exercise=False))
         found.extend(routine_prose_diagnostics(doc, facts))
+    found.extend(_routine_translations(library, validators["translation"], templates, languages))
     found.extend(library_diagnostics(library))
     return found
+
+
+def _routine_translations(
+    library: Library, validator: Validator, templates_dir: Path, languages: tuple[str, ...]
+) -> list[Diagnostic]:
+    sources = {PurePosixPath(doc.file).stem: doc.data for doc in library.routines}
+    found: list[Diagnostic] = []
+    known = tuple(sorted(sources))
+    for doc in load_files(library.root, translation_files(library.root, ROUTINES)):
+        name = translation_name(doc.file)
+        assert name is not None
+        if name.entry_id not in sources:
+            found += [
+                *doc.diagnostics,
+                *translation_diagnostics(doc, Source("routine", None, known, languages)),
+            ]
+        else:
+            source = Source("routine", sources[name.entry_id], known, languages)
+            found += _translation_findings(validator, doc, source, templates_dir)
+        library.translations.append(doc)
+    return found
+
+
+def studio_languages(root: Path) -> tuple[str, ...]:
+    """studio.yaml's `languages` (English alone when it names none or cannot be read)."""
+    studio = root / "content" / STUDIO_FILE
+    if not studio.is_file():
+        return (SOURCE_LANGUAGE,)
+    data = load_files(root, [studio])[0].data or {}
+    languages = data.get("languages")
+    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
+        return (SOURCE_LANGUAGE,)
+    return tuple(dict.fromkeys([SOURCE_LANGUAGE, *languages]))
 
 
 def _facts(data: dict[str, Any]) -> ExerciseFacts:

@@ -125,9 +125,9 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -
 
 
 @cli.command()
-@click.argument("name", required=False, type=click.Choice(["exercise", "routine", "studio"]))
+@click.argument("name", required=False, type=click.Choice(["exercise", "routine", "studio", "translation"]))
 def schema(name: str | None) -> None:
-    """Print the path of a JSON Schema (all three without NAME).
+    """Print the path of a JSON Schema (all four without NAME).
 
     \b
     Example:
@@ -340,9 +340,9 @@ def _progress_bar(total: int) -> Any:
 
 
 def _register_author_commands() -> None:
-    from pipeline import cli_authoring, cli_desk
+    from pipeline import cli_authoring, cli_desk, cli_translate
 
-    for command in (*cli_authoring.COMMANDS, *cli_desk.COMMANDS):
+    for command in (*cli_authoring.COMMANDS, *cli_desk.COMMANDS, *cli_translate.COMMANDS):
         cli.add_command(command)
 
 

@@ -22,6 +22,7 @@ class Library:
     routines: list[Document] = field(default_factory=list)
     studio: Document | None = None
     stray_files: list[str] = field(default_factory=list)  # files we do not read, e.g. `x.yml`
+    translations: list[Document] = field(default_factory=list)  # x.es.yaml beside x.yaml
 
     @property
     def content_dir(self) -> Path:
@@ -30,6 +31,7 @@ class Library:
     def documents(self) -> Iterator[Document]:
         yield from self.exercises
         yield from self.routines
+        yield from self.translations
         if self.studio is not None:
             yield self.studio
 
@@ -48,7 +50,13 @@ def display_path(root: Path, path: Path) -> str:
 
 
 def content_files(root: Path, folder: str) -> list[Path]:
-    return sorted((root / "content" / folder).glob("*.yaml"))
+    """The exercises or routines: `x.yaml`, not their translations (`x.es.yaml`)."""
+    return sorted(p for p in (root / "content" / folder).glob("*.yaml") if p.name.count(".") == 1)
+
+
+def translation_files(root: Path, folder: str) -> list[Path]:
+    """Translations beside their sources: `knee-to-chest.es.yaml` (pipeline/translation.py)."""
+    return sorted(p for p in (root / "content" / folder).glob("*.yaml") if p.name.count(".") > 1)
 
 
 def load_files(root: Path, paths: Iterable[Path]) -> list[Document]:

@@ -50,4 +50,12 @@ RULES: dict[str, str] = {
     "long-video-address": "A video address so long that its QR code must be printed large (warning).",
     "review-due": "The last review is 12 months old or more (warning).",
     "review-in-future": "reviewed_on is a date in the future (warning).",
+    # Translations (pipeline/translation.py)
+    "translation-language": "A translation's language is not one of studio.yaml's languages.",
+    "translation-source-missing": "A translation whose source exercise or routine does not exist.",
+    "translation-structure": "A translation repeats the source's structure (kind, dosage, ids, image files).",
+    "translation-missing": "A field or item of the source is not translated.",
+    "translation-count": "A translated list has a different number of items than its source.",
+    "translation-stale": "The English changed since a published translation was made (an error for "
+    "safety text and text with numbers, a warning otherwise).",
 }

@@ -21,7 +21,19 @@ from pipeline.messages import label, warning
 
 # Values that never print, or print as words the templates choose (enums).
 _NOT_PRINTED = frozenset(
-    ("id", "status", "kind", "level", "sides", "effect", "video", "src", "review", "exercise")
+    (
+        "id",
+        "status",
+        "kind",
+        "level",
+        "sides",
+        "effect",
+        "video",
+        "src",
+        "review",
+        "exercise",
+        "translated_from",
+    )
 )
 _ALWAYS_DRAWN = frozenset(chr(c) for c in range(0x20, 0x7F)) | {"\n", "\t"}
 

@@ -30,7 +30,7 @@ from pipeline.load import Document
 from pipeline.messages import custom_error, diagnostics_for
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
-SCHEMA_NAMES = ("exercise", "routine", "studio")
+SCHEMA_NAMES = ("exercise", "routine", "studio", "translation")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

@@ -144,7 +144,7 @@ def test_version_and_schema_paths() -> None:
     assert cli_module.__version__ in run("--version").output
     result = run("schema", "exercise")
     assert Path(result.output.strip()) == REPO / "schema" / "exercise.schema.json"
-    assert len(run("schema").output.splitlines()) == 3
+    assert len(run("schema").output.splitlines()) == 4
 
 
 def test_python_dash_m_works() -> None:

@@ -39,6 +39,7 @@ def test_vscode_maps_content_files_to_their_schemas() -> None:
         "./schema/exercise.schema.json": "content/exercises/*.yaml",
         "./schema/routine.schema.json": "content/routines/*.yaml",
         "./schema/studio.schema.json": "content/studio.yaml",
+        "./schema/translation.schema.json": ["content/exercises/*.*.yaml", "content/routines/*.*.yaml"],
     }
 
 
@@ -46,4 +47,5 @@ def test_every_content_file_names_its_schema_on_its_first_line() -> None:
     for path in sorted((REPO / "content").rglob("*.yaml")):
         first = path.read_text("utf-8").splitlines()[0]
         kind = "studio" if path.name == "studio.yaml" else path.parent.name.rstrip("s")
+        kind = "translation" if path.name.count(".") == 2 else kind
         assert first.startswith("# yaml-language-server: $schema=") and f"{kind}.schema.json" in first, path
