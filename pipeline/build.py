@@ -12,6 +12,7 @@ import functools
 import hashlib
 import multiprocessing
 import os
+import posixpath
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -25,6 +26,7 @@ import jinja2
 
 from pipeline import __version__
 from pipeline.check import CheckResult, check_project
+from pipeline.i18n import catalog_path
 from pipeline.images.derive import RECIPE, ImageProblem
 from pipeline.images.renditions import PRINT, Rendition, web_name, web_renditions
 from pipeline.outputs import (
@@ -231,7 +233,8 @@ class Builder:
         everything = [Entry("exercise", i) for i in sorted(self.project.exercises)]
         everything += [Entry("routine", i) for i in sorted(self.project.routines)]
         if not options.only:
-            return [e for e in everything if self._publishable(self.project.data(e), options)]
+            chosen = [e for e in everything if self._publishable(self.project.data(e), options)]
+            return [*chosen, *self._translated(chosen, options)]
         by_id = {e.id: e for e in everything}
         missing = [i for i in options.only if i not in by_id]
         if missing:
@@ -240,11 +243,24 @@ class Builder:
         drafts = [e.id for e in chosen if not self._publishable(self.project.data(e), options)]
         if drafts:
             raise UnknownEntry(f"{', '.join(drafts)}: draft, not built; add --drafts to build drafts too")
-        return chosen
+        return [*chosen, *self._translated(chosen, options)]
 
     @staticmethod
     def _publishable(data: Mapping[str, Any], options: BuildOptions) -> bool:
         return options.drafts or data.get("status") == "published"
+
+    def _translated(self, entries: Sequence[Entry], options: BuildOptions) -> list[Entry]:
+        """The entries in the studio's other languages, where translated: reviewed ones, and
+        drafts with --drafts (an English draft's translation is a draft too)."""
+        found = []
+        for language in self.project.languages[1:]:
+            for entry in entries:
+                translated = Entry(entry.kind, entry.id, language)
+                if self.project.has_translation(translated) and (
+                    options.drafts or not self.project.is_draft(translated)
+                ):
+                    found.append(translated)
+        return found
 
     def plan(self, options: BuildOptions) -> list[Job]:
         common = self._common_inputs()
@@ -323,9 +339,14 @@ class Builder:
         for exercise_id in ids:
             file, sha = self.project.exercise_files[exercise_id]
             inputs[file] = sha
+        for key in self.project.translation_parts(entry):
+            file, sha = self.project.translation_files[key]
+            inputs[file] = sha
         for src in self.project.images_of(entry):
             inputs[f"content/{src}"] = self._image_digest(src)
         inputs["#image"] = _recipe(PRINT)
+        if entry.language != "en":
+            inputs["#catalog"] = self._digest(f"catalog {entry.language}", catalog_path(entry.language))
         return inputs
 
     def _image_digest(self, src: str) -> str:
@@ -375,8 +396,12 @@ class Builder:
                 data = job.source.read_bytes()
             else:
                 assert job.entry is not None
-                pdf = f"../../pdf/{job.entry.kind}s/{job.entry.id}.pdf" if options.pdf else ""
-                data = self.project.snippet_html(job.entry, media_url="../media/", pdf_url=pdf).encode()
+                here = posixpath.dirname(job.output)
+                pdf = (
+                    posixpath.relpath(self.project.output_path(job.entry, "pdf"), here) if options.pdf else ""
+                )
+                media = posixpath.relpath(self.project.media_folder(job.entry), here) + "/"
+                data = self.project.snippet_html(job.entry, media_url=media, pdf_url=pdf).encode()
             write_atomically(options.out / job.output, data)
             return sha256_bytes(data)
         except jinja2.TemplateError as exc:

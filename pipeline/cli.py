@@ -244,6 +244,15 @@ def build(
 )
 @layout_option("One exercise per page, or compact: two to a page, photos small.")
 @click.option(
+    "--lang",
+    "language",
+    default="en",
+    show_default=True,
+    metavar="CODE",
+    help="The packet's language, one of `languages` in content/studio.yaml (e.g. es). Every entry "
+    "must have a reviewed translation into it.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -259,6 +268,7 @@ def handout(
     day: Any,
     page_size: str | None,
     layout: str,
+    language: str,
     output: Path,
 ) -> None:
     """Print a personalised packet for one client: any mix of exercises and routines.
@@ -280,6 +290,7 @@ def handout(
         day=day.date() if day else None,
         page_size=_page_size(page_size),
         layout=cast("Layout", layout),
+        language=language,
     )
     try:
         result = make_packet(project_root(ctx), request, output, today=today())

@@ -15,11 +15,13 @@ from typing import Any
 
 from pipeline.adjust import Adjustment, adjusted, problems
 from pipeline.check import CheckResult, check_project
+from pipeline.i18n import language_name, long_date, translations
 from pipeline.images.derive import ImageProblem
 from pipeline.outputs import cannot, write_atomically
 from pipeline.project import Project
 from pipeline.render import (
     ClientView,
+    Entry,
     ExerciseView,
     Layout,
     PageSize,
@@ -47,6 +49,7 @@ class PacketRequest:
     layout: Layout = "standard"
     # exercise id -> dosage fields an instructor changed for this client (the desk)
     adjustments: Mapping[str, Adjustment] = field(default_factory=dict)
+    language: str = "en"  # another: every entry must have a reviewed translation into it
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,11 @@ def make_packet(root: Path, request: PacketRequest, output: Path, today: date | 
     """Write the packet to `output`; returns the check whose problems in the packet's files stop it."""
     check = check_project(root, today=today, full_documents=True)
     project = project_for(check, request.page_size)
+    if request.language not in project.languages:
+        known = ", ".join(project.languages)
+        raise PacketProblem(
+            f'"{request.language}" is not one of the studio\'s languages ({known} in content/studio.yaml)'
+        )
     document = packet_document(project, request, today or date.today())
     blocking = [d for d in check.errors if d.file in document.sources or d.file == "content/studio.yaml"]
     if blocking:
@@ -93,7 +101,7 @@ def project_for(check: CheckResult, page_size: PageSize | None = None) -> Projec
 def packet_document(project: Project, request: PacketRequest, today: date) -> PacketDocument:
     """The packet's HTML (nothing is written); PacketProblem says why it cannot be made."""
     try:
-        routines, exercises, sources = _select(project, request.ids, request.adjustments)
+        routines, exercises, sources = _select(project, request.ids, request.adjustments, request.language)
     except ImageProblem as exc:
         raise PacketProblem(f"an image cannot be used: {exc}; run `pipeline check`") from None
     except OSError as exc:
@@ -110,25 +118,32 @@ def exercise_anchor(exercise_id: str, index: int, count: int) -> str:
 
 
 def _select(
-    project: Project, ids: list[str], adjustments: Mapping[str, Adjustment]
+    project: Project, ids: list[str], adjustments: Mapping[str, Adjustment], language: str = "en"
 ) -> tuple[list[RoutineView], list[ExerciseView], set[str]]:
     routines: list[RoutineView] = []
     exercises: list[ExerciseView] = []
     sources: set[str] = set()
     image = project.pdf_image
+    words = translations(language)
     printed = _OncePerExercise()
     _refuse_adjustments_outside(project, ids, adjustments)
     for entry_id in ids:
         if entry_id in project.exercises:
             data = project.exercises[entry_id]
             _refuse_draft(entry_id, data.get("status"))
+            entry = _in_language(project, Entry("exercise", entry_id, language))
             dosage = _for_this_client(data, data["dosage"], adjustments)
-            exercises += printed.new([exercise_view(data, image, dosage)], "on its own")
+            view = exercise_view(project.data(entry), image, dosage, words=words)
+            exercises += printed.new([view], "on its own")
             sources.add(project.exercise_files[entry_id][0])
         elif entry_id in project.routines:
             data = project.routines[entry_id]
             _refuse_draft(entry_id, data.get("status"))
-            routine = routine_view(_adjusted_routine(project, data, adjustments), project.exercises, image)
+            entry = _in_language(project, Entry("routine", entry_id, language))
+            in_language = project.exercises_in(language, project.exercise_ids_of(entry))
+            routine = routine_view(
+                _adjusted_routine(project, project.data(entry), adjustments), in_language, image, words
+            )
             routines.append(routine)
             exercises += printed.new(routine["exercises"], f'in the routine "{entry_id}"')
             sources.add(project.routine_files[entry_id][0])
@@ -139,6 +154,19 @@ def _select(
 
             raise PacketProblem(f'there is no exercise or routine "{entry_id}"{suggestion(entry_id, known)}')
     return routines, exercises, sources
+
+
+def _in_language(project: Project, entry: Entry) -> Entry:
+    """`entry`, refused unless it has a reviewed translation into the packet's language: a
+    packet never mixes in English a client may not read."""
+    if entry.language != "en" and (not project.has_translation(entry) or project.is_draft(entry)):
+        name = language_name(entry.language)
+        missing = "no translation" if not project.has_translation(entry) else "only a draft translation"
+        raise PacketProblem(
+            f'"{entry.id}" has {missing} into {name} yet; print it in English or leave it out '
+            f"(a {name} packet never mixes in English)"
+        )
+    return entry
 
 
 def _for_this_client(
@@ -225,18 +253,20 @@ def _packet_html(
     exercises: list[ExerciseView],
     today: date,
 ) -> str:
-    client = ClientView(
-        name=request.client, date=(request.day or today).strftime("%B %-d, %Y"), notes=request.notes
-    )
+    language = request.language
+    words = translations(language)
+    day = long_date(request.day or today, language)
+    client = ClientView(name=request.client, date=day, notes=request.notes)
     context = handout_context(
         kind="packet",
-        title=f"Exercises for {request.client}",
-        studio=studio_view(project.studio, project.pdf_image),
+        title=words.gettext("Exercises for %(name)s") % {"name": request.client},
+        studio=studio_view(project.studio, project.pdf_image, language),
         routines=routines,
         exercises=exercises,
         page_size=request.page_size or project.page_size,
         fonts_url=(project.templates_dir / "fonts").as_uri(),
         client=client,
         layout=request.layout,
+        language=language,
     )
-    return render_template("handout.html.j2", context, project.templates_dir)
+    return render_template("handout.html.j2", context, project.templates_dir, language)

@@ -31,7 +31,7 @@ from pipeline.images.store import MEDIA_SCHEME
 STYLESHEET = "handout.css"
 # When a handout must fit on fewer pages than it takes, it is laid out again with these
 # added, one more each time: tighter spacing and smaller photos, never smaller body type.
-FIT_STYLESHEETS = ("handout-fit-1.css", "handout-fit-2.css")
+FIT_STYLESHEETS = ("handout-fit-1.css", "handout-fit-2.css", "handout-fit-3.css")
 EXERCISE_ANCHOR = "exercise-"  # the id of each exercise's <article> (partials/exercise_page.html.j2)
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF: headings, lists, tables and image alt text for screen readers
 

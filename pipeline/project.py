@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from pipeline import __version__
+from pipeline.i18n import locale_tag, translations
 from pipeline.images.renditions import PRINT, WEB_WIDTH_PX, Rendition, web_name, web_renditions
 from pipeline.images.store import CACHE_FOLDER, MEDIA_SCHEME, ImageStore, is_svg
 from pipeline.library import Library, templates_dir_for
@@ -30,6 +31,7 @@ from pipeline.render import (
     routine_view,
     studio_view,
 )
+from pipeline.translation import fields_for, translated, translation_name
 
 
 @dataclass
@@ -46,6 +48,10 @@ class Project:
     page_size: PageSize
     templates_dir: Path
     images: ImageStore
+    # (kind, id, language) -> the translation's data, and its (file, sha256)
+    translations: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    translation_files: dict[tuple[str, str, str], tuple[str, str]] = field(default_factory=dict)
+    languages: tuple[str, ...] = ("en",)
 
     @classmethod
     def from_library(
@@ -55,6 +61,7 @@ class Project:
         assert library.studio is not None and library.studio.data is not None
         studio = library.studio.data
         root = library.root.resolve()
+        translated = [(_translation_key(d.file), d) for d in library.translations if d.data]
         return cls(
             root=root,
             exercises={d.data["id"]: d.data for d in library.exercises if d.data},
@@ -66,6 +73,9 @@ class Project:
             page_size=page_size or studio.get("page_size", "letter"),
             templates_dir=templates_dir_for(root),
             images=ImageStore(root / "content", (out or root / "build").resolve() / CACHE_FOLDER),
+            translations={key: d.data for key, d in translated if key and d.data},
+            translation_files={key: (d.file, d.sha256) for key, d in translated if key},
+            languages=tuple(dict.fromkeys(["en", *studio.get("languages", [])])),
         )
 
     @property
@@ -73,12 +83,39 @@ class Project:
         return self.root / "content"
 
     def data(self, entry: Entry) -> dict[str, Any]:
-        return self.exercises[entry.id] if entry.kind == "exercise" else self.routines[entry.id]
+        """The entry's content in its language: the translation's words on the source's structure."""
+        if entry.kind == "exercise":
+            return self.exercise_data(entry.id, entry.language)
+        return self._in(entry.language, "routine", entry.id, self.routines[entry.id])
+
+    def exercise_data(self, exercise_id: str, language: str = "en") -> dict[str, Any]:
+        return self._in(language, "exercise", exercise_id, self.exercises[exercise_id])
+
+    def exercises_in(self, language: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        return {i: self.exercise_data(i, language) for i in ids}
+
+    def _in(self, language: str, kind: str, entry_id: str, source: dict[str, Any]) -> dict[str, Any]:
+        if language == "en":
+            return source
+        return translated(source, self.translations[(kind, entry_id, language)], fields_for(kind))  # type: ignore[arg-type]
+
+    def translation_parts(self, entry: Entry) -> list[tuple[str, str, str]]:
+        """The translation files a non-English entry is made of: its own and its exercises'."""
+        if entry.language == "en":
+            return []
+        ids = [] if entry.kind == "exercise" else self.exercise_ids_of(entry)
+        return [(entry.kind, entry.id, entry.language), *(("exercise", i, entry.language) for i in ids)]
+
+    def has_translation(self, entry: Entry) -> bool:
+        return all(key in self.translations for key in self.translation_parts(entry))
 
     def is_draft(self, entry: Entry) -> bool:
-        """A draft, or a routine with a draft in it: not reviewed, never for clients."""
+        """A draft, or a routine with a draft in it, or a translation not yet reviewed: never
+        for clients."""
         ids = [] if entry.kind == "exercise" else self.exercise_ids_of(entry)
-        datas = [self.data(entry), *(self.exercises[i] for i in ids)]
+        sources = [self.exercises[entry.id] if entry.kind == "exercise" else self.routines[entry.id]]
+        datas = [*sources, *(self.exercises[i] for i in ids)]
+        datas += [self.translations[key] for key in self.translation_parts(entry) if key in self.translations]
         return any(data.get("status") != "published" for data in datas)
 
     def output_prefix(self, entry: Entry) -> str:
@@ -86,8 +123,10 @@ class Project:
         return "drafts/" if self.is_draft(entry) else ""
 
     def output_path(self, entry: Entry, kind: Literal["pdf", "html"]) -> str:
-        """Where the handout (pdf) or the snippet (html) of `entry` goes in the output folder."""
-        return f"{self.output_prefix(entry)}{kind}/{entry.kind}s/{entry.id}.{kind}"
+        """Where the handout (pdf) or the snippet (html) of `entry` goes in the output folder:
+        pdf/exercises/x.pdf in English, pdf/es/exercises/x.pdf in Spanish."""
+        language = "" if entry.language == "en" else f"{entry.language}/"
+        return f"{self.output_prefix(entry)}{kind}/{language}{entry.kind}s/{entry.id}.{kind}"
 
     def media_folder(self, entry: Entry) -> str:
         """Where the web copies of `entry`'s images go in the output folder."""
@@ -152,13 +191,16 @@ class Project:
         return links
 
     def handout_html(self, entry: Entry, layout: Layout = "standard") -> str:
-        studio = studio_view(self.studio, self.pdf_image)
+        language = entry.language
+        words = translations(language)
+        studio = studio_view(self.studio, self.pdf_image, language)
         if entry.kind == "exercise":
-            exercises = [exercise_view(self.exercises[entry.id], self.pdf_image)]
+            exercises = [exercise_view(self.data(entry), self.pdf_image, words=words)]
             routines = []
             title = exercises[0]["title"]
         else:
-            routine = routine_view(self.routines[entry.id], self.exercises, self.pdf_image)
+            exercise_data = self.exercises_in(language, self.exercise_ids_of(entry))
+            routine = routine_view(self.data(entry), exercise_data, self.pdf_image, words)
             routines, exercises, title = [routine], routine["exercises"], routine["title"]
         context = handout_context(
             kind=entry.kind,
@@ -170,20 +212,23 @@ class Project:
             fonts_url=(self.templates_dir / "fonts").as_uri(),
             draft=self.is_draft(entry),
             layout=layout,
+            language=language,
         )
-        return render_template("handout.html.j2", context, self.templates_dir)
+        return render_template("handout.html.j2", context, self.templates_dir, language)
 
     def snippet_html(self, entry: Entry, media_url: str, pdf_url: str) -> str:
         """The web fragment; `media_url` leads from the page that shows it to html/media/."""
 
         image_links = self.web_images(media_url)
+        words = translations(entry.language)
         exercise: ExerciseView | None = None
         routine: RoutineView | None = None
         if entry.kind == "exercise":
-            exercise = exercise_view(self.exercises[entry.id], image_links)
+            exercise = exercise_view(self.data(entry), image_links, words=words)
             jsonld = exercise_jsonld(exercise, self.studio["name"])
         else:
-            routine = routine_view(self.routines[entry.id], self.exercises, image_links)
+            exercise_data = self.exercises_in(entry.language, self.exercise_ids_of(entry))
+            routine = routine_view(self.data(entry), exercise_data, image_links, words)
             jsonld = routine_jsonld(routine, self.studio["name"])
         context = SnippetContext(
             kind=entry.kind,
@@ -193,8 +238,9 @@ class Project:
             jsonld=jsonld,
             pdf_url=pdf_url,
             draft=self.is_draft(entry),
+            lang=locale_tag(entry.language),
         )
-        return render_template("snippet.html.j2", context, self.templates_dir)
+        return render_template("snippet.html.j2", context, self.templates_dir, entry.language)
 
     def preview_page(self, entries: Sequence[Entry], built: Collection[str]) -> str:
         """The preview: every snippet as the website shows it, and links to the handouts that
@@ -217,6 +263,14 @@ class Project:
         ]
         context = PreviewContext(studio=self.studio, items=items, pipeline_version=__version__)
         return render_template("index.html.j2", context, self.templates_dir)
+
+
+def _translation_key(file: str) -> tuple[str, str, str] | None:
+    name = translation_name(file)
+    if name is None:
+        return None
+    kind = "routine" if "/routines/" in file else "exercise"
+    return (kind, name.entry_id, name.language)
 
 
 def _srcset(src: str, renditions: Sequence[Rendition], media_url: str) -> str:

@@ -7,6 +7,8 @@ nowhere else. The environment escapes every value (`autoescape=True` for all tem
 
 from __future__ import annotations
 
+import gettext
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -23,23 +25,56 @@ PageSize = Literal["letter", "a4"]
 # standard: one exercise per page; compact (routines and packets): two to a page, photos small
 Layout = Literal["standard", "compact"]
 
+
+def N_(message: str) -> str:
+    """Marks a message for extraction (pybabel); it is translated where it is printed."""
+    return message
+
+
 KIND_LABELS = {
-    "static-stretch": "Stretch",
-    "dynamic-stretch": "Moving stretch",
-    "isometric": "Hold",
-    "strength": "Strengthening",
-    "mobility": "Mobility",
-    "balance": "Balance",
+    "static-stretch": N_("Stretch"),
+    "dynamic-stretch": N_("Moving stretch"),
+    "isometric": N_("Hold"),
+    "strength": N_("Strengthening"),
+    "mobility": N_("Mobility"),
+    "balance": N_("Balance"),
 }
-EFFECT_LABELS = {"easier": "Easier", "harder": "Harder", "different-target": "Other target"}
+EFFECT_LABELS = {"easier": N_("Easier"), "harder": N_("Harder"), "different-target": N_("Other target")}
+LEVEL_LABELS = {"beginner": N_("Beginner"), "intermediate": N_("Intermediate"), "advanced": N_("Advanced")}
+TARGET_LABELS = {
+    "abdominals": N_("abdominals"),
+    "obliques": N_("obliques"),
+    "abductors": N_("abductors"),
+    "adductors": N_("adductors"),
+    "biceps": N_("biceps"),
+    "triceps": N_("triceps"),
+    "forearms": N_("forearms"),
+    "calves": N_("calves"),
+    "chest": N_("chest"),
+    "glutes": N_("glutes"),
+    "hamstrings": N_("hamstrings"),
+    "hip-flexors": N_("hip flexors"),
+    "quadriceps": N_("quadriceps"),
+    "lats": N_("lats"),
+    "traps": N_("traps"),
+    "shoulders": N_("shoulders"),
+    "neck": N_("neck"),
+    "upper-back": N_("upper back"),
+    "middle-back": N_("middle back"),
+    "lower-back": N_("lower back"),
+    "spine": N_("spine"),
+    "hips": N_("hips"),
+}
+ENGLISH = gettext.NullTranslations()
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One thing to publish: an exercise or a routine, by id."""
+    """One thing to publish: an exercise or a routine, by id, in one language."""
 
     kind: Literal["exercise", "routine"]
     id: str
+    language: str = "en"  # another: its translation (content/exercises/<id>.<language>.yaml)
 
 
 class StudioView(TypedDict):
@@ -97,6 +132,7 @@ class ExerciseView(TypedDict):
     kind: str
     kind_label: str
     level: str
+    level_label: str
     equipment: list[str]
     targets: list[str]
     setup: list[str]
@@ -155,6 +191,7 @@ class SnippetContext(TypedDict):
     jsonld: dict[str, Any]
     pdf_url: str  # "" when there is no handout to link
     draft: bool  # not reviewed: a banner says so
+    lang: str  # the `lang` of the text, e.g. en-US
 
 
 class PreviewItem(TypedDict):
@@ -180,8 +217,11 @@ QR_MIN_MODULE_MM = 0.6
 
 
 @cache
-def environment(templates_dir: Path) -> jinja2.Environment:
-    """The one Jinja2 environment of this process."""
+def environment(templates_dir: Path, language: str = "en") -> jinja2.Environment:
+    """The process's Jinja2 environment for one language: `_()`, `ngettext()` and
+    `{% trans %}` in the templates print the language's fixed words (pipeline/i18n.py)."""
+    from pipeline.i18n import translations
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
@@ -189,9 +229,25 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["qr_code"] = qr_code
+    env.filters["css_string"] = css_string
     return env
+
+
+def css_string(text: str, **counters: str) -> Markup:
+    """A translated sentence as CSS `content`, its {placeholders} as CSS counters:
+    "Página {page} de {pages}" -> "Página " counter(page) " de " counter(pages)."""
+    parts = re.split(r"\{(\w+)\}", text)
+    out = []
+    for index, part in enumerate(parts):
+        if index % 2:
+            out.append(counters[part])
+        elif part:
+            out.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return Markup(" ".join(out))
 
 
 def qr_code(url: str, label: str) -> Markup:
@@ -210,27 +266,33 @@ def qr_code(url: str, label: str) -> Markup:
     return Markup(svg)
 
 
-def render_template(name: str, context: Mapping[str, Any], templates_dir: Path) -> str:
-    return environment(templates_dir).get_template(name).render(**context)
+def render_template(name: str, context: Mapping[str, Any], templates_dir: Path, language: str = "en") -> str:
+    return environment(templates_dir, language).get_template(name).render(**context)
 
 
 # -- building the views ---------------------------------------------------------------------
 
 
-def _count(value: int, one: str, many: str) -> str:
-    return one if value == 1 else many.format(value)
-
-
-def frequency_phrase(frequency: Mapping[str, Any] | None) -> str | None:
+def frequency_phrase(
+    frequency: Mapping[str, Any] | None, words: gettext.NullTranslations = ENGLISH
+) -> str | None:
     if not frequency:
         return None
     parts = []
     per_day = frequency.get("times_per_day")
     if per_day:
-        parts.append(_count(per_day, "once a day", "{} times a day").replace("2 times", "twice"))
+        twice = words.gettext("twice a day")
+        parts.append(
+            twice
+            if per_day == 2
+            else words.ngettext("once a day", "{n} times a day", per_day).format(n=per_day)
+        )
     days = frequency.get("days_per_week")
     if days:
-        parts.append("every day" if days == 7 else _count(days, "1 day a week", "{} days a week"))
+        every = words.gettext("every day")
+        parts.append(
+            every if days == 7 else words.ngettext("1 day a week", "{n} days a week", days).format(n=days)
+        )
     return ", ".join(parts) or None
 
 
@@ -247,27 +309,33 @@ def whole_numbers(mapping: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def dosage_view(dosage: Mapping[str, Any]) -> DosageView:
-    """The dosage in plain words, the way an instructor would say it."""
+def dosage_view(dosage: Mapping[str, Any], words: gettext.NullTranslations = ENGLISH) -> DosageView:
+    """The dosage in plain words, the way an instructor would say it, in `words`' language."""
     dosage = whole_numbers(dosage)
     hold, reps, sets = dosage.get("hold_seconds"), int(dosage["reps"]), int(dosage.get("sets", 1))
     sides = str(dosage.get("sides", "none"))
     groups: list[list[str]] = []
     if hold:
-        groups.append([f"hold {_count(hold, '1 second', '{} seconds')}"])
-    how_many = [_count(reps, "once", "{} times")]
+        groups.append([words.ngettext("hold {n} second", "hold {n} seconds", hold).format(n=hold)])
+    how_many = [words.ngettext("once", "{n} times", reps).format(n=reps)]
     if sets > 1:
-        how_many.append(f"{sets} sets")
+        how_many.append(words.ngettext("{n} set", "{n} sets", sets).format(n=sets))
     if sides == "each":
-        how_many.append("each side")
+        how_many.append(words.gettext("each side"))
     elif sides == "alternate":
-        how_many.append("alternating sides")
+        how_many.append(words.gettext("alternating sides"))
     groups.append(how_many)
     rest = dosage.get("rest_seconds")
     if rest:
-        between = "sets" if sets > 1 else "repetitions"
-        groups.append([f"rest {_count(rest, '1 second', '{} seconds')} between {between}"])
-    often = frequency_phrase(dosage.get("frequency"))
+        between = (
+            words.ngettext("rest {n} second between sets", "rest {n} seconds between sets", rest)
+            if sets > 1
+            else words.ngettext(
+                "rest {n} second between repetitions", "rest {n} seconds between repetitions", rest
+            )
+        )
+        groups.append([between.format(n=rest)])
+    often = frequency_phrase(dosage.get("frequency"), words)
     if often:
         groups.append([often])
     parts = [part for group in groups for part in group]
@@ -299,26 +367,31 @@ def exercise_view(
     image_links: ImageLinker,
     dosage: Mapping[str, Any] | None = None,
     note: str | None = None,
+    words: gettext.NullTranslations = ENGLISH,
 ) -> ExerciseView:
+    """`data` in the handout's language (a translation laid over the source, pipeline/translation.py);
+    `words` gives the fixed words (kind, level, targets, the dosage) in the same language."""
+    label = words.gettext  # of a message marked with N_ above
     return ExerciseView(
         id=data["id"],
         title=data["title"],
         summary=data["summary"],
         kind=data["kind"],
-        kind_label=KIND_LABELS[data["kind"]],
+        kind_label=label(KIND_LABELS[data["kind"]]),
         level=data["level"],
+        level_label=label(LEVEL_LABELS[data["level"]]),
         equipment=list(data.get("equipment", [])),
-        targets=[t.replace("-", " ") for t in data.get("targets", [])],
+        targets=[label(TARGET_LABELS.get(t, t.replace("-", " "))) for t in data.get("targets", [])],
         setup=list(data.get("setup", [])),
         steps=list(data["steps"]),
         cues=list(data.get("cues", [])),
-        dosage=dosage_view(dosage or data["dosage"]),
+        dosage=dosage_view(dosage or data["dosage"], words),
         variations=[
             VariationView(
                 name=v["name"],
                 instructions=v["instructions"],
                 effect=v["effect"],
-                effect_label=EFFECT_LABELS[v["effect"]],
+                effect_label=label(EFFECT_LABELS[v["effect"]]),
             )
             for v in data.get("variations", [])
         ],
@@ -335,7 +408,10 @@ def exercise_view(
 
 
 def routine_view(
-    data: Mapping[str, Any], exercises: Mapping[str, Mapping[str, Any]], image_links: ImageLinker
+    data: Mapping[str, Any],
+    exercises: Mapping[str, Mapping[str, Any]],
+    image_links: ImageLinker,
+    words: gettext.NullTranslations = ENGLISH,
 ) -> RoutineView:
     items = [
         exercise_view(
@@ -343,6 +419,7 @@ def routine_view(
             image_links,
             merged_dosage(exercises[item["exercise"]], item.get("dosage")),
             item.get("note"),
+            words,
         )
         for item in data["exercises"]
     ]
@@ -356,16 +433,18 @@ def routine_view(
     )
 
 
-def studio_view(data: Mapping[str, Any], image_links: ImageLinker) -> StudioView:
+def studio_view(data: Mapping[str, Any], image_links: ImageLinker, language: str = "en") -> StudioView:
+    """The studio's details; the tagline and disclaimer in `language` (studio.yaml's `translations`)."""
+    own = (data.get("translations") or {}).get(language, {}) if language != "en" else {}
     return StudioView(
         name=data["name"],
-        tagline=data.get("tagline"),
+        tagline=own.get("tagline", data.get("tagline")),
         address=data.get("address"),
         phone=data.get("phone"),
         email=data.get("email"),
         website=data.get("website"),
         logo_url=image_links(data["logo"])["url"] if data.get("logo") else None,
-        disclaimer=data["disclaimer"],
+        disclaimer=own.get("disclaimer", data["disclaimer"]),
     )
 
 
@@ -381,11 +460,14 @@ def handout_context(
     client: ClientView | None = None,
     draft: bool = False,
     layout: Layout = "standard",
+    language: str = "en",
 ) -> HandoutContext:
+    from pipeline.i18n import locale_tag
+
     return HandoutContext(
         kind=kind,
         title=title,
-        lang="en",
+        lang=locale_tag(language),
         page_size=page_size,
         studio=studio,
         exercises=list(exercises),

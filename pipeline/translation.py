@@ -41,6 +41,7 @@ class Field:
 EXERCISE_FIELDS = (
     Field("title"),
     Field("summary"),
+    Field("equipment", "list"),
     Field("setup", "list"),
     Field("steps", "list"),
     Field("cues", "list"),
@@ -59,7 +60,7 @@ ROUTINE_FIELDS = (
 )
 # Keys of the source that a translation must not repeat: they are not words to translate.
 STRUCTURE = frozenset(
-    ("id", "kind", "level", "dosage", "equipment", "targets", "tags", "video", "src", "exercise", "effect")
+    ("id", "kind", "level", "dosage", "targets", "tags", "video", "src", "exercise", "effect")
 )
 _NUMBER = re.compile(r"\d")
 

@@ -102,7 +102,7 @@ def test_pdf_metadata_fonts_and_tags(starter: Path) -> None:
     assert reader.metadata.title == "Single knee-to-chest stretch"
     assert reader.metadata.author == "Body Fundamentals"
     root = reader.trailer["/Root"]
-    assert root["/Lang"] == "en"
+    assert root["/Lang"] == "en-US"  # the studio's clients: American English
     assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root  # tagged PDF
     page = reader.pages[0]
     assert (float(page.mediabox.width), float(page.mediabox.height)) == (612, 792)  # letter

@@ -357,7 +357,7 @@ def test_a_full_queue_answers_busy_and_the_workers_stop_with_the_desk(root: Path
     pool = RenderPool(folders, workers=1, queue=1)
 
     async def rush() -> list[object]:
-        jobs = [pool.render(Job("<p>one</p>", False, (), ("standard", "letter"))) for _ in range(4)]
+        jobs = [pool.render(Job("<p>one</p>", False, (), ("standard", "letter", "en"))) for _ in range(4)]
         return await asyncio.gather(*jobs, return_exceptions=True)
 
     results = asyncio.run(rush())
@@ -443,3 +443,30 @@ def test_any_form_gets_a_page_or_a_clear_refusal_never_a_500(
     response = desk.post("/", content=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert response.status_code in (200, 400, 413, 422), response.text[:500]
     assert "Traceback" not in response.text
+
+
+def test_the_desk_prints_a_packet_in_spanish_and_refuses_an_untranslated_entry(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    with desk_on_a_copy(tmp_path, watch=False) as (app, client, _):
+        spanish = tmp_path / "content/exercises/knee-to-chest.es.yaml"
+        text = spanish.read_text().replace("status: draft", "status: published")
+        spanish.write_text(
+            text.replace(
+                "  translated_by:", "  reviewed_by: Ana Ruiz\n  reviewed_on: 2026-11-20\n  translated_by:"
+            )
+        )
+        assert CliRunner().invoke(cli, ["--root", str(tmp_path), "translate", "update", "es"]).exit_code == 0
+        app.state.desk.library.load(tmp_path, TODAY)
+        page = client.get("/").text
+        assert 'value="es"' in page and "Español" in page and "Stretch · beginner · ES" in page
+        made = client.post("/handout", data=packet_form(client, ["knee-to-chest"], language="es"))
+        assert made.status_code == 200
+        assert "Preparado para Zoë Núñez el 24 de noviembre de 2026" in pdf_text(made.content)
+        refused = client.post("/", data=packet_form(client, ["knee-to-chest", "bird-dog"], language="es"))
+        assert refused.status_code == 422
+        assert '"bird-dog" has only a draft translation into Spanish' in html.unescape(refused.text)
+        tampered = client.post("/", data=packet_form(client, ["knee-to-chest"], language="xx"))
+        assert tampered.status_code == 400

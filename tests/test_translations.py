@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -72,6 +73,7 @@ def test_status_shows_the_english_it_was_made_from_beside_todays(root: Path) -> 
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-qm", "translated"], check=True)
     edit(root, "content/exercises/knee-to-chest.yaml", "into a leg", "into a leg, or numbness")
+    (root / "content/exercises/bird-dog.es.yaml").unlink()
     result = run(root, "translate", "status", "es")
     assert "stale: content/exercises/knee-to-chest.es.yaml: stop_if" in result.output
     assert "translated from: Pain that increases or spreads into a leg\n" in result.output
@@ -88,3 +90,113 @@ def test_update_records_the_english_and_keeps_the_files_comments(root: Path) -> 
     assert "translated_from:\n  title:" in text
     again = run(root, "translate", "update", "es")
     assert "Nothing to record" in again.output
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(path).pages))
+
+
+ENGLISH_FIXED_WORDS = [
+    "How much",
+    "Stop and call us",
+    "Call us",
+    "Getting ready",
+    "What to do",
+    "Tips",
+    "Variations",
+    "Your exercises",
+    "Prepared for",
+    "In order",
+    "Your two weeks",
+    "Tick a box",
+    "Day",
+    "Done",
+    "Pain",
+    "Left",
+    "Right",
+    "You need",
+    "Works",
+    "Page",
+    "times",
+    "each side",
+    "a day",
+    "every day",
+    "Hold",
+    "Stretch",
+    "Beginner",
+    "November",
+    "DRAFT",
+    "Harder",
+]
+
+
+def test_a_published_translation_prints_a_spanish_packet_with_no_english_left(root: Path) -> None:
+    publish(root)
+    pdf = root / "paquete.pdf"
+    result = run(root, "handout", "knee-to-chest", "--client", "Zoë Núñez", "--lang", "es", "-o", str(pdf))
+    assert result.exit_code == 0
+    text = pdf_text(pdf)
+    for spanish in [
+        "Sus ejercicios",
+        "Preparado para Zoë Núñez el 24 de noviembre de 2026",
+        "Cuánto",
+        "Deténgase y llámenos si",
+        "Mantenga 20 segundos",
+        "3 veces, cada lado",
+        "Dos veces al día, todos los días",
+        "Página 1 de",
+        "Estiramiento de una rodilla al pecho",
+    ]:
+        assert spanish.casefold() in text.casefold(), spanish  # headings print in capitals
+    # Proper names and the studio's contact details stay as they are; no English word is left.
+    for proper in ["Body Fundamentals", "Tucson", "free-exercise-db", "Zoë Núñez"]:
+        text = text.replace(proper, "")
+    left = [word for word in ENGLISH_FIXED_WORDS if re.search(rf"\b{word}\b", text, re.IGNORECASE)]
+    assert left == []
+    from pypdf import PdfReader
+
+    assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "es-US"
+
+
+def test_a_spanish_packet_refuses_an_entry_without_a_reviewed_translation(root: Path) -> None:
+    pdf = root / "paquete.pdf"
+    draft = run(root, "handout", "knee-to-chest", "--client", "Ana", "--lang", "es", "-o", str(pdf))
+    assert (
+        draft.exit_code == 2 and '"knee-to-chest" has only a draft translation into Spanish' in draft.output
+    )
+    publish(root)
+    (root / "content/exercises/bird-dog.es.yaml").unlink()
+    none = run(
+        root, "handout", "knee-to-chest", "bird-dog", "--client", "Ana", "--lang", "es", "-o", str(pdf)
+    )
+    assert none.exit_code == 2 and '"bird-dog" has no translation into Spanish' in none.output
+    assert not pdf.exists()
+    french = run(root, "handout", "knee-to-chest", "--client", "Ana", "--lang", "fr", "-o", str(pdf))
+    assert french.exit_code == 2 and '"fr" is not one of the studio\'s languages' in french.output
+
+
+def test_the_build_writes_each_language_in_its_own_folder_drafts_watermarked(root: Path) -> None:
+    assert run(root, "build", "--drafts", "--quiet").exit_code == 0
+    spanish = root / "build/drafts/pdf/es/exercises/knee-to-chest.pdf"
+    text = pdf_text(spanish)
+    assert "BORRADOR — sin revisar — no es para clientes" in text
+    snippet = (root / "build/drafts/html/es/exercises/knee-to-chest.html").read_text()
+    assert 'lang="es-US"' in snippet and "Estiramiento de una rodilla al pecho" in snippet
+    assert (root / "build/pdf/exercises/knee-to-chest.pdf").is_file()  # English where it was
+    assert not (root / "build/pdf/es").exists()  # a draft translation never beside the reviewed ones
+    publish(root)
+    assert run(root, "build", "--quiet").exit_code == 0
+    assert (root / "build/pdf/es/exercises/knee-to-chest.pdf").is_file()
+    index = (root / "build/index.html").read_text()
+    assert "pdf/es/exercises/knee-to-chest.pdf" in index
+
+
+def test_a_translation_is_checked_for_characters_the_typeface_lacks(root: Path) -> None:
+    from pipeline.typeface import characters_drawn
+
+    assert set("áéíóúñüÁÉÍÓÚÑÜ¿¡") <= (characters_drawn(REPO / "templates") or set())
+    edit(root, ES, "Baje el pie al suelo", "Baje el pie al suelo → ")
+    result = run(root, "check")
+    assert f"{ES}:" in result.output and "[unprintable-character]" in result.output

@@ -47,6 +47,7 @@ from pipeline.desk.guard import (
 from pipeline.desk.library import LibraryUnusable, Snapshot, load_snapshot
 from pipeline.desk.view import login_html, matching, packet_html, page_html, status_line
 from pipeline.desk.workers import Busy, Folders, Job, RendererFailed, RenderPool
+from pipeline.i18n import language_name
 from pipeline.images.renditions import THUMBNAIL
 from pipeline.library import templates_dir_for
 from pipeline.packet import PacketDocument, PacketProblem, PacketRequest, packet_document
@@ -139,7 +140,7 @@ class Desk:
             html=document.html,
             fit=document.fit,
             anchors=document.anchors,
-            style=(form.layout, form.page_size or snapshot.project.page_size),
+            style=(form.layout, form.page_size or snapshot.project.page_size, form.language),
             unsure=frozenset(adjustments(form, snapshot)),
         )
         return await self._pdf(request, snapshot, form, job)
@@ -154,6 +155,7 @@ class Desk:
             page_size=form.page_size,
             layout=form.layout,
             adjustments=adjustments(form, snapshot),
+            language=form.language,
         )
         try:
             return await asyncio.to_thread(packet_document, snapshot.project, packet, self.config.today())
@@ -310,6 +312,9 @@ class Desk:
             "files_with_errors": self.library.files_with_errors,
             "studio": snapshot.project.studio,
             "today": self.config.today(),
+            "languages": [
+                (code, language_name(code, code).capitalize()) for code in snapshot.project.languages
+            ],
         }
 
     def _page(self, request: Request, snapshot: Snapshot, form: DeskForm, status: int = 200) -> Response:

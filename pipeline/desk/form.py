@@ -56,6 +56,7 @@ class DeskForm:
     day: date | None = None
     page_size: PageSize | None = None
     layout: Layout = "standard"
+    language: str = "en"  # the packet's: one of studio.yaml's languages
     filters: Filters = field(default_factory=Filters)
     doses: dict[str, dict[str, str]] = field(default_factory=dict)  # exercise id -> field -> as typed
     problems: dict[str, str] = field(default_factory=dict)  # field name -> what is wrong
@@ -74,6 +75,7 @@ def read_form(form: FormData, snapshot: Snapshot) -> DeskForm:
         notes=_text(form, "notes", multiline=True),
         page_size=_choice(form, "page_size", ("letter", "a4")),  # type: ignore[arg-type]
         layout=_choice(form, "layout", ("standard", "compact")) or "standard",  # type: ignore[arg-type]
+        language=_choice(form, "language", snapshot.project.languages) or "en",
         filters=Filters(
             words=_text(form, "q")[:MAX_SEARCH],
             target=_text(form, "target"),

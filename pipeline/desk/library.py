@@ -137,7 +137,8 @@ def _exercise_card(project: Project, entry_id: str) -> Card:
         id=entry_id,
         kind="exercise",
         title=data["title"],
-        label=f"{KIND_LABELS[data['kind']]} · {data['level']}",
+        label=f"{KIND_LABELS[data['kind']]} · {data['level']}"
+        + _also_in(project, Entry("exercise", entry_id)),
         levels=(data["level"],),
         targets=tuple(t.replace("-", " ") for t in data.get("targets", [])),
         equipment=tuple(data.get("equipment", [])) or ("none",),
@@ -158,7 +159,8 @@ def _routine_card(project: Project, entry_id: str) -> Card:
         id=entry_id,
         kind="routine",
         title=data["title"],
-        label=f"Routine · {count} exercise{'' if count == 1 else 's'}",
+        label=f"Routine · {count} exercise{'' if count == 1 else 's'}"
+        + _also_in(project, Entry("routine", entry_id)),
         levels=_union(e["level"] for e in exercises),
         targets=_union(str(t).replace("-", " ") for e in exercises for t in e.get("targets", [])),
         equipment=_union(str(q) for e in exercises for q in e.get("equipment", [])) or ("none",),
@@ -168,6 +170,16 @@ def _routine_card(project: Project, entry_id: str) -> Card:
         why_not="awaiting review" if draft else "",
         searchable=searchable_text(data),
     )
+
+
+def _also_in(project: Project, entry: Entry) -> str:
+    """ " · ES" when the entry can also be printed in Spanish (a reviewed translation)."""
+    codes = [
+        language.upper()
+        for language in project.languages[1:]
+        if project.has_translation(e := Entry(entry.kind, entry.id, language)) and not project.is_draft(e)
+    ]
+    return "".join(f" · {code}" for code in codes)
 
 
 def _union(values: Iterable[str]) -> tuple[str, ...]:

@@ -64,7 +64,7 @@ class Job:
     html: str
     fit: bool
     anchors: tuple[tuple[str, str], ...]  # (exercise id, its <article> id), in print order
-    style: tuple[str, str]  # (layout, paper size)
+    style: tuple[str, str, str]  # (layout, paper size, language)
     unsure: frozenset[str] = frozenset()  # exercises whose length differs from the content's
 
 
@@ -77,7 +77,7 @@ class FitHints:
     dosage (a different length) neither uses nor teaches a hint."""
 
     def __init__(self) -> None:
-        self.levels: dict[tuple[str, str, str], int] = {}
+        self.levels: dict[tuple[str, str, str, str], int] = {}
 
     def start(self, job: Job) -> int:
         known = [self.levels.get((i, *job.style), 0) for i, _ in job.anchors if i not in job.unsure]
