@@ -17,15 +17,16 @@ from typing import Any
 from jsonschema.protocols import Validator
 
 from pipeline.load import Document
+from pipeline.render import N_
 from pipeline.validate import build_validators, schema_diagnostics
 
 # The fields the desk offers, in the order of the form, as (path in the dosage, label).
 ADJUSTABLE: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("hold_seconds",), "Hold (seconds)"),
-    (("reps",), "Times"),
-    (("sets",), "Sets"),
-    (("frequency", "times_per_day"), "Times a day"),
-    (("frequency", "days_per_week"), "Days a week"),
+    (("hold_seconds",), N_("Hold (seconds)")),
+    (("reps",), N_("Times")),
+    (("sets",), N_("Sets")),
+    (("frequency", "times_per_day"), N_("Times a day")),
+    (("frequency", "days_per_week"), N_("Days a week")),
 )
 ADJUSTABLE_FIELDS = tuple("_".join(path) if len(path) > 1 else path[0] for path, _ in ADJUSTABLE)
 
