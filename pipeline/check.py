@@ -26,11 +26,11 @@ from pipeline.images.check import file_diagnostics, image_diagnostics
 from pipeline.library import (
     EXERCISES,
     ROUTINES,
-    STUDIO_FILE,
     Library,
     content_files,
     load_files,
     load_library,
+    load_studio,
     templates_dir_for,
     translation_files,
 )
@@ -76,11 +76,12 @@ def check_project(
     The library in the result holds all of every exercise's data only with `full_documents`
     (the build needs it; the check alone does not)."""
     today = today or date.today()
-    languages = studio_languages(root)
+    studio = load_studio(root)  # first: translations are checked against its languages
+    languages = languages_of(studio)
     exercises, translations, exercise_findings = _check_exercises(
         root, today, jobs or os.cpu_count() or 1, full_documents, languages
     )
-    library = load_library(root, exercises)
+    library = load_library(root, exercises, studio)
     library.translations = translations
     diagnostics = exercise_findings + _check_the_rest(library, today, languages)
     wanted = tuple(p.resolve() for p in paths)
@@ -255,11 +256,12 @@ def _routine_translations(
 
 
 def studio_languages(root: Path) -> tuple[str, ...]:
-    """studio.yaml's `languages` (English alone when it names none or cannot be read)."""
-    studio = root / "content" / STUDIO_FILE
-    if not studio.is_file():
-        return (SOURCE_LANGUAGE,)
-    data = load_files(root, [studio])[0].data or {}
+    """studio.yaml's `languages`, English first (English alone when it names none)."""
+    return languages_of(load_studio(root))
+
+
+def languages_of(studio: Document | None) -> tuple[str, ...]:
+    data = studio.data if studio is not None and studio.data else {}
     languages = data.get("languages")
     if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
         return (SOURCE_LANGUAGE,)

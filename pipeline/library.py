@@ -86,19 +86,27 @@ def _link_leading_outside(content: Path, path: Path) -> Path | None:
     return None
 
 
-def load_library(root: Path, exercises: list[Document] | None = None) -> Library:
-    """Load everything under content/ (exercises may come already loaded, e.g. in parallel);
-    unreadable files become diagnostics, not exceptions."""
+def load_library(
+    root: Path, exercises: list[Document] | None = None, studio: Document | None = None
+) -> Library:
+    """Load everything under content/ (exercises and the studio file may come already
+    loaded); unreadable files become diagnostics, not exceptions."""
     library = Library(root)
     library.exercises = (
         exercises if exercises is not None else load_files(root, content_files(root, EXERCISES))
     )
     library.routines = load_files(root, content_files(root, ROUTINES))
-    studio = library.content_dir / STUDIO_FILE
-    if studio.exists() or studio.is_symlink():
-        library.studio = _load_inside(library.content_dir.resolve(), studio, display_path(root, studio))
+    library.studio = studio or load_studio(root)
     library.stray_files = list(_stray_files(root, library.content_dir))
     return library
+
+
+def load_studio(root: Path) -> Document | None:
+    """content/studio.yaml, or None when there is none."""
+    studio = root / "content" / STUDIO_FILE
+    if studio.exists() or studio.is_symlink():
+        return _load_inside((root / "content").resolve(), studio, display_path(root, studio))
+    return None
 
 
 def _stray_files(root: Path, content: Path) -> Iterable[str]:
