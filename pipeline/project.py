@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pipeline import __version__
-from pipeline.i18n import locale_tag, translations
+from pipeline.i18n import language_name, locale_tag, translations
 from pipeline.images.renditions import PRINT, WEB_WIDTH_PX, Rendition, web_name, web_renditions
 from pipeline.images.store import CACHE_FOLDER, MEDIA_SCHEME, ImageStore, is_svg
 from pipeline.library import Library, templates_dir_for
@@ -250,6 +250,13 @@ class Project:
             path = self.output_path(entry, "pdf")
             return path if path in built else ""
 
+        def other_languages(entry: Entry) -> list[tuple[str, str]]:
+            return [
+                (language_name(e.language, e.language).capitalize(), f"{e.kind}-{e.id}-{e.language}")
+                for e in entries
+                if (e.kind, e.id) == (entry.kind, entry.id) and e.language != entry.language
+            ]
+
         items = [
             PreviewItem(
                 entry=e,
@@ -258,6 +265,7 @@ class Project:
                 pdf=pdf_link(e),
                 html=self.output_path(e, "html"),
                 draft=self.is_draft(e),
+                languages=other_languages(e),
             )
             for e in entries
         ]

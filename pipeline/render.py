@@ -201,6 +201,8 @@ class PreviewItem(TypedDict):
     pdf: str
     html: str
     draft: bool
+    # the same entry in the studio's other languages: (language name, anchor on this page)
+    languages: list[tuple[str, str]]
 
 
 class PreviewContext(TypedDict):

@@ -191,6 +191,7 @@ def test_the_build_writes_each_language_in_its_own_folder_drafts_watermarked(roo
     assert (root / "build/pdf/es/exercises/knee-to-chest.pdf").is_file()
     index = (root / "build/index.html").read_text()
     assert "pdf/es/exercises/knee-to-chest.pdf" in index
+    assert 'href="#exercise-knee-to-chest-es">Español</a>' in index  # each entry links its languages
 
 
 def test_a_translation_is_checked_for_characters_the_typeface_lacks(root: Path) -> None:
