@@ -35,7 +35,7 @@ from pipeline.library import (
     translation_files,
 )
 from pipeline.load import Document
-from pipeline.prose import prose_diagnostics, routine_prose_diagnostics
+from pipeline.prose import prose_diagnostics, routine_prose_diagnostics, translation_prose_diagnostics
 from pipeline.translation import SOURCE_LANGUAGE, Source, translation_diagnostics, translation_name
 from pipeline.typeface import unprintable_diagnostics
 from pipeline.validate import ExerciseFacts, build_validators, schema_diagnostics
@@ -188,6 +188,7 @@ def _translation_findings(
         *doc.diagnostics,
         *schema_diagnostics(validator, doc),
         *translation_diagnostics(doc, source),
+        *(translation_prose_diagnostics(doc, source.data) if source.kind == "exercise" else ()),
         *unprintable_diagnostics(doc, templates_dir),
     ]
 

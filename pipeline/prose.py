@@ -19,9 +19,11 @@ from pipeline.load import Document, Path_
 from pipeline.messages import label, warning
 from pipeline.validate import ExerciseFacts, load_schemas
 
-# "90 seconds", "90 s", "90-second", "1 minute", "2 mins", "30 to 60 seconds" (the larger counts)
+# "90 seconds", "90 s", "90-second", "1 minute", "2 mins", "30 to 60 seconds" (the larger
+# counts); in Spanish translations "90 segundos", "1 minuto", "30 a 60 segundos"
 _DURATION = re.compile(
-    r"(?<![\d.])(\d+)(?:\s*(?:-|–|to)\s*(\d+))?[\s-]*(seconds?|secs?|s|minutes?|mins?)\b",
+    r"(?<![\d.])(\d+)(?:\s*(?:-|–|to|a)\s*(\d+))?[\s-]*"
+    r"(seconds?|secs?|s|minutes?|mins?|segundos?|segs?|minutos?)\b",
     re.IGNORECASE,
 )
 _TEXT_FIELDS = ("summary", "setup", "steps", "cues", "cautions")
@@ -40,6 +42,15 @@ def prose_diagnostics(doc: Document) -> Iterator[Diagnostic]:
     if limit is not None:
         for path, text in _texts(data):
             yield from _longer_than(limit, doc, path, text, "dosage.hold_seconds")
+
+
+def translation_prose_diagnostics(doc: Document, source: Mapping[str, Any]) -> Iterator[Diagnostic]:
+    """A translated exercise's text against its source's limit: "mantenga 90 segundos" prints
+    as surely as the English would."""
+    limit = hold_limit(source.get("kind"), source.get("level"))
+    if limit is not None:
+        for path, text in _texts(doc.data or {}):
+            yield from _longer_than(limit, doc, path, text, "dosage.hold_seconds of the English file")
 
 
 def routine_prose_diagnostics(doc: Document, exercises: Mapping[Any, ExerciseFacts]) -> Iterator[Diagnostic]:
