@@ -47,8 +47,18 @@ def status(ctx: click.Context, languages: tuple[str, ...]) -> None:
             click.echo(f"  not translated: {source}")
         for stale in report.stale:
             click.echo(f"  stale: {stale.file}: {stale.key}")
-            click.echo(f"    translated from: {_english(stale.was)}")
-            click.echo(f"    English now:     {_english(stale.now)}")
+            for where, was, now in _changes(stale.was, stale.now):
+                click.echo(f"    {where}translated from: {_english(was)}")
+                click.echo(f"    {where}English now:     {_english(now)}")
+
+
+def _changes(was: Any, now: Any) -> list[tuple[str, Any, Any]]:
+    """Only the items that changed, when the list kept its length; else the whole field."""
+    if isinstance(was, list) and isinstance(now, list) and len(was) == len(now):
+        return [
+            (f"#{i + 1} ", old, new) for i, (old, new) in enumerate(zip(was, now, strict=True)) if old != new
+        ]
+    return [("", was, now)]
 
 
 def _english(value: Any) -> str:

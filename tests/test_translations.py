@@ -76,8 +76,8 @@ def test_status_shows_the_english_it_was_made_from_beside_todays(root: Path) -> 
     (root / "content/exercises/bird-dog.es.yaml").unlink()
     result = run(root, "translate", "status", "es")
     assert "stale: content/exercises/knee-to-chest.es.yaml: stop_if" in result.output
-    assert "translated from: Pain that increases or spreads into a leg\n" in result.output
-    assert "English now:     Pain that increases or spreads into a leg, or numbness\n" in result.output
+    assert "    #1 translated from: Pain that increases or spreads into a leg\n" in result.output
+    assert "    #1 English now:     Pain that increases or spreads into a leg, or numbness\n" in result.output
     assert "not translated: content/exercises/bird-dog.yaml" in result.output
 
 
