@@ -155,7 +155,7 @@ def translation_diagnostics(doc: Document, source: Source) -> Iterator[Diagnosti
     for field in fields:
         yield from _field_shape(doc, data, source.data, field)
     if data.get("status") == "published":
-        yield from _stale(doc, data, source.data, fields)
+        yield from _stale(doc, data, source.data, fields, name.language)
 
 
 def _language(doc: Document, name: TranslationName, languages: tuple[str, ...]) -> Iterator[Diagnostic]:
@@ -251,25 +251,31 @@ def _item(doc: Document, field: Field, index: int, item: Any, original: Any) -> 
 
 
 def _stale(
-    doc: Document, data: Mapping[str, Any], source: Mapping[str, Any], fields: tuple[Field, ...]
+    doc: Document,
+    data: Mapping[str, Any],
+    source: Mapping[str, Any],
+    fields: tuple[Field, ...],
+    language: str,
 ) -> Iterator[Diagnostic]:
     hashes = data.get(HASHES)
     recorded: Mapping[str, Any] = hashes if isinstance(hashes, Mapping) else {}
+    update = f"`pipeline translate update {language}`"
     for field in fields:
         if source.get(field.key) is None or field.key not in data:
             continue
         if recorded.get(field.key) == source_hash(source, field):
             continue
-        safety = field.safety or bool(_NUMBER.search(json.dumps(source_text(source, field))))
-        message = (
-            f"the English of `{field.key}` has changed since this was translated; check the "
-            f"translation against it (`pipeline translate status`), then run `pipeline translate update "
-            f"{translation_name(doc.file).language}`"  # type: ignore[union-attr]
-        )
-        if field.key not in recorded:
+        if field.key in recorded:
             message = (
-                f"`{field.key}` has no record of the English it was translated from; check it, then run "
-                f"`pipeline translate update {translation_name(doc.file).language}`"  # type: ignore[union-attr]
+                f"the English of `{field.key}` has changed since this was translated; check the "
+                f"translation against it (`pipeline translate status`), then run {update}"
             )
+        else:
+            message = (
+                f"`{field.key}` has no record of the English it was translated from; check it, "
+                f"then run {update}"
+            )
+        # A stale warning sign or number could hurt someone: an error; other words: a warning.
+        safety = field.safety or bool(_NUMBER.search(json.dumps(source_text(source, field))))
         stale = doc.error((field.key,), "translation-stale", message, at_key=True)
         yield stale if safety else replace(stale, severity=Severity.WARNING)
