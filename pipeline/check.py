@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +22,7 @@ from jsonschema.protocols import Validator
 
 from pipeline.crossfile import EXERCISE_KEYS_USED_ACROSS_FILES, document_diagnostics, library_diagnostics
 from pipeline.diagnostics import Diagnostic, Severity, sort_key
+from pipeline.i18n import catalog_path
 from pipeline.images.check import file_diagnostics, image_diagnostics
 from pipeline.library import (
     EXERCISES,
@@ -231,6 +232,7 @@ def _check_the_rest(library: Library, today: date, languages: tuple[str, ...]) -
         found.extend(document_diagnostics(doc, today, is_exercise=False))
         found.extend(routine_prose_diagnostics(doc, facts))
     found.extend(_routine_translations(library, validators["translation"], templates, languages))
+    found.extend(_languages_without_catalog(library.studio, languages))
     found.extend(library_diagnostics(library))
     return found
 
@@ -254,6 +256,20 @@ def _routine_translations(
             found += _translation_findings(validator, doc, source, templates_dir)
         library.translations.append(doc)
     return found
+
+
+def _languages_without_catalog(studio: Document | None, languages: tuple[str, ...]) -> Iterator[Diagnostic]:
+    """A language the studio lists must have the handout's fixed words (pipeline/locale/)."""
+    listed = (studio.data or {}).get("languages") if studio is not None else None
+    for index, language in enumerate(listed if isinstance(listed, list) else []):
+        if language in languages[1:] and not catalog_path(language).is_file():
+            assert studio is not None
+            yield studio.error(
+                ("languages", index),
+                "translation-language",
+                f'there are no fixed words (How much, Stop and call us if, ...) for "{language}": add a '
+                f'catalog in pipeline/locale/ (CONTRIBUTING, "A new language") or remove it here',
+            )
 
 
 def studio_languages(root: Path) -> tuple[str, ...]:

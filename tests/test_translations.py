@@ -201,3 +201,12 @@ def test_a_translation_is_checked_for_characters_the_typeface_lacks(root: Path) 
     edit(root, ES, "Baje el pie al suelo", "Baje el pie al suelo → ")
     result = run(root, "check")
     assert f"{ES}:" in result.output and "[unprintable-character]" in result.output
+
+
+def test_a_studio_language_without_fixed_words_is_an_error_on_its_line(root: Path) -> None:
+    edit(root, "content/studio.yaml", "languages: [en, es]", "languages: [en, es, fr]")
+    result = run(root, "check")
+    assert result.exit_code == 1
+    line = line_of(root, "content/studio.yaml", "languages:")
+    assert f"content/studio.yaml:{line}:" in result.output and "no fixed words" in result.output
+    assert '"fr"' in result.output and "[translation-language]" in result.output
