@@ -17,6 +17,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from pipeline.load import FileRefused, read_content_file
+from pipeline.translation import is_translation
 from pipeline.validate import load_schemas
 
 
@@ -36,7 +37,7 @@ def _schema_for(path: Path) -> dict[str, Any]:
     schemas = load_schemas()
     if path.name == "studio.yaml":
         return schemas["studio"]
-    if path.name.count(".") > 1:  # knee-to-chest.es.yaml
+    if is_translation(path):  # knee-to-chest.es.yaml
         return schemas["translation"]
     return schemas["routine"] if path.parent.name == "routines" else schemas["exercise"]
 

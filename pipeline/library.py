@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.load import Document, load_file, refused_file
+from pipeline.translation import is_translation
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 EXERCISES = "exercises"
@@ -51,12 +52,12 @@ def display_path(root: Path, path: Path) -> str:
 
 def content_files(root: Path, folder: str) -> list[Path]:
     """The exercises or routines: `x.yaml`, not their translations (`x.es.yaml`)."""
-    return sorted(p for p in (root / "content" / folder).glob("*.yaml") if p.name.count(".") == 1)
+    return sorted(p for p in (root / "content" / folder).glob("*.yaml") if not is_translation(p))
 
 
 def translation_files(root: Path, folder: str) -> list[Path]:
     """Translations beside their sources: `knee-to-chest.es.yaml` (pipeline/translation.py)."""
-    return sorted(p for p in (root / "content" / folder).glob("*.yaml") if p.name.count(".") > 1)
+    return sorted(p for p in (root / "content" / folder).glob("*.yaml") if is_translation(p))
 
 
 def load_files(root: Path, paths: Iterable[Path]) -> list[Document]:

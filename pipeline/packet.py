@@ -201,10 +201,9 @@ def _refuse_adjustments_outside(
     in_packet = {
         exercise_id
         for entry_id in ids
-        for exercise_id in (
-            [entry_id]
-            if entry_id in project.exercises
-            else [i["exercise"] for i in project.routines.get(entry_id, {}).get("exercises", [])]
+        if entry_id in project.exercises or entry_id in project.routines
+        for exercise_id in project.exercise_ids_of(
+            Entry("exercise" if entry_id in project.exercises else "routine", entry_id)
         )
     }
     for exercise_id in adjustments:

@@ -44,9 +44,6 @@ class Filters:
     equipment: str = ""
     level: str = ""
 
-    def any(self) -> bool:
-        return bool(self.words or self.target or self.equipment or self.level)
-
 
 @dataclass
 class DeskForm:
@@ -228,8 +225,9 @@ def _check_doses(result: DeskForm, snapshot: Snapshot) -> None:
                 result.problems[dose_field(exercise_id, name)] = "Type a whole number, like 20."
     if result.problems:
         return
+    changes = adjustments(result, snapshot)
     for item in packet_items(result.entries, snapshot):
-        change = adjustments(result, snapshot).get(item.exercise_id)
+        change = changes.get(item.exercise_id)
         if not change:
             continue
         exercise = snapshot.project.exercises[item.exercise_id]
