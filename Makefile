@@ -16,7 +16,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m pipeline.bench
+	$(BIN)/python -m benchmarks.library
 
 # The front desk's page on http://127.0.0.1:8001/ (opens the browser).
 desk: $(STAMP)

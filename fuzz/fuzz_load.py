@@ -8,7 +8,7 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    from pipeline.load import Document, load_bytes
+    from pipeline.load.yaml import Document, load_bytes
 
 
 def check_one_input(data: bytes) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.check import CheckResult
-from pipeline.load import Document
+from pipeline.load.yaml import Document
 
 SEARCHED_TEXT = ("id", "title", "summary")
 SEARCHED_LISTS = ("targets", "tags", "equipment")

@@ -20,11 +20,8 @@ from typing import Any, Literal
 
 from jsonschema.protocols import Validator
 
-from pipeline.crossfile import EXERCISE_KEYS_USED_ACROSS_FILES, document_diagnostics, library_diagnostics
 from pipeline.diagnostics import Diagnostic, Severity, sort_key
-from pipeline.i18n import catalog_path
-from pipeline.images.check import file_diagnostics, image_diagnostics
-from pipeline.library import (
+from pipeline.load.library import (
     EXERCISES,
     ROUTINES,
     Library,
@@ -32,14 +29,22 @@ from pipeline.library import (
     load_files,
     load_library,
     load_studio,
-    templates_dir_for,
     translation_files,
 )
-from pipeline.load import Document
-from pipeline.prose import prose_diagnostics, routine_prose_diagnostics, translation_prose_diagnostics
-from pipeline.translation import SOURCE_LANGUAGE, Source, translation_diagnostics, translation_name
-from pipeline.typeface import unprintable_diagnostics
-from pipeline.validate import ExerciseFacts, build_validators, schema_diagnostics
+from pipeline.load.yaml import Document
+from pipeline.model import languages_of, translation_name
+from pipeline.resources import Templates, templates_for
+from pipeline.rules.crossfile import (
+    EXERCISE_KEYS_USED_ACROSS_FILES,
+    document_diagnostics,
+    library_diagnostics,
+)
+from pipeline.rules.images import file_diagnostics, image_diagnostics
+from pipeline.rules.prose import prose_diagnostics, routine_prose_diagnostics, translation_prose_diagnostics
+from pipeline.rules.schema import ExerciseFacts, build_validators, schema_diagnostics
+from pipeline.rules.typeface import unprintable_diagnostics
+from pipeline.translations.catalogs import catalog_path
+from pipeline.translations.files import Source, translation_diagnostics
 
 # Below this many exercises a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 400
@@ -78,7 +83,7 @@ def check_project(
     (the build needs it; the check alone does not)."""
     today = today or date.today()
     studio = load_studio(root)  # first: translations are checked against its languages
-    languages = languages_of(studio)
+    languages = languages_of(studio.data if studio else None)
     exercises, translations, exercise_findings = _check_exercises(
         root, today, jobs or os.cpu_count() or 1, full_documents, languages
     )
@@ -131,7 +136,7 @@ def _load_and_check_exercises(
     cross-file rules need, which makes sending them back from a worker process several
     times cheaper."""
     validators = build_validators(root / "content", {})
-    templates = templates_dir_for(root)
+    templates = templates_for(root)
     documents = load_files(root, files)
     content = root / "content"
     findings = [
@@ -181,7 +186,7 @@ def _orphan_translations(
 
 
 def _translation_findings(
-    validator: Validator, doc: Document, source: Source, templates_dir: Path
+    validator: Validator, doc: Document, source: Source, templates: Templates
 ) -> list[Diagnostic]:
     if source.data is None:  # the source cannot be read: it reports its own problems
         return list(doc.diagnostics)
@@ -190,19 +195,19 @@ def _translation_findings(
         *schema_diagnostics(validator, doc),
         *translation_diagnostics(doc, source),
         *(translation_prose_diagnostics(doc, source.data) if source.kind == "exercise" else ()),
-        *unprintable_diagnostics(doc, templates_dir),
+        *unprintable_diagnostics(doc, templates),
     ]
 
 
 def _exercise_diagnostics(
-    validator: Validator, doc: Document, today: date, templates_dir: Path, content_dir: Path
+    validator: Validator, doc: Document, today: date, templates: Templates, content_dir: Path
 ) -> list[Diagnostic]:
     return [
         *doc.diagnostics,
         *schema_diagnostics(validator, doc),
         *document_diagnostics(doc, today, is_exercise=True),
         *prose_diagnostics(doc),
-        *unprintable_diagnostics(doc, templates_dir),
+        *unprintable_diagnostics(doc, templates),
         *image_diagnostics(doc, content_dir),
     ]
 
@@ -215,7 +220,7 @@ def _check_the_rest(library: Library, today: date, languages: tuple[str, ...]) -
         if doc.data is not None and isinstance(doc.data.get("id"), str)  # a broken id is reported
     }
     validators = build_validators(library.content_dir, facts)
-    templates = templates_dir_for(library.root)  # once, not a stat per file
+    templates = templates_for(library.root)  # once, not a stat per file
     found: list[Diagnostic] = []
     for schema_name, docs in (
         ("routine", library.routines),
@@ -238,7 +243,7 @@ def _check_the_rest(library: Library, today: date, languages: tuple[str, ...]) -
 
 
 def _routine_translations(
-    library: Library, validator: Validator, templates_dir: Path, languages: tuple[str, ...]
+    library: Library, validator: Validator, templates: Templates, languages: tuple[str, ...]
 ) -> list[Diagnostic]:
     sources = {PurePosixPath(doc.file).stem: doc.data for doc in library.routines}
     found: list[Diagnostic] = []
@@ -253,13 +258,13 @@ def _routine_translations(
             ]
         else:
             source = Source("routine", sources[name.entry_id], known, languages)
-            found += _translation_findings(validator, doc, source, templates_dir)
+            found += _translation_findings(validator, doc, source, templates)
         library.translations.append(doc)
     return found
 
 
 def _languages_without_catalog(studio: Document | None, languages: tuple[str, ...]) -> Iterator[Diagnostic]:
-    """A language the studio lists must have the handout's fixed words (pipeline/locale/)."""
+    """A language the studio lists must have the handout's fixed words (pipeline/translations/locale/)."""
     listed = (studio.data or {}).get("languages") if studio is not None else None
     for index, language in enumerate(listed if isinstance(listed, list) else []):
         if language in languages[1:] and not catalog_path(language).is_file():
@@ -268,21 +273,15 @@ def _languages_without_catalog(studio: Document | None, languages: tuple[str, ..
                 ("languages", index),
                 "translation-language",
                 f'there are no fixed words (How much, Stop and call us if, ...) for "{language}": add a '
-                f'catalog in pipeline/locale/ (CONTRIBUTING, "A new language") or remove it here',
+                "catalog in pipeline/translations/locale/ "
+                '(CONTRIBUTING, "A new language") or remove it here',
             )
 
 
 def studio_languages(root: Path) -> tuple[str, ...]:
     """studio.yaml's `languages`, English first (English alone when it names none)."""
-    return languages_of(load_studio(root))
-
-
-def languages_of(studio: Document | None) -> tuple[str, ...]:
-    data = studio.data if studio is not None and studio.data else {}
-    languages = data.get("languages")
-    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
-        return (SOURCE_LANGUAGE,)
-    return tuple(dict.fromkeys([SOURCE_LANGUAGE, *languages]))
+    studio = load_studio(root)
+    return languages_of(studio.data if studio else None)
 
 
 def _facts(data: dict[str, Any]) -> ExerciseFacts:

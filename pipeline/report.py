@@ -134,7 +134,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 def sarif_report(diagnostics: Sequence[Diagnostic], out: TextIO, version: str) -> None:
     """SARIF 2.1.0 for GitHub code scanning: one rule per rule id, each result with its region."""
-    from pipeline.rules import RULES
+    from pipeline.rules.catalog import RULES
 
     rule_ids = sorted(RULES)
     payload = {

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from ruamel.yaml import YAML
 
+from pipeline.authoring.scaffold import KINDS, LEVELS
 from pipeline.check import check_project
 from pipeline.cli import cli
-from pipeline.scaffold import KINDS, LEVELS
 
 REPO = Path(__file__).parent.parent
 

@@ -13,8 +13,8 @@ import html5lib
 import pytest
 from pypdf import PdfReader
 
-from pipeline.build import BuildOptions, build
-from pipeline.library import load_library
+from pipeline.load.library import load_library
+from pipeline.publish.build import BuildOptions, build
 
 REPO = Path(__file__).parent.parent
 TODAY = date(2026, 11, 23)
@@ -271,7 +271,7 @@ def test_a_change_to_the_pipeline_code_remakes_every_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A `git pull` may change how handouts are worded without a version bump.
-    from pipeline import build as build_module
+    from pipeline.publish import build as build_module
 
     root = copy_project(tmp_path)
     run_build(root, jobs=1, pdf=False)

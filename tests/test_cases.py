@@ -12,7 +12,7 @@ import pytest
 from casekit import CASES, case_dirs, report_lines, run_case
 
 from pipeline.diagnostics import Severity
-from pipeline.rules import RULES
+from pipeline.rules.catalog import RULES
 
 
 @pytest.mark.parametrize("case", case_dirs(), ids=lambda p: f"{p.parent.name}/{p.name}")

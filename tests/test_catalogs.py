@@ -11,8 +11,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from pipeline.i18n import available_languages, catalog_path, long_date, translations
-from pipeline.render import dosage_view
+from pipeline.publish.render import dosage_view
+from pipeline.translations.catalogs import available_languages, catalog_path, long_date, translations
 
 REPO = Path(__file__).parent.parent
 OTHER_LANGUAGES = [lang for lang in available_languages() if lang != "en"]

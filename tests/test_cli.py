@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from pipeline import cli as cli_module
+import pipeline as cli_module
 from pipeline.cli import cli
 from pipeline.report import text_report
 
@@ -177,8 +177,8 @@ def test_check_does_not_import_weasyprint() -> None:
 def test_parallel_check_reports_the_same_as_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import date
 
+    from benchmarks.library import make_library
     from pipeline import check as check_module
-    from pipeline.bench import make_library
 
     make_library(tmp_path, 120)
     monkeypatch.setattr(check_module, "PARALLEL_THRESHOLD", 10)

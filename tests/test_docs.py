@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from docs import README, cli_reference, readme_with_reference
-
 from pipeline.cli import cli
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.validate import SCHEMA_NAMES, load_schemas
+from pipeline.rules.schema import SCHEMA_NAMES, load_schemas
 
 REPO = Path(__file__).parent.parent
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pipeline.bench import make_library
-from pipeline.build import BuildOptions, build
-from pipeline.outputs import BuildLocked, build_lock
+from benchmarks.library import make_library
+from pipeline.publish.build import BuildOptions, build
+from pipeline.publish.outputs import BuildLocked, build_lock
 
 TODAY = date(2026, 11, 23)
 REPO = Path(__file__).parent.parent
@@ -96,7 +96,7 @@ def test_a_locked_output_folder_gives_exit_2_with_a_message(tmp_path: Path) -> N
 
 def test_a_write_error_fails_the_entry_not_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_library(tmp_path, 3, invalid_share=0)
-    from pipeline import build as build_module
+    from pipeline.publish import build as build_module
 
     real = build_module.write_atomically
 

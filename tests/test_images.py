@@ -17,13 +17,13 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from pipeline.bench_images import EXERCISE, SECRET_COMMENT, phone_photo
-from pipeline.build import BuildOptions, build
+from benchmarks.images import EXERCISE, SECRET_COMMENT, phone_photo
 from pipeline.check import check_project
 from pipeline.images.derive import derive
 from pipeline.images.renditions import PRINT, WEB
 from pipeline.images.store import ImageStore
 from pipeline.images.svg import clean_svg
+from pipeline.publish.build import BuildOptions, build
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 23)

@@ -12,7 +12,7 @@ from PIL import Image
 
 from pipeline.check import check_project
 from pipeline.cli import cli
-from pipeline.library import load_library
+from pipeline.load.library import load_library
 
 REPO = Path(__file__).parent.parent
 

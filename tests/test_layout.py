@@ -13,8 +13,8 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
 
-from pipeline.build import BuildOptions, build
 from pipeline.check import check_project
+from pipeline.publish.build import BuildOptions, build
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 23)

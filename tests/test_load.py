@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.load import MAX_FILE_BYTES, Document, load_bytes, load_file
+from pipeline.load.yaml import MAX_FILE_BYTES, Document, load_bytes, load_file
 
 
 def load(text: str | bytes) -> Document:

@@ -21,9 +21,9 @@ from hypothesis_jsonschema import from_schema
 from markupsafe import escape
 
 from pipeline.check import check_project
-from pipeline.project import Project
-from pipeline.render import Entry
-from pipeline.validate import ExerciseFacts, build_validators, load_schemas
+from pipeline.model import Entry
+from pipeline.publish.project import Project
+from pipeline.rules.schema import ExerciseFacts, build_validators, load_schemas
 
 TODAY = date(2026, 11, 23)
 STUDIO = {"name": "Test Studio", "disclaimer": "These instructions do not replace advice from your doctor."}
@@ -148,9 +148,9 @@ def test_generated_exercises_get_the_schemas_verdict_and_render(doc: dict[str, A
             html = project.handout_html(entry)
             assert str(escape(doc["title"])) in html
             project.snippet_html(entry, media_url="../media/", pdf_url="x.pdf")
-            from pipeline.pdf import renderer
+            from pipeline.publish.pdf import renderer
 
-            pdf = renderer(project.templates_dir, project.content_dir, project.images.cache_dir).render(
+            pdf = renderer(project.templates, project.content_dir, project.images.cache_dir).render(
                 html, project.content_dir.as_uri() + "/"
             )
             assert pdf.startswith(b"%PDF")

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pipeline.cli import cli
+from pipeline.resources import templates_for
 
 REPO = Path(__file__).parent.parent
 ES = "content/exercises/knee-to-chest.es.yaml"
@@ -195,9 +196,9 @@ def test_the_build_writes_each_language_in_its_own_folder_drafts_watermarked(roo
 
 
 def test_a_translation_is_checked_for_characters_the_typeface_lacks(root: Path) -> None:
-    from pipeline.typeface import characters_drawn
+    from pipeline.rules.typeface import characters_drawn
 
-    assert set("áéíóúñüÁÉÍÓÚÑÜ¿¡") <= (characters_drawn(REPO / "templates") or set())
+    assert set("áéíóúñüÁÉÍÓÚÑÜ¿¡") <= (characters_drawn(templates_for(REPO)) or set())
     edit(root, ES, "Baje el pie al suelo", "Baje el pie al suelo → ")
     result = run(root, "check")
     assert f"{ES}:" in result.output and "[unprintable-character]" in result.output

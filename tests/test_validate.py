@@ -10,8 +10,8 @@ import pytest
 from casekit import CASES
 from jsonschema import Draft202012Validator
 
-from pipeline.library import load_files
-from pipeline.validate import build_validators, load_schemas
+from pipeline.load.library import load_files
+from pipeline.rules.schema import build_validators, load_schemas
 
 
 def _loadable(path: Path) -> bool:

@@ -8,7 +8,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from pipeline.build import BuildOptions, build
+from pipeline.publish.build import BuildOptions, build
 
 REPO = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden"

@@ -47,10 +47,10 @@ from pipeline.desk.guard import (
 from pipeline.desk.library import LibraryUnusable, Snapshot, load_snapshot
 from pipeline.desk.view import login_html, matching, packet_html, page_html, status_line
 from pipeline.desk.workers import Busy, Folders, Job, RendererFailed, RenderPool
-from pipeline.i18n import language_name
 from pipeline.images.renditions import THUMBNAIL
-from pipeline.library import templates_dir_for
-from pipeline.packet import PacketDocument, PacketProblem, PacketRequest, packet_document
+from pipeline.publish.packet import PacketDocument, PacketProblem, PacketRequest, packet_document
+from pipeline.resources import templates_for
+from pipeline.translations.catalogs import language_name
 
 log = logging.getLogger("pipeline.desk")
 STATIC = {"desk.css": "text/css", "desk.js": "text/javascript"}
@@ -93,7 +93,7 @@ class LibraryState:
 class Desk:
     def __init__(self, config: DeskConfig) -> None:
         self.config = config
-        self.templates_dir = templates_dir_for(config.root.resolve())
+        self.templates = templates_for(config.root.resolve())
         self.library = LibraryState()
         self.tokens = FormTokens()
         self.hosts = allowed_hosts(config.host, config.extra_hosts)
@@ -215,7 +215,9 @@ class Desk:
         if name not in STATIC:
             return Response("Not found.", status_code=404, media_type="text/plain")
         return FileResponse(
-            self.templates_dir / "desk" / name, media_type=STATIC[name], headers={"cache-control": "no-cache"}
+            self.templates.find(f"desk/{name}"),
+            media_type=STATIC[name],
+            headers={"cache-control": "no-cache"},
         )
 
     # -- the passcode --------------------------------------------------------------------
@@ -224,7 +226,7 @@ class Desk:
             return RedirectResponse("/", status_code=303)
         self._session_id(request)
         if request.method == "GET":
-            return HTMLResponse(login_html(self.templates_dir, self._token(request), None))
+            return HTMLResponse(login_html(self.templates, self._token(request), None))
         form = await self._read(request)
         if isinstance(form, Response):
             return form
@@ -235,7 +237,7 @@ class Desk:
             return RedirectResponse("/", status_code=303)
         await asyncio.sleep(FAILED_LOGIN_DELAY)  # guessing takes time
         return HTMLResponse(
-            login_html(self.templates_dir, self._token(request), "That passcode is not right; try again."),
+            login_html(self.templates, self._token(request), "That passcode is not right; try again."),
             status_code=401,
         )
 
@@ -318,11 +320,11 @@ class Desk:
         }
 
     def _page(self, request: Request, snapshot: Snapshot, form: DeskForm, status: int = 200) -> Response:
-        html = page_html(self.templates_dir, self._context(request, snapshot, form))
+        html = page_html(self.templates, self._context(request, snapshot, form))
         return HTMLResponse(html, status_code=status)
 
     def _packet_part(self, request: Request, snapshot: Snapshot, form: DeskForm) -> str:
-        return packet_html(self.templates_dir, self._context(request, snapshot, form))
+        return packet_html(self.templates, self._context(request, snapshot, form))
 
     # -- life --------------------------------------------------------------------------
     @asynccontextmanager
@@ -341,7 +343,7 @@ class Desk:
         snapshot = self.library.snapshot
         root = self.config.root.resolve()
         media = snapshot.project.images.cache_dir if snapshot else root / "build" / "cache" / "images"
-        return Folders(self.templates_dir, root / "content", media)
+        return Folders(self.templates, root / "content", media)
 
     async def _watch(self) -> None:
         import watchfiles

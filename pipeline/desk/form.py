@@ -16,9 +16,9 @@ from datetime import date
 
 from starlette.datastructures import FormData
 
-from pipeline.adjust import ADJUSTABLE_FIELDS, Adjustment, adjusted, field_values, problems
 from pipeline.desk.library import PacketItem, Snapshot
-from pipeline.render import Layout, PageSize
+from pipeline.model import Layout, PageSize
+from pipeline.publish.adjust import ADJUSTABLE_FIELDS, Adjustment, adjusted, field_values, problems
 
 MAX_ENTRIES = 60
 MAX_NAME = 120

@@ -13,9 +13,10 @@ from pipeline.catalog import searchable_text
 from pipeline.check import CheckResult, check_project
 from pipeline.images.derive import ImageProblem
 from pipeline.images.renditions import THUMBNAIL
-from pipeline.library import Library
-from pipeline.project import Project
-from pipeline.render import KIND_LABELS, Entry, dosage_view, merged_dosage
+from pipeline.load.library import Library
+from pipeline.model import KIND_LABELS, Entry
+from pipeline.publish.project import Project
+from pipeline.publish.render import dosage_view, merged_dosage
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from pipeline.adjust import ADJUSTABLE, ADJUSTABLE_FIELDS, adjusted, field_values
 from pipeline.desk.form import DeskForm, Filters, dose_field, packet_items
 from pipeline.desk.library import Card, Snapshot
-from pipeline.render import dosage_view, render_template
+from pipeline.publish.adjust import ADJUSTABLE, ADJUSTABLE_FIELDS, adjusted, field_values
+from pipeline.publish.render import dosage_view, render_template
+from pipeline.resources import Templates
 
 
 @dataclass(frozen=True)
@@ -124,13 +124,13 @@ def _context(base: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def page_html(templates_dir: Path, base: Mapping[str, Any]) -> str:
-    return render_template("desk/page.html.j2", _context(base), templates_dir)
+def page_html(templates: Templates, base: Mapping[str, Any]) -> str:
+    return render_template("desk/page.html.j2", _context(base), templates)
 
 
-def packet_html(templates_dir: Path, base: Mapping[str, Any]) -> str:
-    return render_template("desk/packet.html.j2", _context(base), templates_dir)
+def packet_html(templates: Templates, base: Mapping[str, Any]) -> str:
+    return render_template("desk/packet.html.j2", _context(base), templates)
 
 
-def login_html(templates_dir: Path, csrf: str, problem: str | None) -> str:
-    return render_template("desk/login.html.j2", {"csrf": csrf, "problem": problem}, templates_dir)
+def login_html(templates: Templates, csrf: str, problem: str | None) -> str:
+    return render_template("desk/login.html.j2", {"csrf": csrf, "problem": problem}, templates)

@@ -2,7 +2,7 @@
 bounded queue in front of them, so a packet does not pay the import and a rush is told
 "busy, try again" instead of piling up.
 
-The workers are the build's kind (forkserver with `pipeline.pdf` preloaded); a client's
+The workers are the build's kind (forkserver with `pipeline.publish.pdf` preloaded); a client's
 name reaches them through a pipe in memory and the PDF comes back the same way: nothing is
 written to disk.
 """
@@ -17,6 +17,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.resources import Templates
+
 
 class Busy(Exception):
     """Every renderer is working and the queue is full."""
@@ -28,7 +30,7 @@ class RendererFailed(Exception):
 
 @dataclass(frozen=True)
 class Folders:
-    templates_dir: Path
+    templates: Templates
     content_dir: Path
     media_dir: Path
 
@@ -36,20 +38,20 @@ class Folders:
 def _warm(folders: Folders) -> None:
     """Worker start: load fonts and parse the stylesheets once, and lay out a page so the
     first real packet is as fast as the rest."""
-    from pipeline.pdf import renderer
+    from pipeline.publish.pdf import renderer
 
     try:
-        render = renderer(folders.templates_dir, folders.content_dir, folders.media_dir)
+        render = renderer(folders.templates, folders.content_dir, folders.media_dir)
         render.render("<p>warm</p>", folders.content_dir.as_uri() + "/", fit=False)
     except Exception:  # a worker that cannot warm up still renders (and reports) later
         return
 
 
 def _render(folders: Folders, html: str, fit: bool, start: int) -> tuple[bytes, dict[str, int], str | None]:
-    from pipeline.pdf import RenderError, renderer
+    from pipeline.publish.pdf import RenderError, renderer
 
     try:
-        fitted = renderer(folders.templates_dir, folders.content_dir, folders.media_dir).render_fitted(
+        fitted = renderer(folders.templates, folders.content_dir, folders.media_dir).render_fitted(
             html, folders.content_dir.as_uri() + "/", fit=fit, start=start
         )
     except RenderError as exc:
@@ -106,7 +108,7 @@ class RenderPool:
 
     def _start(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipeline.pdf"])
+        context.set_forkserver_preload(["pipeline.publish.pdf"])
         pool = ProcessPoolExecutor(
             self.workers, mp_context=context, initializer=_warm, initargs=(self.folders,)
         )

@@ -18,7 +18,7 @@ from PIL import Image
 from pipeline.images.derive import RECIPE, ImageProblem, derive
 from pipeline.images.renditions import SUFFIX_OF_FORMAT, Format, Rendition, output_format
 from pipeline.images.svg import clean_svg
-from pipeline.outputs import write_atomically
+from pipeline.publish.outputs import write_atomically
 
 CACHE_FOLDER = Path("cache") / "images"
 # Handouts name a derived image `bf-media:<file in the cache>`, not by its path: WeasyPrint

@@ -1,0 +1,74 @@
+"""What the command modules share: exit codes, the project root, problems on the terminal."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import click
+
+from pipeline.errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError
+
+__all__ = ["EXIT_CONTENT", "EXIT_OK", "EXIT_USAGE", "UsageProblem"]
+UsageProblem = UsageError
+
+
+def project_root(ctx: click.Context) -> Path:
+    root: Path = ctx.obj
+    if not (root / "content").is_dir():
+        raise UsageProblem(
+            f"no content/ folder in {root.resolve()}: run this in the project's folder or pass --root DIR"
+        )
+    return root
+
+
+def print_problems(result: Any) -> None:
+    from pipeline.report import terminal_report
+
+    if result.diagnostics:
+        terminal_report(result.library.root, result.diagnostics, result.files_checked, sys.stdout)
+
+
+def today() -> date:
+    """The date reviews are measured from; PIPELINE_TODAY pins it for reproducible runs."""
+    pinned = os.environ.get("PIPELINE_TODAY")
+    if not pinned:
+        return date.today()
+    try:
+        return date.fromisoformat(pinned)
+    except ValueError as exc:
+        raise UsageProblem(f"PIPELINE_TODAY={pinned} is not a date written as YYYY-MM-DD") from exc
+
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def layout_option(help_text: str) -> Callable[[Command], Command]:
+    """`--layout standard|compact`, for the build's routines and for packets."""
+    return click.option(
+        "--layout",
+        type=click.Choice(["standard", "compact"]),
+        default="standard",
+        show_default=True,
+        help=help_text,
+    )
+
+
+def paper(value: str | None) -> Literal["letter", "a4"] | None:
+    return "a4" if value == "a4" else "letter" if value == "letter" else None
+
+
+def progress_bar(total: int) -> Any:
+    bar = click.progressbar(length=total, label="Rendering", file=sys.stderr)
+    bar.__enter__()
+
+    def advance(count: int) -> None:
+        bar.update(count)
+        if bar.pos >= total:
+            bar.__exit__(None, None, None)
+
+    return advance

@@ -1,0 +1,115 @@
+"""The project's content folder: which files it holds, and all of them loaded."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.load.yaml import Document, load_file, refused_file
+from pipeline.model import is_translation
+
+EXERCISES = "exercises"
+ROUTINES = "routines"
+STUDIO_FILE = "studio.yaml"
+
+
+@dataclass
+class Library:
+    root: Path
+    exercises: list[Document] = field(default_factory=list)
+    routines: list[Document] = field(default_factory=list)
+    studio: Document | None = None
+    stray_files: list[str] = field(default_factory=list)  # files we do not read, e.g. `x.yml`
+    translations: list[Document] = field(default_factory=list)  # x.es.yaml beside x.yaml
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    def documents(self) -> Iterator[Document]:
+        yield from self.exercises
+        yield from self.routines
+        yield from self.translations
+        if self.studio is not None:
+            yield self.studio
+
+
+def display_path(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def content_files(root: Path, folder: str) -> list[Path]:
+    """The exercises or routines: `x.yaml`, not their translations (`x.es.yaml`)."""
+    return sorted(p for p in (root / "content" / folder).glob("*.yaml") if not is_translation(p))
+
+
+def translation_files(root: Path, folder: str) -> list[Path]:
+    """Translations beside their sources: `knee-to-chest.es.yaml` (pipeline/translation.py)."""
+    return sorted(p for p in (root / "content" / folder).glob("*.yaml") if is_translation(p))
+
+
+def load_files(root: Path, paths: Iterable[Path]) -> list[Document]:
+    content = (root / "content").resolve()
+    return [_load_inside(content, path, display_path(root, path)) for path in paths]
+
+
+def _load_inside(content: Path, path: Path, display: str) -> Document:
+    """Content is read only from inside content/: a link elsewhere (a file in someone's home
+    folder, which CI will not have, or a system file) is refused, not followed."""
+    link = _link_leading_outside(content, path)
+    if link is not None:
+        return refused_file(
+            display,
+            "file-outside-content",
+            f'"{link.name}" is a link to "{os.readlink(link)}", outside content/; '
+            "put the file itself in content/",
+        )
+    return load_file(path, display)
+
+
+def _link_leading_outside(content: Path, path: Path) -> Path | None:
+    for link in (path, path.parent):
+        # Resolving only links keeps this cheap: two lstat calls for a plain file.
+        if os.path.islink(link):
+            return None if Path(os.path.realpath(path)).is_relative_to(content) else link
+    return None
+
+
+def load_library(
+    root: Path, exercises: list[Document] | None = None, studio: Document | None = None
+) -> Library:
+    """Load everything under content/ (exercises and the studio file may come already
+    loaded); unreadable files become diagnostics, not exceptions."""
+    library = Library(root)
+    library.exercises = (
+        exercises if exercises is not None else load_files(root, content_files(root, EXERCISES))
+    )
+    library.routines = load_files(root, content_files(root, ROUTINES))
+    library.studio = studio or load_studio(root)
+    library.stray_files = list(_stray_files(root, library.content_dir))
+    return library
+
+
+def load_studio(root: Path) -> Document | None:
+    """content/studio.yaml, or None when there is none."""
+    studio = root / "content" / STUDIO_FILE
+    if studio.exists() or studio.is_symlink():
+        return _load_inside((root / "content").resolve(), studio, display_path(root, studio))
+    return None
+
+
+def _stray_files(root: Path, content: Path) -> Iterable[str]:
+    """YAML-looking files that would be silently ignored: `.yml`, or nested a level too deep."""
+    for folder in (EXERCISES, ROUTINES):
+        base = content / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")):
+            is_yaml = path.suffix.lower() in (".yml", ".yaml")
+            if is_yaml and (path.suffix != ".yaml" or path.parent != base):
+                yield display_path(root, path)

@@ -1,0 +1,85 @@
+"""A dosage adjusted for one client (at the desk), checked against the content's safety limits.
+
+An instructor may change an exercise's hold, reps, sets or frequency for one client. The
+adjusted dosage is put in place of the exercise's own and the exercise is validated by the
+same schema `pipeline check` uses, so a refusal is worded exactly as the check words it
+("dosage.hold_seconds is 45, but a beginner static stretch allows at most 30 s (ACSM: ...)").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema.protocols import Validator
+
+from pipeline.load.yaml import Document
+from pipeline.model import N_
+from pipeline.rules.schema import build_validators, schema_diagnostics
+
+# The fields the desk offers, in the order of the form, as (path in the dosage, label).
+ADJUSTABLE: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("hold_seconds",), N_("Hold (seconds)")),
+    (("reps",), N_("Times")),
+    (("sets",), N_("Sets")),
+    (("frequency", "times_per_day"), N_("Times a day")),
+    (("frequency", "days_per_week"), N_("Days a week")),
+)
+ADJUSTABLE_FIELDS = tuple("_".join(path) if len(path) > 1 else path[0] for path, _ in ADJUSTABLE)
+
+Adjustment = Mapping[str, int]  # field name (ADJUSTABLE_FIELDS) -> the value typed at the desk
+
+
+@dataclass(frozen=True)
+class AdjustmentProblem:
+    field: str  # one of ADJUSTABLE_FIELDS, or "" for the dosage as a whole (hold × reps)
+    message: str
+
+
+def field_values(dosage: Mapping[str, Any]) -> dict[str, int | None]:
+    """The adjustable fields of `dosage`, by form field name (None where the dosage has none)."""
+    values: dict[str, int | None] = {}
+    for (path, _), name in zip(ADJUSTABLE, ADJUSTABLE_FIELDS, strict=True):
+        value: Any = dosage
+        for key in path:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        values[name] = int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if values["sets"] is None:
+        values["sets"] = 1
+    return values
+
+
+def adjusted(dosage: Mapping[str, Any], adjustment: Adjustment) -> dict[str, Any]:
+    """`dosage` with the adjusted fields put in; a field left empty keeps the dosage's value."""
+    result = {key: dict(value) if isinstance(value, Mapping) else value for key, value in dosage.items()}
+    for (path, _), name in zip(ADJUSTABLE, ADJUSTABLE_FIELDS, strict=True):
+        if name not in adjustment:
+            continue
+        target = result
+        for key in path[:-1]:
+            target = target.setdefault(key, {})
+        target[path[-1]] = adjustment[name]
+    return result
+
+
+def problems(exercise: Mapping[str, Any], dosage: Mapping[str, Any]) -> list[AdjustmentProblem]:
+    """What the check would say of `exercise` if its dosage were `dosage`."""
+    # Only what the safety limits read: the rest of the exercise passed the check already.
+    data = {"kind": exercise.get("kind"), "level": exercise.get("level"), "dosage": dict(dosage)}
+    doc = Document(f"exercises/{exercise.get('id')}.yaml", data)
+    found = []
+    for diagnostic in schema_diagnostics(_exercise_validator(), doc):
+        parts = diagnostic.path.split("/")[1:]
+        if parts[:1] != ["dosage"]:
+            continue  # "id is required" and the like: not part of the dosage
+        found.append(AdjustmentProblem("_".join(parts[1:]), diagnostic.message))
+    return found
+
+
+@cache
+def _exercise_validator() -> Validator:
+    # A dosage has no file paths in it, so the content folder is never read.
+    return build_validators(Path("content"), {})["exercise"]

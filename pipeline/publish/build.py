@@ -1,0 +1,508 @@
+"""Stage 6: the build. Check first; then render what changed, PDFs in a process pool.
+
+The build reads top to bottom as the pipeline: check everything, plan the outputs and the
+inputs each depends on, keep what the manifest says is current, render the rest (HTML here,
+PDFs in worker processes), write the preview page and the manifest. Nothing is written when
+the check finds an error.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import multiprocessing
+import os
+import posixpath
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+
+from pipeline import __version__
+from pipeline.check import CheckResult, check_project
+from pipeline.errors import UsageError
+from pipeline.images.derive import RECIPE, ImageProblem
+from pipeline.images.renditions import PRINT, Rendition, web_name, web_renditions
+from pipeline.model import Entry, Layout, PageSize
+from pipeline.publish.outputs import (
+    MANIFEST,
+    OutputRecord,
+    build_lock,
+    cannot,
+    digest_of,
+    manifest_bytes,
+    read_manifest,
+    remove_leftover_temporaries,
+    sha256_bytes,
+    sha256_file,
+    write_atomically,
+    write_if_changed,
+)
+from pipeline.publish.project import Project
+from pipeline.publish.render import describe_template_error
+from pipeline.resources import Templates
+from pipeline.translations.catalogs import catalog_path
+
+# PDFs a worker renders before it is replaced by a fresh one (max_tasks_per_child would do
+# this, but deadlocks on Python 3.11).
+ROUND = 200
+
+
+@dataclass
+class BuildOptions:
+    out: Path
+    only: Sequence[str] = ()
+    drafts: bool = False
+    jobs: int = os.cpu_count() or 1
+    pdf: bool = True
+    html: bool = True
+    page_size: PageSize | None = None
+    layout: Layout = "standard"  # routines only: a single exercise is always one per page
+    today: date | None = None
+
+
+@dataclass
+class BuildReport:
+    check: CheckResult
+    built: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (output, why)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.check.errors and not self.failed
+
+
+class UnknownEntry(UsageError):
+    pass
+
+
+@dataclass
+class Job:
+    """One output file to produce, with everything it is made from."""
+
+    output: str  # path relative to the output folder, e.g. pdf/exercises/x.pdf
+    kind: Literal["pdf", "html", "copy", "image"]
+    inputs: dict[str, str]
+    entry: Entry | None = None
+    source: Path | None = None  # for a copied file
+    image: tuple[str, Rendition] | None = None  # for a web image: (src, rendition)
+
+    @property
+    def digest(self) -> str:
+        return digest_of({**self.inputs, "#kind": self.kind})
+
+
+Progress = Callable[[int], None]
+
+
+def build(
+    root: Path, options: BuildOptions, progress_total: Callable[[int], Progress] | None = None
+) -> BuildReport:
+    started = time.perf_counter()
+    check = check_project(root, today=options.today, jobs=options.jobs, full_documents=True)
+    report = BuildReport(check)
+    if check.errors:
+        return report  # nothing is rendered from content that fails the check
+    project = Project.from_library(check.library, options.page_size, options.out)
+    builder = Builder(project)
+    jobs = builder.plan(options)
+    # What a full build would make: --only, --no-pdf and --no-html narrow this run, not the
+    # library, so outputs outside this run are kept (only drafts' handouts are removed).
+    everything = {job.output: job for job in builder.plan(replace(options, only=(), pdf=True, html=True))}
+    with build_lock(options.out):
+        remove_leftover_temporaries(options.out)
+        previous = read_manifest(options.out)
+        stale = [job for job in jobs if not _is_current(job, previous, options.out)]
+        stale_outputs = {job.output for job in stale}
+        report.unchanged = [job.output for job in jobs if job.output not in stale_outputs]
+        advance = progress_total(len(stale)) if progress_total and stale else (lambda n: None)
+        records = {
+            output: record
+            for output, record in previous.items()
+            if output in everything and output not in stale_outputs
+        }
+        for job, outcome in builder.produce(stale, options, advance):
+            if isinstance(outcome, str):
+                records[job.output] = OutputRecord(inputs=job.inputs, input_digest=job.digest, sha256=outcome)
+                report.built.append(job.output)
+            else:
+                report.failed.append((job.output, outcome.message))
+        report.removed = _remove_outputs_no_longer_planned(options.out, previous, set(everything), report)
+        if not options.only:
+            _clean_image_cache(project)
+        if options.html:
+            try:
+                shown = [
+                    job.entry
+                    for job in everything.values()
+                    if job.kind == "html" and job.entry and job.output in records
+                ]
+                page = project.preview_page(shown, built=set(records))
+                _write_or_report("index.html", page.encode(), options.out, report)
+            except jinja2.TemplateError as exc:
+                report.failed.append(("index.html", describe_template_error(exc, project.templates)))
+        # If the manifest cannot be written, the previous one stays; the outputs replaced since
+        # no longer match its sha256, so the next build remakes them.
+        _write_or_report(MANIFEST, manifest_bytes(records, __version__), options.out, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _clean_image_cache(project: Project) -> None:
+    """Derived images nothing in the library uses any more (a photo replaced or removed)."""
+    keep = set()
+    for src, rendition in project.all_derived_images():
+        try:
+            keep.add(project.images.key(src, rendition))
+        except OSError:
+            continue  # a missing original: the check reported it
+    project.images.clean(keep)
+
+
+def _is_current(job: Job, previous: Mapping[str, OutputRecord], out: Path) -> bool:
+    record = previous.get(job.output)
+    if not record or record.get("input_digest") != job.digest:
+        return False
+    return sha256_file(out / job.output) == record.get("sha256")  # repairs a damaged output
+
+
+def _write_or_report(output: str, data: bytes, out: Path, report: BuildReport) -> None:
+    try:
+        write_if_changed(out / output, data)
+    except OSError as exc:
+        report.failed.append((output, cannot(f"write {output}", exc)))
+
+
+def _remove_outputs_no_longer_planned(
+    out: Path, previous: Mapping[str, OutputRecord], planned: set[str], report: BuildReport
+) -> list[str]:
+    """An entry turned back into a draft must not leave a printable handout behind."""
+    removed = []
+    for output in sorted(set(previous) - planned):
+        target = (out / output).resolve()
+        if target.is_relative_to(out.resolve()) and target.is_file():
+            try:
+                target.unlink()
+            except OSError as exc:
+                report.failed.append((output, cannot(f"remove {output}", exc)))
+                continue
+            removed.append(output)
+    return removed
+
+
+@functools.cache
+def pipeline_fingerprint() -> str:
+    """The version, the package's own code and the renderers' versions: a `git pull` that
+    changes how a dosage is worded, or a WeasyPrint upgrade, must remake every handout even
+    when nobody bumped the version."""
+    code = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        code.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    renderers = ",".join(f"{name} {metadata.version(name)}" for name in ("weasyprint", "jinja2"))
+    return f"{__version__} ({renderers}; code {code.hexdigest()[:16]})"
+
+
+@dataclass
+class Failure:
+    message: str
+
+
+@dataclass
+class Builder:
+    """Plans the outputs of a project and produces the stale ones."""
+
+    project: Project
+    _file_digests: dict[str, str] = field(default_factory=dict)
+
+    # -- planning ------------------------------------------------------------------------
+    def entries(self, options: BuildOptions) -> list[Entry]:
+        """What to build: published entries (all with --drafts), or those --only names."""
+        everything = [Entry("exercise", i) for i in sorted(self.project.exercises)]
+        everything += [Entry("routine", i) for i in sorted(self.project.routines)]
+        if not options.only:
+            chosen = [e for e in everything if self._publishable(self.project.data(e), options)]
+            return [*chosen, *self._translated(chosen, options)]
+        by_id = {e.id: e for e in everything}
+        missing = [i for i in options.only if i not in by_id]
+        if missing:
+            raise UnknownEntry(f"there is no exercise or routine with the id {', '.join(missing)}")
+        chosen = [by_id[i] for i in dict.fromkeys(options.only)]
+        drafts = [e.id for e in chosen if not self._publishable(self.project.data(e), options)]
+        if drafts:
+            raise UnknownEntry(f"{', '.join(drafts)}: draft, not built; add --drafts to build drafts too")
+        return [*chosen, *self._translated(chosen, options)]
+
+    @staticmethod
+    def _publishable(data: Mapping[str, Any], options: BuildOptions) -> bool:
+        return options.drafts or data.get("status") == "published"
+
+    def _translated(self, entries: Sequence[Entry], options: BuildOptions) -> list[Entry]:
+        """The entries in the studio's other languages, where translated: reviewed ones, and
+        drafts with --drafts (an English draft's translation is a draft too)."""
+        found = []
+        for language in self.project.languages[1:]:
+            for entry in entries:
+                translated = Entry(entry.kind, entry.id, language)
+                if self.project.has_translation(translated) and (
+                    options.drafts or not self.project.is_draft(translated)
+                ):
+                    found.append(translated)
+        return found
+
+    def plan(self, options: BuildOptions) -> list[Job]:
+        common = self._common_inputs()
+        jobs: list[Job] = []
+        media: dict[str, Job] = {}
+        for entry in self.entries(options):
+            inputs = {**common, **self._entry_inputs(entry)}
+            if options.pdf:
+                jobs.append(
+                    Job(
+                        self.project.output_path(entry, "pdf"),
+                        "pdf",
+                        {
+                            **inputs,
+                            "#page_size": self.project.page_size,
+                            "#layout": self._layout(entry, options),
+                        },
+                        entry,
+                    )
+                )
+            if options.html:
+                jobs.append(
+                    Job(
+                        self.project.output_path(entry, "html"),
+                        "html",
+                        {**inputs, "#pdf": str(options.pdf)},
+                        entry,
+                    )
+                )
+                for src in self.project.images_of(entry):
+                    for rendition in web_renditions(src):
+                        output = self.project.media_folder(entry) + web_name(src, rendition)
+                        media[output] = Job(
+                            output,
+                            "image",
+                            {f"content/{src}": self._image_digest(src), "#image": _recipe(rendition)},
+                            image=(src, rendition),
+                        )
+        if options.html:
+            css = "templates/snippet.css"
+            jobs.append(
+                Job(
+                    "html/handouts.css",
+                    "copy",
+                    {css: self._digest(css)},
+                    source=self.project.templates.find("snippet.css"),
+                )
+            )
+        return jobs + list(media.values())
+
+    @staticmethod
+    def _layout(entry: Entry, options: BuildOptions) -> Layout:
+        return options.layout if entry.kind == "routine" else "standard"
+
+    def _common_inputs(self) -> dict[str, str]:
+        """What every output depends on: the pipeline, the templates, the studio file."""
+        inputs = {"#pipeline": pipeline_fingerprint(), "content/studio.yaml": self.project.studio_sha}
+        for template in self.project.templates.names():
+            name = "templates/" + template
+            inputs[name] = self._digest(name, self.project.templates.find(template))
+        if self.project.studio.get("logo"):
+            logo = self.project.studio["logo"]
+            inputs[f"content/{logo}"] = self._image_digest(logo)
+        return inputs
+
+    def _entry_inputs(self, entry: Entry) -> dict[str, str]:
+        ids = (
+            [entry.id]
+            if entry.kind == "exercise"
+            else [i["exercise"] for i in self.project.routines[entry.id]["exercises"]]
+        )
+        inputs = {}
+        if entry.kind == "routine":
+            file, sha = self.project.routine_files[entry.id]
+            inputs[file] = sha
+        for exercise_id in ids:
+            file, sha = self.project.exercise_files[exercise_id]
+            inputs[file] = sha
+        for key in self.project.translation_parts(entry):
+            file, sha = self.project.translation_files[key]
+            inputs[file] = sha
+        for src in self.project.images_of(entry):
+            inputs[f"content/{src}"] = self._image_digest(src)
+        inputs["#image"] = _recipe(PRINT)
+        if entry.language != "en":
+            inputs["#catalog"] = self._digest(f"catalog {entry.language}", catalog_path(entry.language))
+        return inputs
+
+    def _image_digest(self, src: str) -> str:
+        """An image original's sha256, read once for the manifest and the image cache alike."""
+        try:
+            return self.project.images.digest(src)
+        except OSError:
+            return "missing"
+
+    def _digest(self, name: str, path: Path | None = None) -> str:
+        if name not in self._file_digests:
+            self._file_digests[name] = sha256_file(path or self.project.root / name) or "missing"
+        return self._file_digests[name]
+
+    # -- producing -----------------------------------------------------------------------
+    def produce(
+        self, jobs: Sequence[Job], options: BuildOptions, advance: Progress
+    ) -> Iterator[tuple[Job, str | Failure]]:
+        """Yield (job, sha256 of the written file or a Failure) for every job."""
+        self._prepare_images(jobs, options)
+        for job in jobs:
+            if job.kind != "pdf":
+                yield job, self._produce_locally(job, options)
+                advance(1)
+        pdf_jobs = [job for job in jobs if job.kind == "pdf"]
+        for job, outcome in self._render_pdfs(pdf_jobs, options):
+            yield job, outcome
+            advance(1)
+
+    def _prepare_images(self, jobs: Sequence[Job], options: BuildOptions) -> None:
+        """Derive the images these jobs need that the cache lacks, several at a time. A
+        problem is reported by the job that needs the image, when it asks for it again."""
+        wanted = [job.image for job in jobs if job.image]
+        for job in jobs:
+            if job.kind == "pdf" and job.entry:
+                wanted += [(src, PRINT) for src in self.project.print_images_of(job.entry)]
+        if wanted:
+            self.project.images.prepare(wanted, options.jobs)
+
+    def _produce_locally(self, job: Job, options: BuildOptions) -> str | Failure:
+        try:
+            if job.kind == "image":
+                assert job.image is not None
+                data = self.project.images.get(*job.image).path.read_bytes()
+            elif job.kind == "copy":
+                assert job.source is not None
+                data = job.source.read_bytes()
+            else:
+                assert job.entry is not None
+                here = posixpath.dirname(job.output)
+                pdf = (
+                    posixpath.relpath(self.project.output_path(job.entry, "pdf"), here) if options.pdf else ""
+                )
+                media = posixpath.relpath(self.project.media_folder(job.entry), here) + "/"
+                data = self.project.snippet_html(job.entry, media_url=media, pdf_url=pdf).encode()
+            write_atomically(options.out / job.output, data)
+            return sha256_bytes(data)
+        except jinja2.TemplateError as exc:
+            where = job.entry.id if job.entry else job.output
+            return Failure(f"{where}: {describe_template_error(exc, self.project.templates)}")
+        except ImageProblem as exc:
+            return Failure(f"{job.entry.id if job.entry else job.output}: {exc}")
+        except OSError as exc:
+            return Failure(cannot(f"write {job.output}", exc))
+
+    def _render_pdfs(self, jobs: Sequence[Job], options: BuildOptions) -> Iterator[tuple[Job, str | Failure]]:
+        """Render handouts in rounds of ROUND PDFs per worker: each round gets a fresh pool, so
+        neither WeasyPrint's caches in the workers nor the HTML waiting here grow with the
+        library."""
+        work = partial_render(self.project.templates, self.project.content_dir, self.project.images.cache_dir)
+        workers = max(1, min(options.jobs, len(jobs)))
+        per_round = ROUND * workers
+        for start in range(0, len(jobs), per_round):
+            tasks: list[tuple[Job, _PdfTask]] = []
+            for job in jobs[start : start + per_round]:
+                task = self._pdf_task(job, options)
+                if isinstance(task, Failure):
+                    yield job, task
+                else:
+                    tasks.append((job, task))
+            yield from self._render_round(tasks, work, workers)
+
+    def _pdf_task(self, job: Job, options: BuildOptions) -> _PdfTask | Failure:
+        assert job.entry is not None
+        try:
+            layout = self._layout(job.entry, options)
+            html = self.project.handout_html(job.entry, layout)
+        except jinja2.TemplateError as exc:
+            return Failure(f"{job.entry.id}: {describe_template_error(exc, self.project.templates)}")
+        except ImageProblem as exc:
+            return Failure(f"{job.entry.id}: {exc}")
+        except OSError as exc:
+            return Failure(f"{job.entry.id}: " + cannot("prepare its images", exc))
+        target = str(options.out / job.output)
+        return _PdfTask(job.entry.id, html, target, self._epoch(job.entry), fit=layout == "standard")
+
+    @staticmethod
+    def _render_round(
+        tasks: list[tuple[Job, _PdfTask]], work: partial_render, workers: int
+    ) -> Iterator[tuple[Job, str | Failure]]:
+        if workers <= 1 or len(tasks) <= 1:
+            for job, task in tasks:
+                yield job, _outcome(work(task))
+            return
+        # forkserver: workers start from a clean process that already has WeasyPrint loaded
+        # (cheap to start, and safe to fork from the preview server's threads).
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["pipeline.publish.pdf"])
+        with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context) as pool:
+            results = pool.map(work, [task for _, task in tasks], chunksize=4)
+            for (job, _), result in zip(tasks, results, strict=True):
+                yield job, _outcome(result)
+
+    def _epoch(self, entry: Entry) -> int:
+        """SOURCE_DATE_EPOCH for the entry: its review date, so PDFs are reproducible."""
+        reviewed = (self.project.data(entry).get("review") or {}).get("reviewed_on")
+        day = date.fromisoformat(reviewed) if reviewed else date(2000, 1, 1)
+        return int(time.mktime(day.timetuple())) if day.year >= 1971 else 0
+
+
+@dataclass(frozen=True)
+class _PdfTask:
+    entry_id: str
+    html: str
+    target: str
+    source_date_epoch: int
+    fit: bool  # lay out again, tighter, when an exercise runs past its page (pdf.Renderer)
+
+
+@dataclass(frozen=True)
+class partial_render:
+    templates: Templates
+    content_dir: Path
+    media_dir: Path
+
+    def __call__(self, task: _PdfTask) -> tuple[str, str | None]:
+        """Render one handout and write it; returns (sha256 or "", error or None)."""
+        from pipeline.publish.pdf import RenderError, renderer
+
+        os.environ["SOURCE_DATE_EPOCH"] = str(task.source_date_epoch)
+        try:
+            pdf = renderer(self.templates, self.content_dir, self.media_dir).render(
+                task.html, self.content_dir.as_uri() + "/", fit=task.fit
+            )
+            write_atomically(Path(task.target), pdf)
+        except RenderError as exc:
+            return "", f"{task.entry_id}: {exc}"
+        except OSError as exc:
+            return "", f"{task.entry_id}: " + cannot(f"write {task.target}", exc)
+        except Exception as exc:  # WeasyPrint failed on this entry; the others still build
+            return "", f"{task.entry_id}: the PDF could not be made ({type(exc).__name__}: {exc})"
+        return sha256_bytes(pdf), None
+
+
+def _recipe(rendition: Rendition) -> str:
+    """What a derived image is made with, beyond its original: an output depends on it."""
+    return f"{rendition.label} recipe {RECIPE}"
+
+
+def _outcome(result: tuple[str, str | None]) -> str | Failure:
+    sha, error = result
+    return Failure(error) if error else sha

@@ -1,0 +1,131 @@
+"""Writing build outputs safely: atomic files, the manifest of inputs and outputs, the lock.
+
+Every file is written to a temporary name in the same folder and renamed over the old one,
+so a build killed at any moment leaves either the previous or the new complete file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TypedDict
+
+from pipeline.errors import ContentError, UsageError
+
+MANIFEST = "manifest.json"
+LOCK = ".build.lock"
+
+
+class OutputRecord(TypedDict):
+    inputs: dict[str, str]  # input path (or "pipeline", "options") -> sha256 / value
+    input_digest: str
+    sha256: str
+
+
+class BuildLocked(UsageError):
+    pass
+
+
+def cannot(action: str, error: OSError) -> str:
+    """The OS's reason without the errno noise, as in "cannot write x.pdf: No space left on device"."""
+    return f"cannot {action}: {error.strerror or error}"
+
+
+class OutputFolderUnwritable(ContentError):
+    """The output folder cannot be written at all (read-only, full, not a folder)."""
+
+    def __init__(self, out: Path, error: OSError) -> None:
+        super().__init__(
+            f"cannot write to the output folder {out} ({error.strerror or error}); nothing in it "
+            "was changed. Make it writable, or choose another folder with --out."
+        )
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str | None:
+    try:
+        return sha256_bytes(path.read_bytes())
+    except OSError:
+        return None
+
+
+def digest_of(inputs: dict[str, str]) -> str:
+    return sha256_bytes(json.dumps(inputs, sort_keys=True).encode())
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers only ever see a complete file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write only when the content differs, so an unchanged build writes nothing."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomically(path, data)
+    return True
+
+
+def remove_leftover_temporaries(out: Path) -> None:
+    """Temporary files of a build that was killed before it could rename them."""
+    for leftover in out.rglob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def read_manifest(out: Path) -> dict[str, OutputRecord]:
+    """The previous build's records; an unreadable manifest just means: rebuild everything."""
+    try:
+        data: Any = json.loads((out / MANIFEST).read_text("utf-8"))
+        outputs = data["outputs"]
+        return outputs if isinstance(outputs, dict) else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def manifest_bytes(outputs: dict[str, OutputRecord], version: str) -> bytes:
+    payload = {"pipeline": version, "outputs": dict(sorted(outputs.items()))}
+    return (json.dumps(payload, indent=2, sort_keys=True) + "\n").encode()
+
+
+@contextlib.contextmanager
+def build_lock(out: Path) -> Iterator[None]:
+    """One build at a time per output folder: a second one is refused, not interleaved."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        handle = open(out / LOCK, "a")  # noqa: SIM115 ("a": taking the lock must not touch the file)
+    except OSError as exc:
+        raise OutputFolderUnwritable(out, exc) from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(
+                f"another build is writing to {out}; wait for it to finish and run this one again"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

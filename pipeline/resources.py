@@ -1,0 +1,107 @@
+"""Where the pipeline's own files are: the schemas, the templates and the catalogs of fixed words.
+
+In a wheel, `schema/` and `templates/` ship inside the package (pyproject.toml's
+force-include); in a checkout they sit at the repository's top, beside `pipeline/`. Both are
+found through `importlib.resources`, never by a path relative to the working folder, so the
+same code works from a checkout, a wheel, pipx and a pre-commit environment.
+
+A studio's project may hold its own `templates/` (any file of it overrides the packaged file
+of the same name, as MkDocs' `custom_dir` does) and its own `schema/` (used whole, instead of
+the packaged schemas).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+SCHEMA = "schema"
+TEMPLATES = "templates"
+
+
+@cache
+def package_folder() -> Path:
+    # A wheel installed on disk (pip, pipx, pre-commit) is a real folder; zip imports are
+    # not supported, since WeasyPrint and Jinja2 read templates and fonts by path.
+    return Path(str(files("pipeline")))
+
+
+@cache
+def packaged(name: str) -> Path:
+    """The packaged `schema/` or `templates/` (or `translations/locale`)."""
+    inside = package_folder() / name
+    return inside if inside.is_dir() else package_folder().parent / name
+
+
+@dataclass(frozen=True)
+class Templates:
+    """The folders templates are looked up in, first match wins: the studio's own, then ours."""
+
+    folders: tuple[Path, ...]
+
+    @property
+    def packaged(self) -> Path:
+        return self.folders[-1]
+
+    @property
+    def overridden(self) -> bool:
+        return len(self.folders) > 1
+
+    def find(self, name: str) -> Path:
+        """The file (or folder) `name` resolves to: the studio's own if it has one."""
+        for folder in self.folders:
+            candidate = folder / name
+            if candidate.exists():
+                return candidate
+        return self.packaged / name
+
+    def names(self) -> list[str]:
+        """Every template file's name (posix, relative), each once."""
+        found = {
+            path.relative_to(folder).as_posix()
+            for folder in self.folders
+            for path in folder.rglob("*")
+            if path.is_file()
+        }
+        return sorted(found)
+
+    def files(self, under: str = "") -> Iterator[Path]:
+        """The file each name resolves to, optionally only those under a folder."""
+        for name in self.names():
+            if name.startswith(under):
+                yield self.find(name)
+
+    def relative(self, path: Path) -> str | None:
+        """`path` as a template name, if it lies in one of the folders."""
+        for folder in self.folders:
+            if path.is_relative_to(folder):
+                return path.relative_to(folder).as_posix()
+        return None
+
+
+def templates_for(root: Path) -> Templates:
+    """The project's own templates/ in front of the packaged ones, when it has one."""
+    ours = packaged(TEMPLATES).resolve()
+    own = (root / TEMPLATES).resolve()
+    if own.is_dir() and own != ours:
+        return Templates((own, ours))
+    return Templates((ours,))
+
+
+@dataclass(frozen=True)
+class SchemaFolder:
+    path: Path
+    own: bool  # the project's own schema/, not the packaged one
+
+
+def schema_folder_for(root: Path | None) -> SchemaFolder:
+    """The project's own schema/ when it has one (used whole), else the packaged schemas."""
+    ours = packaged(SCHEMA).resolve()
+    if root is not None:
+        own = (root / SCHEMA).resolve()
+        if (own / "exercise.schema.json").is_file() and own != ours:
+            return SchemaFolder(own, True)
+    return SchemaFolder(ours, False)

@@ -1,0 +1,134 @@
+"""Durations written in the text of an exercise, checked against its hold limit.
+
+The schema limits `dosage.hold_seconds`, but a step that says "hold for 90 seconds" prints on
+the handout just the same, and a client follows the words. So every duration in the text the
+client reads (summary, setup, steps, tips, variations, cautions) is compared with the longest
+hold the safety limits allow this exercise's kind and level, read from the schema itself.
+It is a warning: a number in the text is not always a hold ("walk for 5 minutes").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Any, NamedTuple
+
+from pipeline.diagnostics import Diagnostic
+from pipeline.load.yaml import Document, Path_
+from pipeline.rules.messages import label, warning
+from pipeline.rules.schema import ExerciseFacts, load_schemas
+
+# "90 seconds", "90 s", "90-second", "1 minute", "2 mins", "30 to 60 seconds" (the larger
+# counts); in Spanish translations "90 segundos", "1 minuto", "30 a 60 segundos"
+_DURATION = re.compile(
+    r"(?<![\d.])(\d+)(?:\s*(?:-|–|to|a)\s*(\d+))?[\s-]*"
+    r"(seconds?|secs?|s|minutes?|mins?|segundos?|segs?|minutos?)\b",
+    re.IGNORECASE,
+)
+_TEXT_FIELDS = ("summary", "setup", "steps", "cues", "cautions")
+
+
+class HoldLimit(NamedTuple):
+    seconds: int
+    who: str  # "a beginner static stretch"
+    source: str
+
+
+def prose_diagnostics(doc: Document) -> Iterator[Diagnostic]:
+    """An exercise's own text against its own limit."""
+    data = doc.data or {}
+    limit = hold_limit(data.get("kind"), data.get("level"))
+    if limit is not None:
+        for path, text in _texts(data):
+            yield from _longer_than(limit, doc, path, text, "dosage.hold_seconds")
+
+
+def translation_prose_diagnostics(doc: Document, source: Mapping[str, Any]) -> Iterator[Diagnostic]:
+    """A translated exercise's text against its source's limit: "mantenga 90 segundos" prints
+    as surely as the English would."""
+    limit = hold_limit(source.get("kind"), source.get("level"))
+    if limit is not None:
+        for path, text in _texts(doc.data or {}):
+            yield from _longer_than(limit, doc, path, text, "dosage.hold_seconds of the English file")
+
+
+def routine_prose_diagnostics(doc: Document, exercises: Mapping[Any, ExerciseFacts]) -> Iterator[Diagnostic]:
+    """A routine's note on an exercise prints on that exercise's page: its limit applies."""
+    items = (doc.data or {}).get("exercises")
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(item, dict) or not isinstance(item.get("note"), str):
+            continue
+        facts = exercises.get(item.get("exercise")) if isinstance(item.get("exercise"), str) else None
+        limit = hold_limit(facts.kind, facts.level) if facts is not None else None
+        if limit is not None:
+            where = f"{label(('exercises', i))}.dosage.hold_seconds"
+            yield from _longer_than(limit, doc, ("exercises", i, "note"), item["note"], where)
+
+
+def _longer_than(
+    limit: HoldLimit, doc: Document, path: Path_, text: str, hold_field: str
+) -> Iterator[Diagnostic]:
+    longest = _longest_duration(text)
+    if longest is not None and longest[0] > limit.seconds:
+        yield warning(
+            doc,
+            path,
+            "hold-in-text",
+            f'{label(path)} says "{longest[1]}", longer than {limit.who} may be held (at most '
+            f"{limit.seconds} s: {limit.source}); if it is a hold, put it in {hold_field}, "
+            "where the limit is checked",
+        )
+
+
+def _texts(data: dict[str, Any]) -> Iterator[tuple[Path_, str]]:
+    for key in _TEXT_FIELDS:
+        value = data.get(key)
+        if isinstance(value, str):
+            yield (key,), value
+        elif isinstance(value, list):
+            yield from (((key, i), item) for i, item in enumerate(value) if isinstance(item, str))
+    variations = data.get("variations")
+    for i, variation in enumerate(variations if isinstance(variations, list) else []):
+        if isinstance(variation, dict) and isinstance(variation.get("instructions"), str):
+            yield ("variations", i, "instructions"), variation["instructions"]
+
+
+def _longest_duration(text: str) -> tuple[int, str] | None:
+    found = []
+    for match in _DURATION.finditer(text):
+        number = int(match.group(2) or match.group(1))
+        seconds = number * 60 if match.group(3).lower().startswith("m") else number
+        found.append((seconds, match.group(0).strip()))
+    return max(found) if found else None
+
+
+def hold_limit(kind: Any, level: Any) -> HoldLimit | None:
+    """The largest `hold_seconds` the schema's safety limits allow this kind and level."""
+    # Checked before the cache: a broken file may hold a list here, which cannot be hashed.
+    if not isinstance(kind, str) or not isinstance(level, str):
+        return None
+    return _hold_limit(kind, level)
+
+
+@cache
+def _hold_limit(kind: str, level: str) -> HoldLimit | None:
+    limits = load_schemas()["exercise"]["$defs"]["safetyLimits"]
+    for kind_block in limits.get("allOf", []):
+        if _const(kind_block, "kind") != kind:
+            continue
+        for level_block in kind_block.get("then", {}).get("allOf", []):
+            if _const(level_block, "level") == level:
+                return _hold_limit_in(level_block["then"])
+    return None
+
+
+def _hold_limit_in(level_schema: dict[str, Any]) -> HoldLimit | None:
+    hold = level_schema["properties"]["dosage"]["properties"].get("hold_seconds", {})
+    if "maximum" not in hold:
+        return None
+    return HoldLimit(hold["maximum"], hold.get("x-limit-for", ""), hold.get("description", ""))
+
+
+def _const(block: dict[str, Any], key: str) -> Any:
+    return block.get("if", {}).get("properties", {}).get(key, {}).get("const")
