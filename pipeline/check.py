@@ -1,8 +1,10 @@
-"""`pipeline check` as a function: load the whole library, validate it, keep what was asked for.
+"""`pipeline check` as a function: load the whole library, then run the rule registry on it.
 
-Exercises are loaded and checked against their schema in worker processes when there are
-many of them (both steps are CPU-bound Python); routines, the studio file and the cross-file
-rules need every exercise, so they run afterwards in the main process.
+Exercises are many and their checks need nothing but themselves (and a translation its
+source), so with many of them each worker process loads its share of exercises with their
+translations, then runs their checks; routines, the studio file and the checks across files
+need every exercise and run afterwards in the main process, once the library is loaded.
+Problems of a draft translation never fail the check: they are lowered to warnings here.
 """
 
 from __future__ import annotations
@@ -10,15 +12,13 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
-
-from jsonschema.protocols import Validator
 
 from pipeline.diagnostics import Diagnostic, Severity, sort_key
 from pipeline.load.library import (
@@ -32,19 +32,13 @@ from pipeline.load.library import (
     translation_files,
 )
 from pipeline.load.yaml import Document
-from pipeline.model import languages_of, translation_name
-from pipeline.resources import Templates, templates_for
-from pipeline.rules.crossfile import (
-    EXERCISE_KEYS_USED_ACROSS_FILES,
-    document_diagnostics,
-    library_diagnostics,
-)
-from pipeline.rules.images import file_diagnostics, image_diagnostics
-from pipeline.rules.prose import prose_diagnostics, routine_prose_diagnostics, translation_prose_diagnostics
-from pipeline.rules.schema import ExerciseFacts, build_validators, schema_diagnostics
-from pipeline.rules.typeface import unprintable_diagnostics
-from pipeline.translations.catalogs import catalog_path
-from pipeline.translations.files import Source, translation_diagnostics
+from pipeline.model import ExerciseFacts, languages_of, translation_name
+from pipeline.resources import SchemaFolder, schema_folder_for, templates_for
+from pipeline.rules import registered
+from pipeline.rules.crossfile import EXERCISE_KEYS_USED_ACROSS_FILES
+from pipeline.rules.registry import Context, Target, run_document_checks, run_library_checks
+from pipeline.rules.schema import build_validators
+from pipeline.translations.files import Source
 
 # Below this many exercises a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 400
@@ -57,6 +51,7 @@ class CheckResult:
     library: Library
     diagnostics: list[Diagnostic]
     files_checked: int
+    schema: SchemaFolder | None = None  # which schemas were used
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -70,6 +65,30 @@ class CheckResult:
         return bool(self.errors or (strict and self.warnings))
 
 
+@dataclass(frozen=True)
+class _Settings:
+    """What every check of one run shares; small, so it travels to worker processes."""
+
+    root: Path
+    today: date
+    languages: tuple[str, ...]
+    schema: SchemaFolder
+
+    def context(self, target: Target, facts: dict[Any, ExerciseFacts] | None = None) -> Context:
+        content = self.root / "content"
+        own_schema = self.schema.path if self.schema.own else None
+        return Context(
+            today=self.today,
+            content_dir=content,
+            templates=templates_for(self.root),
+            validators=build_validators(content, facts or {}, schema_dir=own_schema),
+            languages=self.languages,
+            schema_dir=own_schema,
+            facts=facts or {},
+            target=target,
+        )
+
+
 def check_project(
     root: Path,
     paths: Sequence[Path] = (),
@@ -81,32 +100,31 @@ def check_project(
 
     The library in the result holds all of every exercise's data only with `full_documents`
     (the build needs it; the check alone does not)."""
-    today = today or date.today()
+    registered()
     studio = load_studio(root)  # first: translations are checked against its languages
-    languages = languages_of(studio.data if studio else None)
-    exercises, translations, exercise_findings = _check_exercises(
-        root, today, jobs or os.cpu_count() or 1, full_documents, languages
+    settings = _Settings(
+        root, today or date.today(), languages_of(studio.data if studio else None), schema_folder_for(root)
     )
-    library = load_library(root, exercises, studio)
-    library.translations = translations
-    diagnostics = exercise_findings + _check_the_rest(library, today, languages)
+    exercises, translations, findings = _check_exercises(
+        settings, jobs or os.cpu_count() or 1, full_documents
+    )
+    library = load_library(root, exercises, translations, studio)
+    diagnostics = findings + _check_the_rest(library, settings)
     wanted = tuple(p.resolve() for p in paths)
     checked = sum(1 for doc in library.documents() if _selected(root / doc.file, wanted))
     reported = [d for d in diagnostics if _selected(root / d.file, wanted)]
-    return CheckResult(library, sorted(reported, key=sort_key), checked)
+    return CheckResult(library, sorted(reported, key=sort_key), checked, settings.schema)
 
 
 Checked = tuple[list[Document], list[Document], list[Diagnostic]]  # exercises, translations, findings
 
 
-def _check_exercises(
-    root: Path, today: date, jobs: int, full_documents: bool, languages: tuple[str, ...]
-) -> Checked:
+def _check_exercises(settings: _Settings, jobs: int, full_documents: bool) -> Checked:
     """Exercises and their translations: a translation is checked with its source, in the
     same worker, since it needs the source's text."""
-    files = content_files(root, EXERCISES)
-    by_source = _translations_by_source(root, EXERCISES, files)
-    work = partial(_load_and_check_exercises, root, today, by_source=by_source, languages=languages)
+    files = content_files(settings.root, EXERCISES)
+    by_source = _translations_by_source(settings.root, files)
+    work = partial(_load_and_check_exercises, settings, by_source=by_source)
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
         documents, translations, findings = work(files, slim=False)
     else:
@@ -120,162 +138,95 @@ def _check_exercises(
                 documents += docs
                 translations += translated
                 findings += found
-    orphans, orphan_findings = _orphan_translations(root, EXERCISES, files, documents, languages)
-    return documents, translations + orphans, findings + orphan_findings
+    orphans = load_files(settings.root, _orphan_translations(settings.root, EXERCISES, files))
+    return documents, translations + orphans, findings
 
 
 def _load_and_check_exercises(
-    root: Path,
-    today: date,
-    files: list[Path],
-    slim: bool,
-    by_source: dict[str, list[Path]],
-    languages: tuple[str, ...],
+    settings: _Settings, files: list[Path], slim: bool, by_source: dict[str, list[Path]]
 ) -> Checked:
-    """Load and check exercises and their translations; `slim` documents keep only what
-    cross-file rules need, which makes sending them back from a worker process several
+    """Load exercises and their translations, then check them; `slim` documents keep only
+    what cross-file rules need, which makes sending them back from a worker process several
     times cheaper."""
-    validators = build_validators(root / "content", {})
-    templates = templates_for(root)
-    documents = load_files(root, files)
-    content = root / "content"
-    findings = [
-        d
-        for doc in documents
-        for d in _exercise_diagnostics(validators["exercise"], doc, today, templates, content)
-    ]
-    translations: list[Document] = []
+    registered()
+    context = settings.context("exercise")
+    documents = load_files(settings.root, files)
+    translations = {path.stem: load_files(settings.root, by_source.get(path.stem, [])) for path in files}
+    findings = [d for doc in documents for d in run_document_checks("exercise", doc, context)]
     for doc, path in zip(documents, files, strict=True):
-        for translation in load_files(root, by_source.get(path.stem, [])):
-            source = Source("exercise", doc.data, (), languages)
-            findings += _translation_findings(validators["translation"], translation, source, templates)
-            translations.append(translation)
+        source = Source("exercise", doc.data, (), settings.languages) if doc.data is not None else None
+        for translation in translations[path.stem]:
+            findings += _translation_findings(translation, source, context)
+    translated = [t for each in translations.values() for t in each]
     if slim:
         documents = [doc.slim(EXERCISE_KEYS_USED_ACROSS_FILES) for doc in documents]
-        translations = [doc.slim(()) for doc in translations]
-    return documents, translations, findings
+        translated = [doc.slim(()) for doc in translated]
+    return documents, translated, findings
 
 
-def _translations_by_source(root: Path, folder: str, sources: list[Path]) -> dict[str, list[Path]]:
+def _translations_by_source(root: Path, sources: list[Path]) -> dict[str, list[Path]]:
     stems = {path.stem for path in sources}
     found: dict[str, list[Path]] = {}
-    for path in translation_files(root, folder):
+    for path in translation_files(root, EXERCISES):
         name = translation_name(path)
         if name is not None and name.entry_id in stems:
             found.setdefault(name.entry_id, []).append(path)
     return found
 
 
-def _orphan_translations(
-    root: Path, folder: str, sources: list[Path], documents: list[Document], languages: tuple[str, ...]
-) -> tuple[list[Document], list[Diagnostic]]:
-    """Translations whose source file does not exist: each says so, with the closest id."""
+def _orphan_translations(root: Path, folder: str, sources: list[Path]) -> list[Path]:
+    """Translations whose source file does not exist."""
     stems = {path.stem for path in sources}
-    orphans = [p for p in translation_files(root, folder) if translation_name(p).entry_id not in stems]  # type: ignore[union-attr]
-    if not orphans:
-        return [], []
-    known = tuple(sorted(stems))
-    kind: Literal["exercise", "routine"] = "exercise" if folder == EXERCISES else "routine"
-    docs = load_files(root, orphans)
-    findings = [
-        d
-        for doc in docs
-        for d in (*doc.diagnostics, *translation_diagnostics(doc, Source(kind, None, known, languages)))
-    ]
-    return docs, findings
+    return [p for p in translation_files(root, folder) if _entry_id(p) not in stems]
 
 
-def _translation_findings(
-    validator: Validator, doc: Document, source: Source, templates: Templates
-) -> list[Diagnostic]:
-    if source.data is None:  # the source cannot be read: it reports its own problems
-        return list(doc.diagnostics)
-    return [
-        *doc.diagnostics,
-        *schema_diagnostics(validator, doc),
-        *translation_diagnostics(doc, source),
-        *(translation_prose_diagnostics(doc, source.data) if source.kind == "exercise" else ()),
-        *unprintable_diagnostics(doc, templates),
-    ]
+def _entry_id(path: Path | str) -> str:
+    name = translation_name(path)
+    assert name is not None  # translation_files lists only translations
+    return name.entry_id
 
 
-def _exercise_diagnostics(
-    validator: Validator, doc: Document, today: date, templates: Templates, content_dir: Path
-) -> list[Diagnostic]:
-    return [
-        *doc.diagnostics,
-        *schema_diagnostics(validator, doc),
-        *document_diagnostics(doc, today, is_exercise=True),
-        *prose_diagnostics(doc),
-        *unprintable_diagnostics(doc, templates),
-        *image_diagnostics(doc, content_dir),
-    ]
+def _translation_findings(doc: Document, source: Source | None, context: Context) -> list[Diagnostic]:
+    return run_document_checks("translation", doc, replace(context, target="translation", source=source))
 
 
-def _check_the_rest(library: Library, today: date, languages: tuple[str, ...]) -> list[Diagnostic]:
-    """Routines and the studio file (their rules need every exercise), then cross-file rules."""
+def _check_the_rest(library: Library, settings: _Settings) -> list[Diagnostic]:
+    """Routines and the studio file (their rules need every exercise), the translations not
+    checked with an exercise, then the checks across files."""
     facts = {
         doc.data["id"]: _facts(doc.data)
         for doc in library.exercises
         if doc.data is not None and isinstance(doc.data.get("id"), str)  # a broken id is reported
     }
-    validators = build_validators(library.content_dir, facts)
-    templates = templates_for(library.root)  # once, not a stat per file
-    found: list[Diagnostic] = []
-    for schema_name, docs in (
-        ("routine", library.routines),
-        ("studio", [library.studio] if library.studio else []),
-    ):
-        for doc in docs:
-            found.extend(doc.diagnostics)
-            found.extend(schema_diagnostics(validators[schema_name], doc))
-            found.extend(unprintable_diagnostics(doc, templates))
-    logo = library.studio.data.get("logo") if library.studio and library.studio.data else None
-    if library.studio and isinstance(logo, str):
-        found.extend(file_diagnostics(library.studio, ("logo",), logo, library.content_dir))
-    for doc in library.routines:
-        found.extend(document_diagnostics(doc, today, is_exercise=False))
-        found.extend(routine_prose_diagnostics(doc, facts))
-    found.extend(_routine_translations(library, validators["translation"], templates, languages))
-    found.extend(_languages_without_catalog(library.studio, languages))
-    found.extend(library_diagnostics(library))
+    context = settings.context("routine", facts)
+    found = [d for doc in library.routines for d in run_document_checks("routine", doc, context)]
+    if library.studio is not None:
+        found += run_document_checks("studio", library.studio, replace(context, target="studio"))
+    found += _translations_checked_here(library, settings, context)
+    found += run_library_checks(library, replace(context, target="library"))
     return found
 
 
-def _routine_translations(
-    library: Library, validator: Validator, templates: Templates, languages: tuple[str, ...]
-) -> list[Diagnostic]:
-    sources = {PurePosixPath(doc.file).stem: doc.data for doc in library.routines}
+def _translations_checked_here(library: Library, settings: _Settings, context: Context) -> list[Diagnostic]:
+    """Routine translations, and translations of exercises that do not exist."""
+    exercise_ids = tuple(sorted(PurePosixPath(doc.file).stem for doc in library.exercises))
+    routines = {PurePosixPath(doc.file).stem: doc.data for doc in library.routines}
     found: list[Diagnostic] = []
-    known = tuple(sorted(sources))
-    for doc in load_files(library.root, translation_files(library.root, ROUTINES)):
-        name = translation_name(doc.file)
-        assert name is not None
-        if name.entry_id not in sources:
-            found += [
-                *doc.diagnostics,
-                *translation_diagnostics(doc, Source("routine", None, known, languages)),
-            ]
+    for doc in library.translations:
+        folder = PurePosixPath(doc.file).parent.name
+        entry_id = _entry_id(doc.file)
+        kind: Literal["exercise", "routine"] = "routine" if folder == ROUTINES else "exercise"
+        if kind == "exercise" and entry_id in exercise_ids:
+            continue  # checked with its exercise
+        sources: dict[str, Any] = routines if kind == "routine" else {}
+        if entry_id not in sources:
+            known = tuple(sorted(sources)) if kind == "routine" else exercise_ids
+            source: Source | None = Source(kind, None, known, settings.languages)
         else:
-            source = Source("routine", sources[name.entry_id], known, languages)
-            found += _translation_findings(validator, doc, source, templates)
-        library.translations.append(doc)
+            data = sources[entry_id]
+            source = Source(kind, data, tuple(sorted(sources)), settings.languages) if data else None
+        found += _translation_findings(doc, source, context)
     return found
-
-
-def _languages_without_catalog(studio: Document | None, languages: tuple[str, ...]) -> Iterator[Diagnostic]:
-    """A language the studio lists must have the handout's fixed words (pipeline/translations/locale/)."""
-    listed = (studio.data or {}).get("languages") if studio is not None else None
-    for index, language in enumerate(listed if isinstance(listed, list) else []):
-        if language in languages[1:] and not catalog_path(language).is_file():
-            assert studio is not None
-            yield studio.error(
-                ("languages", index),
-                "translation-language",
-                f'there are no fixed words (How much, Stop and call us if, ...) for "{language}": add a '
-                "catalog in pipeline/translations/locale/ "
-                '(CONTRIBUTING, "A new language") or remove it here',
-            )
 
 
 def studio_languages(root: Path) -> tuple[str, ...]:

@@ -96,3 +96,12 @@ def languages_of(studio: Mapping[str, Any] | None) -> tuple[str, ...]:
     if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
         return (SOURCE_LANGUAGE,)
     return tuple(dict.fromkeys([SOURCE_LANGUAGE, *languages]))
+
+
+@dataclass(frozen=True)
+class ExerciseFacts:
+    """What a routine needs to know about an exercise to check its dosage overrides."""
+
+    kind: Any
+    level: Any
+    dosage: Mapping[str, Any]

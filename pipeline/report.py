@@ -134,9 +134,10 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 def sarif_report(diagnostics: Sequence[Diagnostic], out: TextIO, version: str) -> None:
     """SARIF 2.1.0 for GitHub code scanning: one rule per rule id, each result with its region."""
-    from pipeline.rules.catalog import RULES
+    from pipeline.rules import rule_meanings
 
-    rule_ids = sorted(RULES)
+    meanings = rule_meanings()
+    rule_ids = sorted(meanings)
     payload = {
         "version": "2.1.0",
         "$schema": SARIF_SCHEMA,
@@ -148,14 +149,14 @@ def sarif_report(diagnostics: Sequence[Diagnostic], out: TextIO, version: str) -
                         "version": version,
                         "informationUri": "https://bodyfundamentals.example/pipeline",
                         "rules": [
-                            {"id": rule, "shortDescription": {"text": RULES[rule]}} for rule in rule_ids
+                            {"id": rule, "shortDescription": {"text": meanings[rule]}} for rule in rule_ids
                         ],
                     }
                 },
                 "results": [
                     {
                         "ruleId": d.rule,
-                        "ruleIndex": rule_ids.index(d.rule) if d.rule in RULES else -1,
+                        "ruleIndex": rule_ids.index(d.rule) if d.rule in meanings else -1,
                         "level": "error" if d.severity is Severity.ERROR else "warning",
                         "message": {"text": d.message},
                         "locations": [

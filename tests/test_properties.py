@@ -21,9 +21,9 @@ from hypothesis_jsonschema import from_schema
 from markupsafe import escape
 
 from pipeline.check import check_project
-from pipeline.model import Entry
+from pipeline.model import Entry, ExerciseFacts
 from pipeline.publish.project import Project
-from pipeline.rules.schema import ExerciseFacts, build_validators, load_schemas
+from pipeline.rules.schema import build_validators, load_schemas
 
 TODAY = date(2026, 11, 23)
 STUDIO = {"name": "Test Studio", "disclaimer": "These instructions do not replace advice from your doctor."}

@@ -81,15 +81,24 @@ def _link_leading_outside(content: Path, path: Path) -> Path | None:
 
 
 def load_library(
-    root: Path, exercises: list[Document] | None = None, studio: Document | None = None
+    root: Path,
+    exercises: list[Document] | None = None,
+    exercise_translations: list[Document] | None = None,
+    studio: Document | None = None,
 ) -> Library:
-    """Load everything under content/ (exercises and the studio file may come already
-    loaded); unreadable files become diagnostics, not exceptions."""
+    """Load everything under content/ (the exercises with their translations, and the studio
+    file, may come already loaded); unreadable files become diagnostics, not exceptions."""
     library = Library(root)
     library.exercises = (
         exercises if exercises is not None else load_files(root, content_files(root, EXERCISES))
     )
+    if exercise_translations is None:
+        exercise_translations = load_files(root, translation_files(root, EXERCISES))
     library.routines = load_files(root, content_files(root, ROUTINES))
+    library.translations = [
+        *exercise_translations,
+        *load_files(root, translation_files(root, ROUTINES)),
+    ]
     library.studio = studio or load_studio(root)
     library.stray_files = list(_stray_files(root, library.content_dir))
     return library

@@ -12,6 +12,7 @@ from pipeline.diagnostics import Diagnostic, Severity
 from pipeline.load.library import STUDIO_FILE, Library
 from pipeline.load.yaml import Document
 from pipeline.rules.messages import suggestion, warning
+from pipeline.rules.registry import Context, check, rules
 
 REVIEW_INTERVAL_MONTHS = 12
 # The top-level keys of an exercise that rules across files read (routines also need the
@@ -19,16 +20,48 @@ REVIEW_INTERVAL_MONTHS = 12
 EXERCISE_KEYS_USED_ACROSS_FILES = ("id", "status", "kind", "level", "dosage")
 
 
-def document_diagnostics(doc: Document, today: date, *, is_exercise: bool) -> Iterator[Diagnostic]:
+WARNING, ERROR = Severity.WARNING, Severity.ERROR
+ONE_FILE = rules(
+    ("id-mismatch", ERROR, "The id differs from the file name."),
+    ("review-due", WARNING, "The last review is 12 months old or more (warning)."),
+    ("review-in-future", WARNING, "reviewed_on is a date in the future (warning)."),
+)
+AN_EXERCISE = rules(
+    ("no-image", WARNING, "A published exercise has no image (warning)."),
+    (
+        "long-video-address",
+        WARNING,
+        "A video address so long that its QR code must be printed large (warning).",
+    ),
+)
+ACROSS_FILES = rules(
+    ("duplicate-id", ERROR, "Two entries share an id."),
+    ("unknown-exercise", ERROR, "A routine names an exercise that does not exist."),
+    (
+        "draft-exercise",
+        ERROR,
+        "A routine includes a draft exercise (an error when the routine is published).",
+    ),
+    ("studio-missing", ERROR, "content/studio.yaml is missing."),
+    ("ignored-file", ERROR, "A YAML file the pipeline would not read (.yml, or nested too deep)."),
+)
+
+
+@check("exercise", "routine", reports=ONE_FILE)
+def named_and_reviewed(doc: Document, context: Context) -> Iterator[Diagnostic]:
     """Rules on one exercise or routine that need no other file."""
     yield from _id_matches_file_name(doc)
-    if is_exercise:
-        yield from _published_without_image(doc)
-        yield from _long_video_address(doc)
-    yield from _review_due(doc, today)
+    yield from _review_due(doc, context.today)
 
 
-def library_diagnostics(library: Library) -> Iterator[Diagnostic]:
+@check("exercise", reports=AN_EXERCISE)
+def shown_well(doc: Document, context: Context) -> Iterator[Diagnostic]:
+    yield from _published_without_image(doc)
+    yield from _long_video_address(doc)
+
+
+@check("library", reports=ACROSS_FILES)
+def consistent_library(library: Library, context: Context) -> Iterator[Diagnostic]:
     """Rules that look across files."""
     yield from _unique_ids(library)
     yield from _routine_references(library)

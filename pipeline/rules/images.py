@@ -13,10 +13,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.diagnostics import Diagnostic
+from pipeline.diagnostics import Diagnostic, Severity
 from pipeline.images.renditions import FIGURE_WIDTH_IN, LARGE_ORIGINAL_BYTES, LOW_PRINT_DPI, PRINT, print_dpi
 from pipeline.load.yaml import Document, Path_
 from pipeline.rules.messages import warning
+from pipeline.rules.registry import Context, check, rules
 
 if TYPE_CHECKING:
     from PIL import Image  # imported only when an image is inspected (_inspect)
@@ -38,6 +39,41 @@ class Finding:
     error: bool
     rule: str
     message: str
+
+
+WARNING, ERROR = Severity.WARNING, Severity.ERROR
+IMAGE_RULES = rules(
+    (
+        "image-unreadable",
+        ERROR,
+        "An image that cannot be decoded: cut short, not an image, or too many pixels.",
+    ),
+    (
+        "image-unsafe",
+        ERROR,
+        "An SVG with scripts, event handlers, references to other files or XML entities.",
+    ),
+    (
+        "image-format-mismatch",
+        WARNING,
+        "An image whose content is another format than its name says (warning).",
+    ),
+    ("image-low-resolution", WARNING, "An image that would print below 150 dpi on the handout (warning)."),
+    ("image-large-file", WARNING, "An original image over 15 MB (warning)."),
+    ("alt-repeats-title", WARNING, "An image's alt text only repeats the exercise's title (warning)."),
+)
+
+
+@check("exercise", reports=IMAGE_RULES)
+def usable_images(doc: Document, context: Context) -> Iterator[Diagnostic]:
+    return image_diagnostics(doc, context.content_dir)
+
+
+@check("studio", reports=IMAGE_RULES)
+def usable_logo(doc: Document, context: Context) -> Iterator[Diagnostic]:
+    logo = (doc.data or {}).get("logo")
+    if isinstance(logo, str):
+        yield from file_diagnostics(doc, ("logo",), logo, context.content_dir)
 
 
 def image_diagnostics(doc: Document, content_dir: Path) -> Iterator[Diagnostic]:

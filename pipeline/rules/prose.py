@@ -10,14 +10,16 @@ It is a warning: a number in the text is not always a hold ("walk for 5 minutes"
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any, NamedTuple
 
-from pipeline.diagnostics import Diagnostic
+from pipeline.diagnostics import Diagnostic, Severity
 from pipeline.load.yaml import Document, Path_
+from pipeline.model import ExerciseFacts
 from pipeline.rules.messages import label, warning
-from pipeline.rules.schema import ExerciseFacts, load_schemas
+from pipeline.rules.registry import Context, check, rules
+from pipeline.rules.schema import load_schemas
 
 # "90 seconds", "90 s", "90-second", "1 minute", "2 mins", "30 to 60 seconds" (the larger
 # counts); in Spanish translations "90 segundos", "1 minuto", "30 a 60 segundos"
@@ -132,3 +134,30 @@ def _hold_limit_in(level_schema: dict[str, Any]) -> HoldLimit | None:
 
 def _const(block: dict[str, Any], key: str) -> Any:
     return block.get("if", {}).get("properties", {}).get(key, {}).get("const")
+
+
+HOLD_IN_TEXT = rules(
+    (
+        "hold-in-text",
+        Severity.WARNING,
+        "The text mentions a duration longer than the exercise may be held (warning).",
+    ),
+)
+
+
+@check("exercise", reports=HOLD_IN_TEXT)
+def exercise_text_within_its_hold(doc: Document, context: Context) -> Iterable[Diagnostic]:
+    return prose_diagnostics(doc)
+
+
+@check("routine", reports=HOLD_IN_TEXT)
+def routine_notes_within_their_holds(doc: Document, context: Context) -> Iterable[Diagnostic]:
+    return routine_prose_diagnostics(doc, context.facts)
+
+
+@check("translation", reports=HOLD_IN_TEXT)
+def translated_text_within_its_hold(doc: Document, context: Context) -> Iterable[Diagnostic]:
+    source = context.source
+    if source is None or source.kind != "exercise" or source.data is None:
+        return []
+    return translation_prose_diagnostics(doc, source.data)

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -25,11 +24,14 @@ from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 
-from pipeline.diagnostics import Diagnostic
+from pipeline.diagnostics import Diagnostic, Severity
 from pipeline.load.yaml import Document
+from pipeline.model import ExerciseFacts
 from pipeline.resources import SCHEMA, packaged
 from pipeline.rules.messages import custom_error, diagnostics_for
+from pipeline.rules.registry import Context, check, rules
 
+ERROR = Severity.ERROR
 SCHEMA_NAMES = ("exercise", "routine", "studio", "translation")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -60,15 +62,6 @@ def _format_checker() -> FormatChecker:
         return bool(_DATE_RE.match(value)) and bool(date.fromisoformat(value))
 
     return checker
-
-
-@dataclass(frozen=True)
-class ExerciseFacts:
-    """What a routine needs to know about an exercise to check its dosage overrides."""
-
-    kind: Any
-    level: Any
-    dosage: Mapping[str, Any]
 
 
 def build_validators(
@@ -278,3 +271,29 @@ def _most_telling(found: list[Diagnostic]) -> list[Diagnostic]:
         for d in found
         if d.rule not in _VALUE_RULE_PRECEDENCE or _VALUE_RULE_PRECEDENCE.index(d.rule) == best[d.path]
     ]
+
+
+SCHEMA_RULES = rules(
+    ("missing-key", ERROR, "A required field is missing."),
+    ("unknown-key", ERROR, "A key the schema does not know (often a typo)."),
+    ("wrong-type", ERROR, "A value of the wrong type, e.g. text where a number belongs."),
+    ("unknown-value", ERROR, "A value outside the allowed list."),
+    ("out-of-range", ERROR, "A number outside the schema's bounds."),
+    ("safety-limit", ERROR, "A dosage outside the safety limits for the exercise's kind and level."),
+    ("routine-dosage-limit", ERROR, "A routine's dosage override breaks the exercise's safety limits."),
+    ("text-length", ERROR, "Text too short, too long or empty."),
+    ("list-length", ERROR, "A list with too few or too many items."),
+    ("duplicate-item", ERROR, "A list names the same item twice."),
+    ("invalid-format", ERROR, "A value not in the required form (id slug, https address, image path)."),
+    ("invalid-date", ERROR, "A date that is not a real YYYY-MM-DD date."),
+    ("file-missing", ERROR, "A referenced image does not exist in content/."),
+    ("file-outside-content", ERROR, "A content file, or a file it refers to, resolves outside content/."),
+)
+
+
+@check("exercise", "routine", "studio", "translation", reports=SCHEMA_RULES)
+def matches_its_schema(doc: Document, context: Context) -> Iterable[Diagnostic]:
+    """The document against its JSON Schema (schema/), safety limits included."""
+    if context.target == "translation" and not context.source_readable:
+        return []
+    return schema_diagnostics(context.validators[context.target], doc)

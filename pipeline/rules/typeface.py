@@ -10,14 +10,15 @@ be set in bold), and each missing one is reported where it was typed.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
-from pipeline.diagnostics import Diagnostic
+from pipeline.diagnostics import Diagnostic, Severity
 from pipeline.load.yaml import Document, Path_
 from pipeline.resources import Templates
 from pipeline.rules.messages import label, warning
+from pipeline.rules.registry import Context, check, rules
 
 # Values that never print, or print as words the templates choose (enums).
 _NOT_PRINTED = frozenset(
@@ -90,3 +91,19 @@ def characters_drawn(templates: Templates) -> frozenset[str] | None:
         with TTFont(font, lazy=True) as face:  # closed: it is only read once
             faces.append(frozenset(chr(code) for code in face["cmap"].getBestCmap()))
     return frozenset.intersection(*faces) | _ALWAYS_DRAWN
+
+
+PRINTABLE = rules(
+    (
+        "unprintable-character",
+        Severity.WARNING,
+        "Text has a character the handout's typeface does not have (warning).",
+    ),
+)
+
+
+@check("exercise", "routine", "studio", "translation", reports=PRINTABLE)
+def printable(doc: Document, context: Context) -> Iterable[Diagnostic]:
+    if context.target == "translation" and not context.source_readable:
+        return []
+    return unprintable_diagnostics(doc, context.templates)
