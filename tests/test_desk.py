@@ -33,7 +33,8 @@ from starlette.testclient import TestClient
 
 from pipeline.check import check_project
 from pipeline.desk.app import DeskConfig, create_app
-from pipeline.desk.workers import Busy, Folders, Job, RenderPool
+from pipeline.desk.workers import Busy, Job, RenderPool
+from pipeline.publish.pdf_settings import PdfSettings
 from pipeline.resources import templates_for
 
 REPO = Path(__file__).parent.parent
@@ -354,7 +355,7 @@ def test_the_desk_keeps_the_last_good_library_and_names_the_file_to_fix(tmp_path
 
 
 def test_a_full_queue_answers_busy_and_the_workers_stop_with_the_desk(root: Path) -> None:
-    folders = Folders(templates_for(REPO), root / "content", root / "build" / "cache" / "images")
+    folders = PdfSettings(templates_for(REPO), root / "content", root / "build" / "cache" / "images")
     pool = RenderPool(folders, workers=1, queue=1)
 
     async def rush() -> list[object]:
@@ -383,16 +384,14 @@ def test_starting_at_a_learnt_fit_level_gives_the_same_handout(desk: TestClient)
     layout and must not change a thing (pipeline/desk/workers.py, FitHints)."""
     from pipeline.desk.library import load_snapshot
     from pipeline.publish.packet import PacketRequest, packet_document
-    from pipeline.publish.pdf import renderer
+    from pipeline.publish.pdf import render_pdf
 
     snapshot = load_snapshot(REPO, TODAY)
     project = snapshot.project
     request = PacketRequest(ids=["knee-to-chest", "cat-cow", STRAP], client=CLIENT)
     document = packet_document(project, request, TODAY)
-    render = renderer(project.templates, project.content_dir, project.images.cache_dir)
-    base = project.content_dir.as_uri() + "/"
-    fresh = render.render_fitted(document.html, base, start=0)
-    hinted = render.render_fitted(document.html, base, start=1)
+    fresh = render_pdf(document.html, project.pdf_settings, start=0)
+    hinted = render_pdf(document.html, project.pdf_settings, start=1)
     learnt = {exercise: fresh.needed.get(anchor) for exercise, anchor in document.anchors}
     assert learnt == {"knee-to-chest": 0, "cat-cow": 0, STRAP: 1}
     assert pdf_text(fresh.pdf) == pdf_text(hinted.pdf)

@@ -148,12 +148,9 @@ def test_generated_exercises_get_the_schemas_verdict_and_render(doc: dict[str, A
             html = project.handout_html(entry)
             assert str(escape(doc["title"])) in html
             project.snippet_html(entry, media_url="../media/", pdf_url="x.pdf")
-            from pipeline.publish.pdf import renderer
+            from pipeline.publish.pdf import render_pdf
 
-            pdf = renderer(project.templates, project.content_dir, project.images.cache_dir).render(
-                html, project.content_dir.as_uri() + "/"
-            )
-            assert pdf.startswith(b"%PDF")
+            assert render_pdf(html, project.pdf_settings).pdf.startswith(b"%PDF")
 
 
 def with_known_exercises(doc: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -131,15 +131,16 @@ def test_a_reference_nested_in_an_svg_is_refused_by_the_check_before_rendering(t
 def test_the_renderer_still_refuses_a_reference_nested_in_an_svg(tmp_path: Path) -> None:
     """The check refuses such a drawing in content/; the renderer stands behind it for any
     SVG it is given (one a template names, say)."""
-    from pipeline.publish.pdf import Renderer, RenderError
+    from pipeline.publish.pdf import RenderError, render_pdf
+    from pipeline.publish.pdf_settings import PdfSettings
 
     shutil.copytree(REPO / "templates", tmp_path / "templates")
     (tmp_path / "content").mkdir()
     (tmp_path / "templates/trap.svg").write_bytes(SVG_WITH_NESTED_FILE)
-    renderer = Renderer(templates_for(tmp_path), tmp_path / "content", tmp_path / "build/cache/images")
+    settings = PdfSettings(templates_for(tmp_path), tmp_path / "content", tmp_path / "build/cache/images")
     html = f'<html><body><img src="{(tmp_path / "templates/trap.svg").as_uri()}" alt="trap"></body></html>'
     with pytest.raises(RenderError, match="refused to load file:///etc/hostname"):
-        renderer.render(html, (tmp_path / "content").as_uri() + "/")
+        render_pdf(html, settings)
 
 
 def test_a_corrupt_image_is_refused_by_the_check_with_its_line(tmp_path: Path) -> None:

@@ -46,9 +46,10 @@ from pipeline.desk.guard import (
 )
 from pipeline.desk.library import LibraryUnusable, Snapshot, load_snapshot
 from pipeline.desk.view import login_html, matching, packet_html, page_html, status_line
-from pipeline.desk.workers import Busy, Folders, Job, RendererFailed, RenderPool
+from pipeline.desk.workers import Busy, Job, RendererFailed, RenderPool
 from pipeline.images.renditions import THUMBNAIL
 from pipeline.publish.packet import PacketDocument, PacketProblem, PacketRequest, packet_document
+from pipeline.publish.pdf_settings import PdfSettings
 from pipeline.resources import templates_for
 from pipeline.translations.catalogs import language_name
 
@@ -330,7 +331,7 @@ class Desk:
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         await asyncio.to_thread(self.library.load, self.config.root, self.config.today())
-        self.pool = RenderPool(self._folders(), self.config.workers, self.config.queue)
+        self.pool = RenderPool(self._pdf_settings(), self.config.workers, self.config.queue)
         watcher = asyncio.create_task(self._watch()) if self.config.watch else None
         try:
             yield
@@ -339,11 +340,11 @@ class Desk:
                 watcher.cancel()
             await asyncio.to_thread(self.pool.close)
 
-    def _folders(self) -> Folders:
+    def _pdf_settings(self) -> PdfSettings:
         snapshot = self.library.snapshot
         root = self.config.root.resolve()
         media = snapshot.project.images.cache_dir if snapshot else root / "build" / "cache" / "images"
-        return Folders(self.templates, root / "content", media)
+        return PdfSettings(self.templates, root / "content", media)
 
     async def _watch(self) -> None:
         import watchfiles

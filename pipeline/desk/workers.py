@@ -10,14 +10,13 @@ written to disk.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from pathlib import Path
 
-from pipeline.resources import Templates
+from pipeline.publish.pdf_settings import PdfSettings
+from pipeline.publish.workers import pdf_pool
 
 
 class Busy(Exception):
@@ -28,32 +27,24 @@ class RendererFailed(Exception):
     """The PDF could not be made; the message says why."""
 
 
-@dataclass(frozen=True)
-class Folders:
-    templates: Templates
-    content_dir: Path
-    media_dir: Path
-
-
-def _warm(folders: Folders) -> None:
+def _warm(settings: PdfSettings) -> None:
     """Worker start: load fonts and parse the stylesheets once, and lay out a page so the
     first real packet is as fast as the rest."""
-    from pipeline.publish.pdf import renderer
+    from pipeline.publish.pdf import render_pdf
 
     try:
-        render = renderer(folders.templates, folders.content_dir, folders.media_dir)
-        render.render("<p>warm</p>", folders.content_dir.as_uri() + "/", fit=False)
+        render_pdf("<p>warm</p>", settings, fit=False)
     except Exception:  # a worker that cannot warm up still renders (and reports) later
         return
 
 
-def _render(folders: Folders, html: str, fit: bool, start: int) -> tuple[bytes, dict[str, int], str | None]:
-    from pipeline.publish.pdf import RenderError, renderer
+def _render(
+    settings: PdfSettings, html: str, fit: bool, start: int
+) -> tuple[bytes, dict[str, int], str | None]:
+    from pipeline.publish.pdf import RenderError, render_pdf
 
     try:
-        fitted = renderer(folders.templates, folders.content_dir, folders.media_dir).render_fitted(
-            html, folders.content_dir.as_uri() + "/", fit=fit, start=start
-        )
+        fitted = render_pdf(html, settings, fit=fit, start=start)
     except RenderError as exc:
         return b"", {}, str(exc)
     return fitted.pdf, fitted.needed, None
@@ -98,8 +89,8 @@ class FitHints:
 class RenderPool:
     """`workers` processes; at most `queue` packets wait for one, beyond that Busy."""
 
-    def __init__(self, folders: Folders, workers: int = os.cpu_count() or 1, queue: int = 6) -> None:
-        self.folders = folders
+    def __init__(self, settings: PdfSettings, workers: int = os.cpu_count() or 1, queue: int = 6) -> None:
+        self.settings = settings
         self.workers = max(1, workers)
         self.capacity = self.workers + max(0, queue)
         self.in_flight = 0
@@ -107,11 +98,7 @@ class RenderPool:
         self._pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipeline.publish.pdf"])
-        pool = ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_warm, initargs=(self.folders,)
-        )
+        pool = pdf_pool(self.workers, initializer=_warm, initargs=(self.settings,))
         for _ in range(self.workers):  # start every worker now, not on the first packet
             pool.submit(os.getpid)
         return pool
@@ -124,7 +111,7 @@ class RenderPool:
             loop = asyncio.get_running_loop()
             start = self.hints.start(job)
             pdf, needed, error = await loop.run_in_executor(
-                self._pool, _render, self.folders, job.html, job.fit, start
+                self._pool, _render, self.settings, job.html, job.fit, start
             )
             self.hints.learn(job, needed)
         except BrokenProcessPool:

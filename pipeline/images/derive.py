@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import io
 import warnings
+import zlib
 from functools import cache
 
-from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from pipeline.images.renditions import Format, Rendition
 
@@ -21,6 +22,26 @@ from pipeline.images.renditions import Format, Rendition
 RECIPE = "2"
 JPEG_QUALITY = 84
 WEBP_QUALITY = 80
+
+
+# The only decoders an original is ever given to, whatever its name says. Pillow picks a
+# decoder from the file's bytes, and some hand the file to another program (EPS and PDF to
+# Ghostscript): a photo in a pull request must never run anything.
+DECODERS = ("JPEG", "PNG", "WEBP", "HEIF", "AVIF")  # JPEG also opens MPO (two-lens cameras)
+# What a refused file really is, told by its first bytes, for the message.
+_SIGNATURES = (
+    (b"%!PS", "PostScript (EPS) file"),
+    (b"\xc5\xd0\xd3\xc6", "PostScript (EPS) file"),
+    (b"%PDF", "PDF document"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"BM", "BMP image"),
+    (b"GIF8", "GIF image"),
+    (b"8BPS", "Photoshop file"),
+    (b"\x00\x00\x01\x00", "Windows icon"),
+    (b"<?xml", "XML file"),
+    (b"<svg", "SVG drawing (name it .svg)"),
+)
 
 
 class ImageProblem(Exception):
@@ -35,6 +56,13 @@ def _register_heif() -> None:
     pillow_heif.register_heif_opener()
 
 
+@cache
+def _decoders() -> tuple[str, ...]:
+    """DECODERS that this Pillow has (AVIF needs Pillow 11.3 or pillow-heif)."""
+    Image.init()
+    return tuple(name for name in DECODERS if name in Image.OPEN)
+
+
 def open_original(data: bytes) -> Image.Image:
     """Open (not yet decode) an original, refusing what is not an image or is too large to
     decode safely (Pillow's decompression-bomb limit)."""
@@ -42,17 +70,29 @@ def open_original(data: bytes) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image = Image.open(io.BytesIO(data), formats=_decoders())
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise ImageProblem(_too_many_pixels()) from None
     except UnidentifiedImageError:
-        raise ImageProblem("is not an image Pillow can read (JPEG, PNG, HEIC, WebP or AVIF)") from None
+        raise ImageProblem(_refused(data)) from None
     except (OSError, ValueError, SyntaxError) as exc:
         raise ImageProblem(f"cannot be read as an image ({exc})") from None
     width, height = image.size
     if width * height > (Image.MAX_IMAGE_PIXELS or 0):
         raise ImageProblem(_too_many_pixels(image.size))
     return image
+
+
+def _refused(data: bytes) -> str:
+    """Why a file is not opened, naming what it really is when its first bytes tell."""
+    head = data[:16].lstrip()
+    for signature, name in _SIGNATURES:
+        if head.startswith(signature):
+            return (
+                f"is a {name}, whatever its name says; the pipeline opens only photos: save it as "
+                "JPEG, PNG, HEIC, WebP or AVIF"
+            )
+    return "is not an image the pipeline can read (JPEG, PNG, HEIC, WebP or AVIF)"
 
 
 def _too_many_pixels(size: tuple[int, int] | None = None) -> str:
@@ -73,16 +113,45 @@ def decode(data: bytes, max_width: int | None = None) -> tuple[Image.Image, str]
     kind = image.format or "unknown"
     if max_width and kind == "JPEG":
         image.draft(None, (max_width, max_width))  # stays at least max_width wide, either way up
-    # WeasyPrint sets this global to True when imported: a cut-short photo would then decode
-    # with a grey lower half and print so. Originals must be whole (WeasyPrint itself is only
-    # ever given our complete derived files).
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    if not is_whole(data, kind):
+        raise ImageProblem("cannot be decoded (the file is cut short)")
     try:
         image.load()
         upright = ImageOps.exif_transpose(image)
     except (OSError, ValueError, SyntaxError) as exc:
         raise ImageProblem(f"cannot be decoded ({_reason(exc)})") from None
     return to_srgb_rgb(upright), kind
+
+
+def is_whole(data: bytes, kind: str) -> bool:
+    """Whether a JPEG or PNG holds all it announces. Pillow decodes a cut-short file with a
+    grey lower half when its LOAD_TRUNCATED_IMAGES flag is on, and WeasyPrint turns that flag
+    on for the whole process when it is imported: the structure is checked here instead, with
+    no flag read or written. (WebP, HEIC and AVIF decoders refuse a cut-short file themselves.)"""
+    if kind in ("JPEG", "MPO"):
+        # The last scan must be followed by an end-of-image marker; inside a scan, 0xFF is
+        # always escaped, so the marker cannot appear there by chance.
+        return data.rfind(b"\xff\xd9") > data.rfind(b"\xff\xda") >= 0
+    if kind == "PNG":
+        return _png_chunks_whole(data)
+    return True
+
+
+def _png_chunks_whole(data: bytes) -> bool:
+    """Every chunk complete with a matching CRC, up to IEND."""
+    offset = 8
+    while offset + 12 <= len(data):
+        length = int.from_bytes(data[offset : offset + 4], "big")
+        end = offset + 12 + length
+        if end > len(data):
+            return False
+        kind_and_body = data[offset + 4 : end - 4]
+        if zlib.crc32(kind_and_body) != int.from_bytes(data[end - 4 : end], "big"):
+            return False
+        if kind_and_body[:4] == b"IEND":
+            return True
+        offset = end
+    return False
 
 
 def _reason(exc: Exception) -> str:

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import multiprocessing
 import os
 import posixpath
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import metadata
@@ -44,9 +42,10 @@ from pipeline.publish.outputs import (
     write_atomically,
     write_if_changed,
 )
+from pipeline.publish.pdf_settings import PdfSettings
 from pipeline.publish.project import Project
 from pipeline.publish.render import describe_template_error
-from pipeline.resources import Templates
+from pipeline.publish.workers import pdf_pool
 from pipeline.translations.catalogs import catalog_path
 
 # PDFs a worker renders before it is replaced by a fresh one (max_tasks_per_child would do
@@ -413,7 +412,7 @@ class Builder:
         """Render handouts in rounds of ROUND PDFs per worker: each round gets a fresh pool, so
         neither WeasyPrint's caches in the workers nor the HTML waiting here grow with the
         library."""
-        work = partial_render(self.project.templates, self.project.content_dir, self.project.images.cache_dir)
+        work = partial_render(self.project.pdf_settings)
         workers = max(1, min(options.jobs, len(jobs)))
         per_round = ROUND * workers
         for start in range(0, len(jobs), per_round):
@@ -438,7 +437,7 @@ class Builder:
         except OSError as exc:
             return Failure(f"{job.entry.id}: " + cannot("prepare its images", exc))
         target = str(options.out / job.output)
-        return _PdfTask(job.entry.id, html, target, self._epoch(job.entry), fit=layout == "standard")
+        return _PdfTask(job.entry.id, html, target, self._source_date(job.entry), fit=layout == "standard")
 
     @staticmethod
     def _render_round(
@@ -448,20 +447,15 @@ class Builder:
             for job, task in tasks:
                 yield job, _outcome(work(task))
             return
-        # forkserver: workers start from a clean process that already has WeasyPrint loaded
-        # (cheap to start, and safe to fork from the preview server's threads).
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipeline.publish.pdf"])
-        with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context) as pool:
+        with pdf_pool(min(workers, len(tasks))) as pool:
             results = pool.map(work, [task for _, task in tasks], chunksize=4)
             for (job, _), result in zip(tasks, results, strict=True):
                 yield job, _outcome(result)
 
-    def _epoch(self, entry: Entry) -> int:
-        """SOURCE_DATE_EPOCH for the entry: its review date, so PDFs are reproducible."""
+    def _source_date(self, entry: Entry) -> date:
+        """The date a handout carries: its review date, so the same content makes the same PDF."""
         reviewed = (self.project.data(entry).get("review") or {}).get("reviewed_on")
-        day = date.fromisoformat(reviewed) if reviewed else date(2000, 1, 1)
-        return int(time.mktime(day.timetuple())) if day.year >= 1971 else 0
+        return date.fromisoformat(reviewed) if reviewed else date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -469,25 +463,20 @@ class _PdfTask:
     entry_id: str
     html: str
     target: str
-    source_date_epoch: int
+    source_date: date
     fit: bool  # lay out again, tighter, when an exercise runs past its page (pdf.Renderer)
 
 
 @dataclass(frozen=True)
 class partial_render:
-    templates: Templates
-    content_dir: Path
-    media_dir: Path
+    settings: PdfSettings
 
     def __call__(self, task: _PdfTask) -> tuple[str, str | None]:
         """Render one handout and write it; returns (sha256 or "", error or None)."""
-        from pipeline.publish.pdf import RenderError, renderer
+        from pipeline.publish.pdf import RenderError, render_pdf
 
-        os.environ["SOURCE_DATE_EPOCH"] = str(task.source_date_epoch)
         try:
-            pdf = renderer(self.templates, self.content_dir, self.media_dir).render(
-                task.html, self.content_dir.as_uri() + "/", fit=task.fit
-            )
+            pdf = render_pdf(task.html, self.settings, fit=task.fit, source_date=task.source_date).pdf
             write_atomically(Path(task.target), pdf)
         except RenderError as exc:
             return "", f"{task.entry_id}: {exc}"

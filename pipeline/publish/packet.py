@@ -75,12 +75,10 @@ def make_packet(root: Path, request: PacketRequest, output: Path, today: date | 
     if blocking:
         check.diagnostics = blocking
         return check
-    from pipeline.publish.pdf import RenderError, renderer
+    from pipeline.publish.pdf import RenderError, render_pdf
 
     try:
-        pdf = renderer(project.templates, project.content_dir, project.images.cache_dir).render(
-            document.html, project.content_dir.as_uri() + "/", fit=document.fit
-        )
+        pdf = render_pdf(document.html, project.pdf_settings, fit=document.fit).pdf
     except RenderError as exc:
         raise PacketProblem(str(exc)) from None
     try:

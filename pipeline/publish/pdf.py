@@ -17,6 +17,7 @@ import mimetypes
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -27,6 +28,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from pipeline.images.store import MEDIA_SCHEME
+from pipeline.publish.pdf_settings import PdfSettings
 from pipeline.resources import Templates
 
 STYLESHEET = "handout.css"
@@ -108,9 +110,6 @@ class _StringInRunningHeader(logging.Filter):
         )
 
 
-logging.getLogger("weasyprint").addFilter(_StringInRunningHeader())
-
-
 class _ImageProblems(logging.Handler):
     """Collects WeasyPrint's complaints about images it could not use."""
 
@@ -126,22 +125,38 @@ class _ImageProblems(logging.Handler):
 
 @contextmanager
 def _watch_images() -> Iterator[_ImageProblems]:
+    """WeasyPrint's log while one document renders: its image complaints collected, its
+    expected running-header note dropped; the logger is left as it was found."""
     handler = _ImageProblems()
+    expected = _StringInRunningHeader()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
+    logger.addFilter(expected)
     try:
         yield handler
     finally:
+        logger.removeFilter(expected)
         logger.removeHandler(handler)
+
+
+def render_pdf(
+    html: str, settings: PdfSettings, *, fit: bool = True, start: int = 0, source_date: date | None = None
+) -> Fitted:
+    """The one way a handout becomes a PDF. `source_date` is written as the PDF's creation and
+    modification date (the build gives the review date, so the same content makes the same
+    bytes); without it the PDF carries no date. See Renderer.render_fitted for `fit` and
+    `start`."""
+    return renderer(settings).render_fitted(html, fit=fit, start=start, source_date=source_date)
 
 
 class Renderer:
     """Renders handout HTML to PDF bytes; one per process, reused for every document."""
 
-    def __init__(self, templates: Templates, content_dir: Path, media_dir: Path) -> None:
-        self.content_dir = content_dir
-        self.templates = templates
-        self.media_dir = media_dir
+    def __init__(self, settings: PdfSettings) -> None:
+        self.settings = settings
+        self.content_dir = settings.content_dir
+        self.templates = templates = settings.templates
+        self.media_dir = settings.media_dir
         self.font_config = FontConfiguration()
         fetcher = self._fetcher()
         self.stylesheets = [
@@ -153,13 +168,15 @@ class Renderer:
     def _fetcher(self) -> ProjectFilesOnly:
         return ProjectFilesOnly((self.content_dir,), self.media_dir, self.templates)
 
-    def render(self, html: str, base_url: str, fit: bool = True) -> bytes:
+    def render(self, html: str, fit: bool = True) -> bytes:
         """The PDF of `html`. With `fit`, a document in which an exercise runs onto a second
         page is laid out again more tightly (FIT_STYLESHEETS), and the first layout where
         each exercise has one page is kept; if none has, the roomiest one is."""
-        return self.render_fitted(html, base_url, fit).pdf
+        return self.render_fitted(html, fit).pdf
 
-    def render_fitted(self, html: str, base_url: str, fit: bool = True, start: int = 0) -> Fitted:
+    def render_fitted(
+        self, html: str, fit: bool = True, start: int = 0, source_date: date | None = None
+    ) -> Fitted:
         """`render`, starting at fit level `start` (0: no fit stylesheet) when the caller
         knows from an earlier document that a lower level makes one of these exercises spill;
         the result is the same as starting at 0. Also says which level each exercise needed,
@@ -167,8 +184,10 @@ class Renderer:
         fetcher = self._fetcher()
         with _watch_images() as images:
             try:
-                document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+                document = HTML(string=html, base_url=self.settings.base_url, url_fetcher=fetcher)
                 laid_out, needed = self._fitted(document, fit, start)
+                if source_date is not None:
+                    laid_out.metadata.created = laid_out.metadata.modified = source_date.isoformat()
                 pdf = laid_out.write_pdf(pdf_variant=PDF_VARIANT)
             except FatalURLFetchingError as exc:
                 raise RenderError(str(exc.__cause__ or exc)) from None
@@ -237,9 +256,9 @@ def an_exercise_spills(document: Document) -> bool:
 
 
 @cache
-def renderer(templates: Templates, content_dir: Path, media_dir: Path) -> Renderer:
-    """The process's renderer; `media_dir` holds the derived images handouts show."""
-    return Renderer(templates, content_dir, media_dir)
+def renderer(settings: PdfSettings) -> Renderer:
+    """The process's renderer for these settings, kept: fonts and stylesheets load once."""
+    return Renderer(settings)
 
 
 def font_subsetter() -> str:

@@ -12,6 +12,7 @@ from pipeline.images.renditions import PRINT, WEB_WIDTH_PX, Rendition, web_name,
 from pipeline.images.store import CACHE_FOLDER, MEDIA_SCHEME, ImageStore, is_svg
 from pipeline.load.library import Library
 from pipeline.model import Entry, Layout, PageSize, languages_of, translation_name
+from pipeline.publish.pdf_settings import PdfSettings
 from pipeline.publish.render import (
     ExerciseView,
     ImageLinker,
@@ -80,6 +81,10 @@ class Project:
     @property
     def content_dir(self) -> Path:
         return self.root / "content"
+
+    @property
+    def pdf_settings(self) -> PdfSettings:
+        return PdfSettings(self.templates, self.content_dir, self.images.cache_dir)
 
     def data(self, entry: Entry) -> dict[str, Any]:
         """The entry's content in its language: the translation's words on the source's structure."""

@@ -1,0 +1,20 @@
+"""Worker processes that render PDFs, for the build and the desk alike.
+
+forkserver: workers start from a clean process that already has WeasyPrint loaded (cheap to
+start, and safe to fork from the preview server's and the desk's threads).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+
+def pdf_pool(
+    workers: int, initializer: Callable[..., object] | None = None, initargs: tuple[Any, ...] = ()
+) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pipeline.publish.pdf"])
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs)
