@@ -11,7 +11,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from pipeline.publish.render import dosage_view
+from pipeline.publish.views import dosage_view
 from pipeline.translations.catalogs import available_languages, catalog_path, long_date, translations
 
 REPO = Path(__file__).parent.parent

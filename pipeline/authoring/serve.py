@@ -18,7 +18,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from pipeline.publish.build import BuildOptions, BuildReport, build
+from pipeline.publish.build import BuildOptions, build
+from pipeline.publish.outputs import BuildReport
 
 RELOAD_SCRIPT = """<script>/* pipeline serve: reload after a rebuild */
 (function(){var v=%d;setInterval(function(){fetch('/__version').then(function(r){return r.json()})

@@ -16,7 +16,7 @@ from pipeline.images.renditions import THUMBNAIL
 from pipeline.load.library import Library
 from pipeline.model import KIND_LABELS, Entry
 from pipeline.publish.project import Project
-from pipeline.publish.render import dosage_view, merged_dosage
+from pipeline.publish.views import dosage_view, merged_dosage
 
 
 @dataclass(frozen=True)

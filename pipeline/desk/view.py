@@ -9,7 +9,8 @@ from typing import Any
 from pipeline.desk.form import DeskForm, Filters, dose_field, packet_items
 from pipeline.desk.library import Card, Snapshot
 from pipeline.publish.adjust import ADJUSTABLE, ADJUSTABLE_FIELDS, adjusted, field_values
-from pipeline.publish.render import dosage_view, render_template
+from pipeline.publish.render import render_template
+from pipeline.publish.views import dosage_view
 from pipeline.resources import Templates
 
 

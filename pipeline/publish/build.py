@@ -8,41 +8,48 @@ the check finds an error.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import os
 import posixpath
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
 
 from pipeline import __version__
-from pipeline.check import CheckResult, check_project
+from pipeline.check import check_project
 from pipeline.errors import UsageError
 from pipeline.images.derive import RECIPE, ImageProblem
 from pipeline.images.renditions import PRINT, Rendition, web_name, web_renditions
 from pipeline.model import Entry, Layout, PageSize
+from pipeline.publish.handouts import (
+    UNUSED_BY_OUTPUTS,
+    Failure,
+    PdfTask,
+    partial_render,
+    pipeline_fingerprint,
+    result_of,
+)
 from pipeline.publish.outputs import (
     MANIFEST,
+    BuildReport,
     OutputRecord,
     build_lock,
     cannot,
     digest_of,
+    is_current,
     manifest_bytes,
     read_manifest,
     remove_leftover_temporaries,
+    remove_outputs_no_longer_planned,
     sha256_bytes,
     sha256_file,
     write_atomically,
-    write_if_changed,
+    write_or_report,
 )
-from pipeline.publish.pdf_settings import PdfSettings
 from pipeline.publish.project import Project
 from pipeline.publish.render import describe_template_error
 from pipeline.publish.workers import pdf_pool
@@ -64,20 +71,6 @@ class BuildOptions:
     page_size: PageSize | None = None
     layout: Layout = "standard"  # routines only: a single exercise is always one per page
     today: date | None = None
-
-
-@dataclass
-class BuildReport:
-    check: CheckResult
-    built: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (output, why)
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not self.check.errors and not self.failed
 
 
 class UnknownEntry(UsageError):
@@ -120,7 +113,7 @@ def build(
     with build_lock(options.out):
         remove_leftover_temporaries(options.out)
         previous = read_manifest(options.out)
-        stale = [job for job in jobs if not _is_current(job, previous, options.out)]
+        stale = [job for job in jobs if not is_current(job.output, job.digest, previous, options.out)]
         stale_outputs = {job.output for job in stale}
         report.unchanged = [job.output for job in jobs if job.output not in stale_outputs]
         advance = progress_total(len(stale)) if progress_total and stale else (lambda n: None)
@@ -135,7 +128,7 @@ def build(
                 report.built.append(job.output)
             else:
                 report.failed.append((job.output, outcome.message))
-        report.removed = _remove_outputs_no_longer_planned(options.out, previous, set(everything), report)
+        report.removed = remove_outputs_no_longer_planned(options.out, previous, set(everything), report)
         if not options.only:
             _clean_image_cache(project)
         if options.html:
@@ -146,12 +139,12 @@ def build(
                     if job.kind == "html" and job.entry and job.output in records
                 ]
                 page = project.preview_page(shown, built=set(records))
-                _write_or_report("index.html", page.encode(), options.out, report)
+                write_or_report("index.html", page.encode(), options.out, report)
             except jinja2.TemplateError as exc:
                 report.failed.append(("index.html", describe_template_error(exc, project.templates)))
         # If the manifest cannot be written, the previous one stays; the outputs replaced since
         # no longer match its sha256, so the next build remakes them.
-        _write_or_report(MANIFEST, manifest_bytes(records, __version__), options.out, report)
+        write_or_report(MANIFEST, manifest_bytes(records, __version__), options.out, report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -165,55 +158,6 @@ def _clean_image_cache(project: Project) -> None:
         except OSError:
             continue  # a missing original: the check reported it
     project.images.clean(keep)
-
-
-def _is_current(job: Job, previous: Mapping[str, OutputRecord], out: Path) -> bool:
-    record = previous.get(job.output)
-    if not record or record.get("input_digest") != job.digest:
-        return False
-    return sha256_file(out / job.output) == record.get("sha256")  # repairs a damaged output
-
-
-def _write_or_report(output: str, data: bytes, out: Path, report: BuildReport) -> None:
-    try:
-        write_if_changed(out / output, data)
-    except OSError as exc:
-        report.failed.append((output, cannot(f"write {output}", exc)))
-
-
-def _remove_outputs_no_longer_planned(
-    out: Path, previous: Mapping[str, OutputRecord], planned: set[str], report: BuildReport
-) -> list[str]:
-    """An entry turned back into a draft must not leave a printable handout behind."""
-    removed = []
-    for output in sorted(set(previous) - planned):
-        target = (out / output).resolve()
-        if target.is_relative_to(out.resolve()) and target.is_file():
-            try:
-                target.unlink()
-            except OSError as exc:
-                report.failed.append((output, cannot(f"remove {output}", exc)))
-                continue
-            removed.append(output)
-    return removed
-
-
-@functools.cache
-def pipeline_fingerprint() -> str:
-    """The version, the package's own code and the renderers' versions: a `git pull` that
-    changes how a dosage is worded, or a WeasyPrint upgrade, must remake every handout even
-    when nobody bumped the version."""
-    code = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        code.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    renderers = ",".join(f"{name} {metadata.version(name)}" for name in ("weasyprint", "jinja2"))
-    return f"{__version__} ({renderers}; code {code.hexdigest()[:16]})"
-
-
-@dataclass
-class Failure:
-    message: str
 
 
 @dataclass
@@ -315,6 +259,8 @@ class Builder:
         """What every output depends on: the pipeline, the templates, the studio file."""
         inputs = {"#pipeline": pipeline_fingerprint(), "content/studio.yaml": self.project.studio_sha}
         for template in self.project.templates.names():
+            if template.startswith(UNUSED_BY_OUTPUTS):
+                continue
             name = "templates/" + template
             inputs[name] = self._digest(name, self.project.templates.find(template))
         if self.project.studio.get("logo"):
@@ -416,7 +362,7 @@ class Builder:
         workers = max(1, min(options.jobs, len(jobs)))
         per_round = ROUND * workers
         for start in range(0, len(jobs), per_round):
-            tasks: list[tuple[Job, _PdfTask]] = []
+            tasks: list[tuple[Job, PdfTask]] = []
             for job in jobs[start : start + per_round]:
                 task = self._pdf_task(job, options)
                 if isinstance(task, Failure):
@@ -425,7 +371,7 @@ class Builder:
                     tasks.append((job, task))
             yield from self._render_round(tasks, work, workers)
 
-    def _pdf_task(self, job: Job, options: BuildOptions) -> _PdfTask | Failure:
+    def _pdf_task(self, job: Job, options: BuildOptions) -> PdfTask | Failure:
         assert job.entry is not None
         try:
             layout = self._layout(job.entry, options)
@@ -437,20 +383,20 @@ class Builder:
         except OSError as exc:
             return Failure(f"{job.entry.id}: " + cannot("prepare its images", exc))
         target = str(options.out / job.output)
-        return _PdfTask(job.entry.id, html, target, self._source_date(job.entry), fit=layout == "standard")
+        return PdfTask(job.entry.id, html, target, self._source_date(job.entry), fit=layout == "standard")
 
     @staticmethod
     def _render_round(
-        tasks: list[tuple[Job, _PdfTask]], work: partial_render, workers: int
+        tasks: list[tuple[Job, PdfTask]], work: partial_render, workers: int
     ) -> Iterator[tuple[Job, str | Failure]]:
         if workers <= 1 or len(tasks) <= 1:
             for job, task in tasks:
-                yield job, _outcome(work(task))
+                yield job, result_of(work(task))
             return
         with pdf_pool(min(workers, len(tasks))) as pool:
             results = pool.map(work, [task for _, task in tasks], chunksize=4)
             for (job, _), result in zip(tasks, results, strict=True):
-                yield job, _outcome(result)
+                yield job, result_of(result)
 
     def _source_date(self, entry: Entry) -> date:
         """The date a handout carries: its review date, so the same content makes the same PDF."""
@@ -458,40 +404,6 @@ class Builder:
         return date.fromisoformat(reviewed) if reviewed else date(2000, 1, 1)
 
 
-@dataclass(frozen=True)
-class _PdfTask:
-    entry_id: str
-    html: str
-    target: str
-    source_date: date
-    fit: bool  # lay out again, tighter, when an exercise runs past its page (pdf.Renderer)
-
-
-@dataclass(frozen=True)
-class partial_render:
-    settings: PdfSettings
-
-    def __call__(self, task: _PdfTask) -> tuple[str, str | None]:
-        """Render one handout and write it; returns (sha256 or "", error or None)."""
-        from pipeline.publish.pdf import RenderError, render_pdf
-
-        try:
-            pdf = render_pdf(task.html, self.settings, fit=task.fit, source_date=task.source_date).pdf
-            write_atomically(Path(task.target), pdf)
-        except RenderError as exc:
-            return "", f"{task.entry_id}: {exc}"
-        except OSError as exc:
-            return "", f"{task.entry_id}: " + cannot(f"write {task.target}", exc)
-        except Exception as exc:  # WeasyPrint failed on this entry; the others still build
-            return "", f"{task.entry_id}: the PDF could not be made ({type(exc).__name__}: {exc})"
-        return sha256_bytes(pdf), None
-
-
 def _recipe(rendition: Rendition) -> str:
     """What a derived image is made with, beyond its original: an output depends on it."""
     return f"{rendition.label} recipe {RECIPE}"
-
-
-def _outcome(result: tuple[str, str | None]) -> str | Failure:
-    sha, error = result
-    return Failure(error) if error else sha

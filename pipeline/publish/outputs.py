@@ -11,11 +11,15 @@ import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from pipeline.errors import ContentError, UsageError
+
+if TYPE_CHECKING:
+    from pipeline.check import CheckResult
 
 MANIFEST = "manifest.json"
 LOCK = ".build.lock"
@@ -129,3 +133,49 @@ def build_lock(out: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass
+class BuildReport:
+    check: CheckResult
+    built: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (output, why)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.check.errors and not self.failed
+
+
+def is_current(output: str, digest: str, previous: Mapping[str, OutputRecord], out: Path) -> bool:
+    """Whether an output was made from these inputs, and is still as it was written."""
+    record = previous.get(output)
+    if not record or record.get("input_digest") != digest:
+        return False
+    return sha256_file(out / output) == record.get("sha256")  # repairs a damaged output
+
+
+def write_or_report(output: str, data: bytes, out: Path, report: BuildReport) -> None:
+    try:
+        write_if_changed(out / output, data)
+    except OSError as exc:
+        report.failed.append((output, cannot(f"write {output}", exc)))
+
+
+def remove_outputs_no_longer_planned(
+    out: Path, previous: Mapping[str, OutputRecord], planned: set[str], report: BuildReport
+) -> list[str]:
+    """An entry turned back into a draft must not leave a printable handout behind."""
+    removed = []
+    for output in sorted(set(previous) - planned):
+        target = (out / output).resolve()
+        if target.is_relative_to(out.resolve()) and target.is_file():
+            try:
+                target.unlink()
+            except OSError as exc:
+                report.failed.append((output, cannot(f"remove {output}", exc)))
+                continue
+            removed.append(output)
+    return removed

@@ -18,19 +18,11 @@ from pipeline.errors import UsageError
 from pipeline.images.derive import ImageProblem
 from pipeline.model import Entry, Layout, PageSize
 from pipeline.publish.adjust import Adjustment, adjusted, problems
+from pipeline.publish.contexts import ClientView, ExerciseView, RoutineView
 from pipeline.publish.outputs import cannot, write_atomically
 from pipeline.publish.project import Project
-from pipeline.publish.render import (
-    ClientView,
-    ExerciseView,
-    RoutineView,
-    exercise_view,
-    handout_context,
-    merged_dosage,
-    render_template,
-    routine_view,
-    studio_view,
-)
+from pipeline.publish.render import render_template
+from pipeline.publish.views import exercise_view, handout_context, merged_dosage, routine_view, studio_view
 from pipeline.translations.catalogs import language_name, long_date, translations
 
 

@@ -12,8 +12,7 @@ from pipeline.images.renditions import PRINT, WEB_WIDTH_PX, Rendition, web_name,
 from pipeline.images.store import CACHE_FOLDER, MEDIA_SCHEME, ImageStore, is_svg
 from pipeline.load.library import Library
 from pipeline.model import Entry, Layout, PageSize, languages_of, translation_name
-from pipeline.publish.pdf_settings import PdfSettings
-from pipeline.publish.render import (
+from pipeline.publish.contexts import (
     ExerciseView,
     ImageLinker,
     ImageLinks,
@@ -21,10 +20,13 @@ from pipeline.publish.render import (
     PreviewItem,
     RoutineView,
     SnippetContext,
+)
+from pipeline.publish.pdf_settings import PdfSettings
+from pipeline.publish.render import render_template
+from pipeline.publish.views import (
     exercise_jsonld,
     exercise_view,
     handout_context,
-    render_template,
     routine_jsonld,
     routine_view,
     studio_view,
