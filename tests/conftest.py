@@ -1,4 +1,29 @@
+"""What the test files share: the starter library copied for a test, and the CLI run on it."""
+
+import shutil
 import sys
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner, Result
+
 sys.path.insert(0, str(Path(__file__).parent))
+
+from pipeline.cli import cli
+
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A project holding a copy of the starter library's content/."""
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    return tmp_path
+
+
+def run(root: Path, *args: str, today: str = "2026-11-24") -> Result:
+    """`pipeline --root ROOT ARGS` with the review date pinned; its output is printed, so
+    pytest shows it when an assertion fails."""
+    result = CliRunner().invoke(cli, ["--root", str(root), *args], env={"PIPELINE_TODAY": today})
+    print(result.output)
+    return result

@@ -2,53 +2,44 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
+from conftest import run as run_cli
 from ruamel.yaml import YAML
 
 from pipeline.authoring.scaffold import KINDS, LEVELS
 from pipeline.check import check_project
-from pipeline.cli import cli
 
 REPO = Path(__file__).parent.parent
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    shutil.copytree(REPO / "content", tmp_path / "content")
-    return tmp_path
-
-
 def run(root: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["--root", str(root), *args])
+    result = run_cli(root, *args)
     return result.exit_code, result.output
 
 
-def test_new_exercise_of_every_kind_and_level_passes_the_check(project: Path) -> None:
+def test_new_exercise_of_every_kind_and_level_passes_the_check(root: Path) -> None:
     for kind in KINDS:
         for level in LEVELS:
             code, output = run(
-                project, "new", "exercise", f"new-{kind}-{level}", "--kind", kind, "--level", level
+                root, "new", "exercise", f"new-{kind}-{level}", "--kind", kind, "--level", level
             )
             assert code == 0 and output.strip().endswith(f"content/exercises/new-{kind}-{level}.yaml")
-    code, output = run(project, "new", "routine", "new-routine")
+    code, output = run(root, "new", "routine", "new-routine")
     assert code == 0
-    result = check_project(project)
+    result = check_project(root)
     assert result.errors == []
-    assert "kind: balance" in (project / "content/exercises/new-balance-advanced.yaml").read_text()
+    assert "kind: balance" in (root / "content/exercises/new-balance-advanced.yaml").read_text()
 
 
-def test_new_refuses_to_overwrite_and_refuses_a_bad_id(project: Path) -> None:
-    before = (project / "content/exercises/knee-to-chest.yaml").read_text()
-    code, output = run(project, "new", "exercise", "knee-to-chest")
+def test_new_refuses_to_overwrite_and_refuses_a_bad_id(root: Path) -> None:
+    before = (root / "content/exercises/knee-to-chest.yaml").read_text()
+    code, output = run(root, "new", "exercise", "knee-to-chest")
     assert code == 2 and "already exists" in output
-    assert (project / "content/exercises/knee-to-chest.yaml").read_text() == before
-    code, output = run(project, "new", "exercise", "Knee To Chest")
+    assert (root / "content/exercises/knee-to-chest.yaml").read_text() == before
+    code, output = run(root, "new", "exercise", "Knee To Chest")
     assert code == 2 and "not a valid id" in output
-    assert not list((project / "content/exercises").glob("Knee*"))
+    assert not list((root / "content/exercises").glob("Knee*"))
 
 
 MESSY = """# yaml-language-server: $schema=../../schema/exercise.schema.json
@@ -69,12 +60,12 @@ status: draft
 """
 
 
-def test_fmt_orders_keys_keeps_comments_and_is_idempotent(project: Path) -> None:
-    path = project / "content/exercises/messy.yaml"
+def test_fmt_orders_keys_keeps_comments_and_is_idempotent(root: Path) -> None:
+    path = root / "content/exercises/messy.yaml"
     path.write_text(MESSY)
-    assert run(project, "fmt", "--check")[0] == 1
+    assert run(root, "fmt", "--check")[0] == 1
     assert path.read_text() == MESSY, "--check must not write"
-    code, output = run(project, "fmt", str(path))
+    code, output = run(root, "fmt", str(path))
     assert code == 0 and "reformatted" in output
     text = path.read_text()
     assert list(YAML(typ="safe").load(text)) == [
@@ -91,16 +82,16 @@ def test_fmt_orders_keys_keeps_comments_and_is_idempotent(project: Path) -> None
     assert "# the most important one" in text and "# yaml-language-server" in text
     assert "  - Lie down.\n" in text and "dosage: {hold_seconds: 20, reps: 3, sides: each}" in text
     assert YAML(typ="safe").load(text) == YAML(typ="safe").load(MESSY)  # same data
-    assert run(project, "fmt", "--check")[0] == 0
+    assert run(root, "fmt", "--check")[0] == 0
 
 
 def test_fmt_check_passes_on_the_repository_content() -> None:
     assert run(REPO, "fmt", "--check") == (0, "All content files are formatted.\n")
 
 
-def test_fmt_reports_a_file_that_is_not_yaml(project: Path) -> None:
-    (project / "content/exercises/broken.yaml").write_text("id: [unclosed\n")
-    code, output = run(project, "fmt", "--check")
+def test_fmt_reports_a_file_that_is_not_yaml(root: Path) -> None:
+    (root / "content/exercises/broken.yaml").write_text("id: [unclosed\n")
+    code, output = run(root, "fmt", "--check")
     assert code == 1 and "broken.yaml: cannot be formatted" in output
 
 

@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from conftest import run as run_cli
 from pypdf import PdfReader
-
-from pipeline.cli import cli
 
 REPO = Path(__file__).parent.parent
 
 
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    shutil.copytree(REPO / "content", tmp_path / "content")
-    return tmp_path
-
-
 def run(root: Path, *args: str) -> Result:
-    result = CliRunner().invoke(cli, ["--root", str(root), *args], env={"PIPELINE_TODAY": "2026-11-23"})
-    print(result.output)  # shown when an assertion fails
-    return result
+    return run_cli(root, *args, today="2026-11-23")
 
 
 def handout(root: Path, *args: str) -> tuple[Result, Path]:

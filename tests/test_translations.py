@@ -4,30 +4,15 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner, Result
+from conftest import run
 
-from pipeline.cli import cli
 from pipeline.resources import templates_for
 
 REPO = Path(__file__).parent.parent
 ES = "content/exercises/knee-to-chest.es.yaml"
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    shutil.copytree(REPO / "content", tmp_path / "content")
-    return tmp_path
-
-
-def run(root: Path, *args: str) -> Result:
-    result = CliRunner().invoke(cli, ["--root", str(root), *args], env={"PIPELINE_TODAY": "2026-11-24"})
-    print(result.output)
-    return result
 
 
 def edit(root: Path, name: str, old: str, new: str) -> None:

@@ -64,7 +64,9 @@ def problems_box(problems: list[str]) -> str:
 
 
 class PreviewHandler(SimpleHTTPRequestHandler):
-    state: PreviewState
+    def __init__(self, *args: Any, state: PreviewState, **kwargs: Any) -> None:
+        self.state = state  # before the base class handles the request in its __init__
+        super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
@@ -111,8 +113,7 @@ def serve(root: Path, port: int, today: date | None, ready: Any = print) -> None
     options = BuildOptions(out=root / "build", jobs=1, today=today)  # rebuilds are incremental
     state = PreviewState()
     rebuild(root, options, state)
-    handler = partial(PreviewHandler, directory=str(options.out))
-    PreviewHandler.state = state
+    handler = partial(PreviewHandler, directory=str(options.out), state=state)
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     ready(f"Serving the preview on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
     if state.problems:

@@ -35,7 +35,7 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -
       pipeline check --format github --strict
     """
     from pipeline.check import check_project
-    from pipeline.report import github_report, json_report, sarif_report, terminal_report
+    from pipeline.report import OWN_SCHEMA_NOTE, github_report, json_report, sarif_report, terminal_report
 
     result = check_project(project_root(ctx), paths, today=today())
     failed = result.failed(strict)
@@ -47,7 +47,8 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -
     elif fmt == "sarif":
         sarif_report(result.diagnostics, out, __version__)
     else:
-        terminal_report(result.library.root, result.diagnostics, result.files_checked, out)
+        note = OWN_SCHEMA_NOTE if result.schema and result.schema.own else ""
+        terminal_report(result.library.root, result.diagnostics, result.files_checked, out, note)
     ctx.exit(EXIT_CONTENT if failed else EXIT_OK)
 
 

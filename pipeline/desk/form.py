@@ -13,11 +13,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-
-from starlette.datastructures import FormData
+from typing import TYPE_CHECKING
 
 from pipeline.desk.library import PacketItem, Snapshot
 from pipeline.model import Layout, PageSize
+
+if TYPE_CHECKING:
+    from starlette.datastructures import FormData
+
 from pipeline.publish.adjust import ADJUSTABLE_FIELDS, Adjustment, adjusted, field_values, problems
 
 MAX_ENTRIES = 60

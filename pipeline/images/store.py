@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import PIL
 from PIL import Image
 
 from pipeline.images.derive import RECIPE, ImageProblem, derive
@@ -55,9 +56,9 @@ class ImageStore:
     def key(self, src: str, rendition: Rendition) -> str:
         """The cached file's name without its suffix: changes with the original or the settings."""
         recipe = "svg" if is_svg(src) else f"{rendition.label} {output_format(src, rendition)}"
-        return hashlib.sha256(
-            f"{self.digest(src)} {recipe} {RECIPE} {Image.__version__}".encode()
-        ).hexdigest()[:40]
+        return hashlib.sha256(f"{self.digest(src)} {recipe} {RECIPE} {PIL.__version__}".encode()).hexdigest()[
+            :40
+        ]
 
     def get(self, src: str, rendition: Rendition) -> DerivedFile:
         """The derived file, made now if the cache does not have it. Raises ImageProblem
@@ -113,5 +114,5 @@ class ImageStore:
 def _described(path: Path) -> DerivedFile:
     if path.suffix == ".svg":
         return DerivedFile(path, None, None)
-    with Image.open(path) as image:  # reads the header only
+    with Image.open(path, formats=("JPEG", "PNG", "WEBP")) as image:  # our own output; the header only
         return DerivedFile(path, image.width, image.height)

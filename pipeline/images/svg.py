@@ -49,7 +49,8 @@ def clean_svg(data: bytes) -> bytes:
     # registered a prefix for the SVG namespace, and a drawing must come out unprefixed.
     ET.register_namespace("", SVG)
     ET.register_namespace("xlink", XLINK)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    cleaned: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return cleaned
 
 
 def _refuse_active_content(root: ET.Element) -> None:

@@ -21,7 +21,6 @@ from pipeline.publish.adjust import Adjustment, adjusted, problems
 from pipeline.publish.contexts import ClientView, ExerciseView, RoutineView
 from pipeline.publish.outputs import cannot, write_atomically
 from pipeline.publish.project import Project
-from pipeline.publish.render import render_template
 from pipeline.publish.views import exercise_view, handout_context, merged_dosage, routine_view, studio_view
 from pipeline.translations.catalogs import language_name, long_date, translations
 
@@ -257,4 +256,6 @@ def _packet_html(
         layout=request.layout,
         language=language,
     )
+    from pipeline.publish.render import render_template  # Jinja2 only when rendering
+
     return render_template("handout.html.j2", context, project.templates, language)

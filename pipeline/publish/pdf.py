@@ -47,7 +47,7 @@ class RefusedReference(ValueError):
     pass
 
 
-class ProjectFilesOnly(URLFetcher):
+class ProjectFilesOnly(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
     """Serve regular files inside the allowed folders, and derived images from the media
     folder by `bf-media:` name; refuse every other URL."""
 

@@ -22,7 +22,6 @@ from pipeline.publish.contexts import (
     SnippetContext,
 )
 from pipeline.publish.pdf_settings import PdfSettings
-from pipeline.publish.render import render_template
 from pipeline.publish.views import (
     exercise_jsonld,
     exercise_view,
@@ -220,6 +219,8 @@ class Project:
             layout=layout,
             language=language,
         )
+        from pipeline.publish.render import render_template  # Jinja2 only when rendering
+
         return render_template("handout.html.j2", context, self.templates, language)
 
     def snippet_html(self, entry: Entry, media_url: str, pdf_url: str) -> str:
@@ -246,6 +247,8 @@ class Project:
             draft=self.is_draft(entry),
             lang=locale_tag(entry.language),
         )
+        from pipeline.publish.render import render_template  # Jinja2 only when rendering
+
         return render_template("snippet.html.j2", context, self.templates, entry.language)
 
     def preview_page(self, entries: Sequence[Entry], built: Collection[str]) -> str:
@@ -276,6 +279,8 @@ class Project:
             for e in entries
         ]
         context = PreviewContext(studio=self.studio, items=items, pipeline_version=__version__)
+        from pipeline.publish.render import render_template  # Jinja2 only when rendering
+
         return render_template("index.html.j2", context, self.templates)
 
 

@@ -256,7 +256,7 @@ def _kind_of(value: Any) -> str:
 def custom_error(message: str, rule: str, path: Path_ = ()) -> ValidationError:
     """An error from one of our schema keywords, carrying its rule id."""
     error = ValidationError(message, path=path)
-    error.rule = rule  # type: ignore[attr-defined]
+    error.rule = rule
     return error
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from pipeline.diagnostics import Diagnostic, Severity
@@ -37,32 +38,36 @@ class HoldLimit(NamedTuple):
     source: str
 
 
-def prose_diagnostics(doc: Document) -> Iterator[Diagnostic]:
+def prose_diagnostics(doc: Document, schema_dir: Path | None = None) -> Iterator[Diagnostic]:
     """An exercise's own text against its own limit."""
     data = doc.data or {}
-    limit = hold_limit(data.get("kind"), data.get("level"))
+    limit = hold_limit(data.get("kind"), data.get("level"), schema_dir)
     if limit is not None:
         for path, text in _texts(data):
             yield from _longer_than(limit, doc, path, text, "dosage.hold_seconds")
 
 
-def translation_prose_diagnostics(doc: Document, source: Mapping[str, Any]) -> Iterator[Diagnostic]:
+def translation_prose_diagnostics(
+    doc: Document, source: Mapping[str, Any], schema_dir: Path | None = None
+) -> Iterator[Diagnostic]:
     """A translated exercise's text against its source's limit: "mantenga 90 segundos" prints
     as surely as the English would."""
-    limit = hold_limit(source.get("kind"), source.get("level"))
+    limit = hold_limit(source.get("kind"), source.get("level"), schema_dir)
     if limit is not None:
         for path, text in _texts(doc.data or {}):
             yield from _longer_than(limit, doc, path, text, "dosage.hold_seconds of the English file")
 
 
-def routine_prose_diagnostics(doc: Document, exercises: Mapping[Any, ExerciseFacts]) -> Iterator[Diagnostic]:
+def routine_prose_diagnostics(
+    doc: Document, exercises: Mapping[Any, ExerciseFacts], schema_dir: Path | None = None
+) -> Iterator[Diagnostic]:
     """A routine's note on an exercise prints on that exercise's page: its limit applies."""
     items = (doc.data or {}).get("exercises")
     for i, item in enumerate(items if isinstance(items, list) else []):
         if not isinstance(item, dict) or not isinstance(item.get("note"), str):
             continue
         facts = exercises.get(item.get("exercise")) if isinstance(item.get("exercise"), str) else None
-        limit = hold_limit(facts.kind, facts.level) if facts is not None else None
+        limit = hold_limit(facts.kind, facts.level, schema_dir) if facts is not None else None
         if limit is not None:
             where = f"{label(('exercises', i))}.dosage.hold_seconds"
             yield from _longer_than(limit, doc, ("exercises", i, "note"), item["note"], where)
@@ -105,17 +110,17 @@ def _longest_duration(text: str) -> tuple[int, str] | None:
     return max(found) if found else None
 
 
-def hold_limit(kind: Any, level: Any) -> HoldLimit | None:
+def hold_limit(kind: Any, level: Any, schema_dir: Path | None = None) -> HoldLimit | None:
     """The largest `hold_seconds` the schema's safety limits allow this kind and level."""
     # Checked before the cache: a broken file may hold a list here, which cannot be hashed.
     if not isinstance(kind, str) or not isinstance(level, str):
         return None
-    return _hold_limit(kind, level)
+    return _hold_limit(kind, level, schema_dir)
 
 
 @cache
-def _hold_limit(kind: str, level: str) -> HoldLimit | None:
-    limits = load_schemas()["exercise"]["$defs"]["safetyLimits"]
+def _hold_limit(kind: str, level: str, schema_dir: Path | None) -> HoldLimit | None:
+    limits = load_schemas(schema_dir)["exercise"]["$defs"]["safetyLimits"]
     for kind_block in limits.get("allOf", []):
         if _const(kind_block, "kind") != kind:
             continue
@@ -147,12 +152,12 @@ HOLD_IN_TEXT = rules(
 
 @check("exercise", reports=HOLD_IN_TEXT)
 def exercise_text_within_its_hold(doc: Document, context: Context) -> Iterable[Diagnostic]:
-    return prose_diagnostics(doc)
+    return prose_diagnostics(doc, context.schema_dir)
 
 
 @check("routine", reports=HOLD_IN_TEXT)
 def routine_notes_within_their_holds(doc: Document, context: Context) -> Iterable[Diagnostic]:
-    return routine_prose_diagnostics(doc, context.facts)
+    return routine_prose_diagnostics(doc, context.facts, context.schema_dir)
 
 
 @check("translation", reports=HOLD_IN_TEXT)
@@ -160,4 +165,4 @@ def translated_text_within_its_hold(doc: Document, context: Context) -> Iterable
     source = context.source
     if source is None or source.kind != "exercise" or source.data is None:
         return []
-    return translation_prose_diagnostics(doc, source.data)
+    return translation_prose_diagnostics(doc, source.data, context.schema_dir)

@@ -54,12 +54,13 @@ def _registry(schemas: Mapping[str, dict[str, Any]]) -> Registry:
 def _format_checker() -> FormatChecker:
     checker = FormatChecker(formats=())
 
-    @checker.checks("date", raises=ValueError)
     def is_date(value: object) -> bool:
         # Python's fromisoformat also takes "20240101"; the content format does not.
         if not isinstance(value, str):
             return True
         return bool(_DATE_RE.match(value)) and bool(date.fromisoformat(value))
+
+    checker.checks("date", raises=ValueError)(is_date)
 
     return checker
 
