@@ -17,7 +17,7 @@ test: lint
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.library
+	$(BIN)/python -m benchmarks
 
 # The front desk's page on http://127.0.0.1:8001/ (opens the browser).
 desk: $(STAMP)

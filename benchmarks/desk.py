@@ -170,13 +170,13 @@ def concurrent(desk: Desk, cookie: str, body: bytes) -> list[tuple[float, int, i
 
 
 def _worker_pids(root_pid: int) -> list[int]:
-    from benchmarks.library import _descendants
+    from benchmarks.common import _descendants
 
     return [pid for pid, _ in _descendants(root_pid)]
 
 
 def bench_page(exercises: int) -> None:
-    from benchmarks.library import make_library, publish
+    from benchmarks.common import make_library, publish
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -1,102 +1,17 @@
-"""`make bench`: how fast the pipeline is, measured in one run and printed with ratios.
-
-check: N synthetic exercise files (1% of them invalid), `pipeline check` against
-check-jsonschema on the same files, each run once as a user would (a fresh process).
-build: N published exercises, a full build with 1 job and with every core, a rebuild with
-nothing changed, and bare WeasyPrint rendering the same handout HTML in one process.
-scale: 10,000 exercises and 500 routines checked and built without PDFs, and the peak memory
-of a full build's workers for 100 and 500 PDFs.
-images: phone photos through the pipeline (pipeline/bench_images.py).
-desk: packets and the page of `pipeline desk` (pipeline/bench_desk.py).
-Usage: python -m benchmarks.library [desk] [--check N ...] [--build N] [--scale] [--images]
-(default: all of it: check 1000 10000, build 1000, scale)
-"""
+"""The library benchmarks: the check against check-jsonschema, the build, and scale."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from pipeline.authoring.scaffold import KINDS, STARTING_DOSAGE
+from benchmarks.common import STUDIO, files_and_mtimes, make_library, publish, sample_worker_memory, timed
 from pipeline.rules.schema import schema_path
-
-STUDIO = "name: Bench Studio\ndisclaimer: These instructions do not replace advice from your doctor.\n"
-
-
-def exercise_yaml(index: int, invalid: bool) -> str:
-    kind = KINDS[index % len(KINDS)]
-    dosage = {**STARTING_DOSAGE[kind], "sides": "each"}
-    if invalid:
-        dosage["hold_seconds"] = 999  # over every limit
-    dosage_lines = "".join(f"  {key}: {value}\n" for key, value in dosage.items())
-    return (
-        f"id: exercise-{index:05d}\n"
-        f"title: Generated exercise {index}\n"
-        "summary: A generated exercise used to measure how fast the checker is.\n"
-        "status: draft\n"
-        f"kind: {kind}\n"
-        "level: beginner\n"
-        "equipment: [mat]\n"
-        "targets: [hamstrings, lower-back]\n"
-        "tags: [generated]\n"
-        "setup:\n  - Lie on your back with both knees bent.\n"
-        "steps:\n"
-        "  - Breathe in and prepare for the movement.\n"
-        "  - Breathe out and move slowly within a comfortable range.\n"
-        "  - Return to the start position.\n"
-        "cues:\n  - Keep breathing.\n"
-        "dosage:\n"
-        f"{dosage_lines}"
-        "  frequency: {times_per_day: 1, days_per_week: 5}\n"
-        "variations:\n"
-        "  - name: Smaller range\n    instructions: Move through a smaller range.\n    effect: easier\n"
-        "cautions:\n  - Move slowly.\n"
-        "stop_if:\n  - Sharp pain\n  - Numbness or tingling\n"
-        "review:\n  author: Bench\n"
-    )
-
-
-def make_library(root: Path, count: int, seed: int = 7, invalid_share: float = 0.01) -> list[Path]:
-    """A project with `count` exercises, `invalid_share` of them (at least one, if any) over the
-    safety limits."""
-    rng = random.Random(seed)
-    invalid_count = max(1, round(count * invalid_share)) if invalid_share else 0
-    invalid = set(rng.sample(range(count), invalid_count))
-    folder = root / "content" / "exercises"
-    folder.mkdir(parents=True)
-    (root / "content" / "studio.yaml").write_text(STUDIO)
-    files = []
-    for index in range(count):
-        path = folder / f"exercise-{index:05d}.yaml"
-        path.write_text(exercise_yaml(index, index in invalid))
-        files.append(path)
-    return files
-
-
-_MEASURE = (
-    "import resource, subprocess, sys\n"
-    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    "sys.exit(code)\n"
-)
-
-
-def timed(command: list[str], cwd: Path) -> tuple[float, int, float]:
-    """Wall seconds, exit code and peak memory (MiB) of the largest process of one run of
-    `command` (a fresh wrapper process, so runs do not share their peaks)."""
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _MEASURE, *command], cwd=cwd, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    peak = int(done.stdout.strip().splitlines()[-1]) / 1024 if done.stdout.strip() else 0.0
-    return elapsed, done.returncode, peak
-
 
 TRANSLATION = """status: draft
 review:
@@ -152,18 +67,6 @@ def bench_check(count: int, compare: bool) -> None:
         theirs, code, _ = timed([theirs_bin, "--schemafile", str(schema_path("exercise")), *files], root)
         print(f"check-jsonschema, {count:>5} files: {theirs:6.2f} s  (exit {code})")
         print(f"  ratio: pipeline check is {theirs / ours:.1f}x faster than check-jsonschema")
-
-
-def publish(root: Path) -> None:
-    for path in (root / "content" / "exercises").glob("*.yaml"):
-        text = path.read_text().replace("status: draft", "status: published")
-        path.write_text(
-            text.replace("  author: Bench\n", "  reviewed_by: Bench\n  reviewed_on: 2026-11-01\n")
-        )
-
-
-def files_and_mtimes(folder: Path) -> dict[Path, int]:
-    return {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
 
 
 def bench_build(count: int) -> None:
@@ -263,75 +166,3 @@ def bench_scale(exercises: int, routines: int) -> None:
         f"scale: full build of 1000 PDFs, largest worker: {early:.0f} MiB in the first quarter, "
         f"{late:.0f} MiB in the last ({late / max(early, 1):.2f}x: flat means the workers do not grow)"
     )
-
-
-def sample_worker_memory(command: list[str], cwd: Path, every: float = 0.5) -> list[float]:
-    """The largest resident size (MiB) among the command's descendant processes, sampled from
-    /proc while it runs (rusage cannot see the forkserver's children)."""
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    samples: list[float] = []
-    while process.poll() is None:
-        sizes = [rss for pid, rss in _descendants(process.pid)]
-        if sizes:
-            samples.append(max(sizes) / 1024)
-        time.sleep(every)
-    return samples
-
-
-def _descendants(root_pid: int) -> list[tuple[int, int]]:
-    parents: dict[int, int] = {}
-    sizes: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        parents[int(entry.name)] = int(fields.get("PPid", "0").strip())
-        sizes[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0])
-    found, frontier = [], {root_pid}
-    while frontier:
-        children = {pid for pid, parent in parents.items() if parent in frontier}
-        found += [(pid, sizes[pid]) for pid in children]
-        frontier = children
-    return found
-
-
-def main(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.library", description=__doc__.splitlines()[0])
-    parser.add_argument("--check", type=int, nargs="+", metavar="N", help="files for the check benchmark")
-    parser.add_argument("--build", type=int, metavar="N", help="exercises for the build benchmark")
-    parser.add_argument("--scale", action="store_true", help="10,000 exercises and 500 routines")
-    parser.add_argument("--images", action="store_true", help="phone photos: derivation, sizes, cache")
-    parser.add_argument("section", nargs="?", choices=["desk"], help="desk: only the front desk's figures")
-    args = parser.parse_args(argv)
-    everything = not (args.check or args.build or args.scale or args.images or args.section)
-    try:
-        import _ruamel_yaml  # noqa: F401
-
-        print("ruamel.yaml C extension: installed (used by both tools)")
-    except ImportError:
-        print("ruamel.yaml C extension: MISSING, figures will be slow")
-    from pipeline.publish.pdf import font_subsetter
-
-    print(f"font subsetting: {font_subsetter()}")
-    for count in args.check or ([1000, 10000] if everything else []):
-        bench_check(count, compare=count <= 1000)
-    for count in [args.build] if args.build else ([1000] if everything else []):
-        bench_build(count)
-    if args.images or everything:
-        from benchmarks.images import bench_images
-
-        bench_images(Path(__file__).parent.parent / "content/studio.yaml")
-    if args.section == "desk" or everything:
-        from benchmarks.desk import bench_desk
-
-        bench_desk(Path(__file__).parent.parent / "content")
-    if args.scale or everything:
-        bench_scale(10000, 500)
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

@@ -177,7 +177,7 @@ def test_check_does_not_import_weasyprint() -> None:
 def test_parallel_check_reports_the_same_as_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import date
 
-    from benchmarks.library import make_library
+    from benchmarks.common import make_library
     from pipeline import check as check_module
 
     make_library(tmp_path, 120)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from benchmarks.library import make_library
+from benchmarks.common import make_library
 from pipeline.publish.build import BuildOptions, build
 from pipeline.publish.outputs import BuildLocked, build_lock
 

@@ -1,0 +1,59 @@
+"""`make bench`: how fast the pipeline is, measured in one run and printed with ratios.
+
+check: N synthetic exercise files (1% of them invalid), `pipeline check` against
+check-jsonschema on the same files, each run once as a user would (a fresh process).
+build: N published exercises, a full build with 1 job and with every core, a rebuild with
+nothing changed, and bare WeasyPrint rendering the same handout HTML in one process.
+scale: 10,000 exercises and 500 routines checked and built without PDFs, and the peak memory
+of a full build's workers for 100 and 500 PDFs.
+images: phone photos through the pipeline (benchmarks/images.py).
+desk: packets and the page of `pipeline desk` (benchmarks/desk.py).
+Usage: python -m benchmarks [desk] [--check N ...] [--build N] [--scale] [--images]
+(default: all of it: check 1000 10000, build 1000, scale)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from benchmarks.library import bench_build, bench_check, bench_scale
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--check", type=int, nargs="+", metavar="N", help="files for the check benchmark")
+    parser.add_argument("--build", type=int, metavar="N", help="exercises for the build benchmark")
+    parser.add_argument("--scale", action="store_true", help="10,000 exercises and 500 routines")
+    parser.add_argument("--images", action="store_true", help="phone photos: derivation, sizes, cache")
+    parser.add_argument("section", nargs="?", choices=["desk"], help="desk: only the front desk's figures")
+    args = parser.parse_args(argv)
+    everything = not (args.check or args.build or args.scale or args.images or args.section)
+    try:
+        import _ruamel_yaml  # noqa: F401
+
+        print("ruamel.yaml C extension: installed (used by both tools)")
+    except ImportError:
+        print("ruamel.yaml C extension: MISSING, figures will be slow")
+    from pipeline.publish.pdf import font_subsetter
+
+    print(f"font subsetting: {font_subsetter()}")
+    for count in args.check or ([1000, 10000] if everything else []):
+        bench_check(count, compare=count <= 1000)
+    for count in [args.build] if args.build else ([1000] if everything else []):
+        bench_build(count)
+    if args.images or everything:
+        from benchmarks.images import bench_images
+
+        bench_images(Path(__file__).parent.parent / "content/studio.yaml")
+    if args.section == "desk" or everything:
+        from benchmarks.desk import bench_desk
+
+        bench_desk(Path(__file__).parent.parent / "content")
+    if args.scale or everything:
+        bench_scale(10000, 500)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
