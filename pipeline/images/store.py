@@ -73,7 +73,7 @@ class ImageStore:
     def _made(self, src: str, rendition: Rendition, fmt: Format) -> bytes:
         try:
             if fmt == "SVG":
-                return clean_svg(self.original(src))
+                return clean_svg(self.original(src)).data
             return derive(self.original(src), rendition, fmt)
         except ImageProblem as problem:
             raise ImageProblem(f"{src} {problem}") from None

@@ -1,15 +1,18 @@
-"""SVG drawings: refused when they could run or fetch anything, otherwise re-written clean.
+"""SVG drawings by allow-list: what a drawing needs is kept, what could run or fetch is refused.
 
-An SVG is a program as much as a picture: it can hold scripts, event handlers, links to
-other files or sites, and XML entities (the billion-laughs attack). defusedxml refuses
-entities and DTDs while parsing; the walk below refuses the rest. What passes is written
-out again from the parsed tree, without comments, <metadata> or editors' private data.
+An SVG is a program as much as a picture: scripts, event handlers, animations that rewrite a
+link to `javascript:`, links to other files or sites, CSS that loads a URL (escaped or not),
+XML entities. defusedxml refuses entities and DTDs while parsing. Then every element and
+attribute must be on the lists below: refused outright when it runs or fetches (an error
+naming it), dropped when it only does not belong in a printed drawing (animations, editors'
+data: a warning names what was dropped). What is published is always the tree written anew.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -18,11 +21,46 @@ from pipeline.images.derive import ImageProblem
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
-REFUSED_ELEMENTS = {"script", "foreignObject", "iframe", "embed", "object", "handler", "listener"}
-DROPPED_ELEMENTS = {"metadata"}
-# Editors' private namespaces (Inkscape, Sodipodi, Illustrator...): not part of the drawing.
-KEPT_NAMESPACES = {SVG, XLINK, "http://www.w3.org/XML/1998/namespace"}
-EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
+XML = "http://www.w3.org/XML/1998/namespace"
+
+
+def _words(*lines: str) -> frozenset[str]:
+    return frozenset(" ".join(lines).split())
+
+
+# What a drawing is made of: shapes, paths, text, groups, gradients, clips and markers.
+ELEMENTS = _words(
+    "svg g defs symbol use title desc path rect circle ellipse line polyline polygon text tspan "
+    "textPath linearGradient radialGradient stop clipPath mask pattern marker style a switch "
+    "image",
+)
+# Elements that run code or embed another document: the whole drawing is refused.
+REFUSED = frozenset(["script", "foreignObject", "iframe", "embed", "object", "handler", "listener"])
+# Dropped without a word: descriptions of the file, not part of the drawing.
+SILENTLY_DROPPED = frozenset(("metadata",))
+ATTRIBUTES = _words(
+    "id class style transform viewBox preserveAspectRatio version baseProfile width height x y x1 "
+    "y1 x2 y2 cx cy r rx ry fx fy fr d points pathLength dx dy rotate textLength lengthAdjust "
+    "offset href fill fill-opacity fill-rule stroke stroke-width stroke-opacity stroke-linecap "
+    "stroke-linejoin stroke-miterlimit stroke-dasharray stroke-dashoffset opacity color display "
+    "visibility overflow clip-path clip-rule clipPathUnits mask maskUnits maskContentUnits "
+    "gradientUnits gradientTransform spreadMethod stop-color stop-opacity patternUnits "
+    "patternContentUnits patternTransform marker-start marker-mid marker-end markerWidth "
+    "markerHeight markerUnits refX refY orient font-family font-size font-weight font-style "
+    "font-variant text-anchor dominant-baseline alignment-baseline baseline-shift letter-spacing "
+    "word-spacing text-decoration writing-mode vector-effect paint-order shape-rendering "
+    "text-rendering color-interpolation space lang startOffset method spacing side",
+)
+# url() that names anything but a fragment of this file; CSS escapes (\75 rl( is url( in
+# disguise); @import.
+_OUTSIDE_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
+_CSS_HIDING = re.compile(r"\\|@import|expression\s*\(|javascript:", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CleanSvg:
+    data: bytes
+    dropped: tuple[str, ...]  # what was removed, for a warning: "<animate>", "data-x"
 
 
 def _local(name: str) -> tuple[str, str]:
@@ -33,8 +71,9 @@ def _local(name: str) -> tuple[str, str]:
     return "", name
 
 
-def clean_svg(data: bytes) -> bytes:
-    """The drawing, written anew without anything that runs, fetches or describes it."""
+def clean_svg(data: bytes) -> CleanSvg:
+    """The drawing, written anew with only what a drawing needs; ImageProblem if it holds
+    anything that runs or fetches."""
     try:
         root = fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
@@ -43,52 +82,62 @@ def clean_svg(data: bytes) -> bytes:
         raise ImageProblem(f"is not a readable SVG file ({exc})") from None
     if _local(root.tag) != (SVG, "svg"):
         raise ImageProblem("is not an SVG drawing (its root element is not <svg>)")
-    _refuse_active_content(root)
-    _strip(root)
-    # Registered here, not once: another library in the process (WeasyPrint) may have
-    # registered a prefix for the SVG namespace, and a drawing must come out unprefixed.
-    ET.register_namespace("", SVG)
-    ET.register_namespace("xlink", XLINK)
+    dropped: list[str] = []
+    _clean(root, dropped)
+    # Every element is SVG's: written with plain names under one xmlns, so no namespace
+    # prefix is registered anywhere (a global of ElementTree's that WeasyPrint uses too).
+    root.set("xmlns", SVG)
     cleaned: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return cleaned
+    return CleanSvg(cleaned, tuple(dict.fromkeys(dropped)))
 
 
-def _refuse_active_content(root: ET.Element) -> None:
-    for element in root.iter():
-        tag = _local(element.tag)[1] if isinstance(element.tag, str) else ""
-        if tag in REFUSED_ELEMENTS:
-            raise ImageProblem(f"is an SVG with a <{tag}> element, which could run code; remove it")
-        for name, value in element.attrib.items():
-            _, attribute = _local(name)
-            if attribute.lower().startswith("on"):
-                raise ImageProblem(f"is an SVG with an event handler ({attribute}), which runs code")
-            if attribute == "href" and not value.strip().startswith("#"):
-                raise ImageProblem(
-                    f'is an SVG that refers to another file or site ("{value[:60]}"); '
-                    "draw everything inside the file"
-                )
-            if EXTERNAL_URL.search(value):
-                raise ImageProblem("is an SVG whose style loads another file or site (url(...))")
-        if (
-            tag == "style"
-            and element.text
-            and (EXTERNAL_URL.search(element.text) or "@import" in element.text)
-        ):
-            raise ImageProblem("is an SVG whose style loads another file or site (url(...) or @import)")
-
-
-def _strip(element: ET.Element) -> None:
+def _clean(element: ET.Element, dropped: list[str]) -> None:
+    element.tag = _local(element.tag)[1]
+    _clean_attributes(element, dropped)
+    if element.tag == "style":
+        _check_css(element.text or "", "<style> element")
     for child in list(element):
-        namespace, tag = _local(child.tag) if isinstance(child.tag, str) else ("", "")
-        if (
-            not isinstance(child.tag, str)
-            or tag in DROPPED_ELEMENTS
-            or (namespace and namespace not in KEPT_NAMESPACES)
-        ):
+        if not isinstance(child.tag, str):  # a comment or processing instruction
             element.remove(child)
-        else:
-            _strip(child)
-    for name in list(element.attrib):
-        namespace, _ = _local(name)
-        if namespace and namespace not in KEPT_NAMESPACES:
-            del element.attrib[name]
+            continue
+        namespace, tag = _local(child.tag)
+        if tag in REFUSED and namespace in (SVG, ""):
+            raise ImageProblem(f"is an SVG with a <{tag}> element, which could run code; remove it")
+        if namespace != SVG or tag not in ELEMENTS:
+            if tag not in SILENTLY_DROPPED and namespace in (SVG, ""):
+                dropped.append(f"<{tag}>")
+            element.remove(child)
+            continue
+        _clean(child, dropped)
+
+
+def _clean_attributes(element: ET.Element, dropped: list[str]) -> None:
+    for name, value in list(element.attrib.items()):
+        namespace, attribute = _local(name)
+        if attribute.lower().startswith("on"):
+            raise ImageProblem(f"is an SVG with an event handler ({attribute}), which runs code")
+        del element.attrib[name]
+        if namespace not in ("", XLINK, XML):
+            continue  # an editor's own data (Inkscape, Illustrator): not part of the drawing
+        if attribute not in ATTRIBUTES:
+            dropped.append(attribute)
+            continue
+        if attribute == "href" and not value.strip().startswith("#"):
+            raise ImageProblem(
+                f'is an SVG that refers to another file or site ("{value[:60]}"); '
+                "draw everything inside the file"
+            )
+        _check_css(value, f"{attribute} attribute")
+        # xlink:href is written as SVG 2's plain href: one namespace to write.
+        element.set(f"{{{XML}}}{attribute}" if namespace == XML else attribute, value)
+
+
+def _check_css(text: str, where: str) -> None:
+    if _OUTSIDE_URL.search(text):
+        raise ImageProblem(f"is an SVG whose {where} loads another file or site (url(...))")
+    hidden = _CSS_HIDING.search(text)
+    if hidden:
+        what = "a CSS escape (\\)" if hidden.group(0) == "\\" else f'"{hidden.group(0)}"'
+        raise ImageProblem(
+            f"is an SVG whose {where} holds {what}, which can hide a link to another site; write plain values"
+        )

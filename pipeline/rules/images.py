@@ -60,6 +60,11 @@ IMAGE_RULES = rules(
     ),
     ("image-low-resolution", WARNING, "An image that would print below 150 dpi on the handout (warning)."),
     ("image-large-file", WARNING, "An original image over 15 MB (warning)."),
+    (
+        "image-svg-dropped",
+        WARNING,
+        "An SVG drawing published without the animations or unknown parts it holds (warning).",
+    ),
     ("alt-repeats-title", WARNING, "An image's alt text only repeats the exercise's title (warning)."),
 )
 
@@ -139,9 +144,20 @@ def _inspect(path: Path, size: int, mtime_ns: int) -> Sequence[Finding]:
     data = path.read_bytes()
     if path.suffix.lower() == ".svg":
         try:
-            clean_svg(data)
+            dropped = clean_svg(data).dropped
         except ImageProblem as problem:
             found.append(Finding(True, "image-unsafe", str(problem)))
+            return found
+        if dropped:
+            shown = ", ".join(dropped[:6]) + (f" and {len(dropped) - 6} more" if len(dropped) > 6 else "")
+            found.append(
+                Finding(
+                    False,
+                    "image-svg-dropped",
+                    f"is published without {shown}: a handout or web page shows only a drawing's "
+                    "shapes and text (no animation)",
+                )
+            )
         return found
     try:
         original = open_original(data)  # the header: format, full size, orientation
