@@ -37,11 +37,11 @@ from pipeline.desk.form import DeskForm, Tampered, TooMany, adjustments, read_fo
 from pipeline.desk.guard import (
     BodyTooLarge,
     FormTokens,
+    GuessThrottle,
     Limits,
     allowed_hosts,
     message_page,
     same_origin,
-    same_passcode,
     too_large,
 )
 from pipeline.desk.library import LibraryUnusable, Snapshot, load_snapshot
@@ -56,7 +56,6 @@ from pipeline.translations.catalogs import language_name
 log = logging.getLogger("pipeline.desk")
 STATIC = {"desk.css": "text/css", "desk.js": "text/javascript"}
 PDF_NAME = "handout.pdf"  # the file name a browser saves: never the client's name
-FAILED_LOGIN_DELAY = 1.0
 
 
 @dataclass
@@ -97,6 +96,7 @@ class Desk:
         self.templates = templates_for(config.root.resolve())
         self.library = LibraryState()
         self.tokens = FormTokens()
+        self.guesses = GuessThrottle()
         self.hosts = allowed_hosts(config.host, config.extra_hosts)
         self.pool: RenderPool | None = None
 
@@ -233,10 +233,14 @@ class Desk:
             return form
         if not self.tokens.valid(form.get("csrf"), self._session_id(request)):
             return self._expired()
-        if same_passcode(str(form.get("passcode", "")), self.config.passcode):
+        address = request.client.host if request.client else ""
+        verdict = await self.guesses.judge(address, str(form.get("passcode", "")), self.config.passcode)
+        if verdict is True:
             request.session["signed_in"] = True
             return RedirectResponse("/", status_code=303)
-        await asyncio.sleep(FAILED_LOGIN_DELAY)  # guessing takes time
+        if verdict is not False:  # seconds to wait
+            wait = f"Wait {verdict} seconds, then type the passcode again."
+            return message_page(429, "Too many wrong passcodes", wait, {"Retry-After": str(verdict)})
         return HTMLResponse(
             login_html(self.templates, self._token(request), "That passcode is not right; try again."),
             status_code=401,
@@ -270,7 +274,7 @@ class Desk:
             return message_page(413, "Too many entries", f"{exc} Make two packets.")
 
     async def _read(self, request: Request) -> FormData | Response:
-        if not same_origin(request.headers, self.hosts):
+        if not same_origin(request.headers, self.hosts, request.url.scheme):
             return message_page(
                 403, "Refused", "This form was sent from another site; the desk only takes its own."
             )
