@@ -168,3 +168,29 @@ def test_an_open_page_reloads_itself_after_a_rebuild(server: tuple[str, Path], t
     finally:
         browser.terminate()
         browser.wait(timeout=10)
+
+
+def raw_request(base: str, path: str, host: str) -> bytes:
+    """A request as an attacker sends it: any path bytes, any Host."""
+    address = base.removeprefix("http://").split(":")
+    with socket.create_connection((address[0], int(address[1])), timeout=10) as connection:
+        connection.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_the_preview_refuses_other_hosts_and_unusable_paths_without_a_traceback(
+    server: tuple[str, Path],
+) -> None:
+    base, root = server
+    port = base.rsplit(":", 1)[1]
+    assert raw_request(base, "/index.html", f"127.0.0.1:{port}").startswith(b"HTTP/1.0 200")
+    assert raw_request(base, "/index.html", f"localhost:{port}").startswith(b"HTTP/1.0 200")
+    rebinding = raw_request(base, "/index.html", "evil.example")
+    assert rebinding.startswith(b"HTTP/1.0 400") and b"Body Fundamentals" not in rebinding
+    for path in ("/%00", "/x%00.html", "/%ff%fe.html", "/%0d%0aSet-Cookie:x"):
+        assert raw_request(base, path, f"127.0.0.1:{port}").startswith(b"HTTP/1.0 400"), path
+    assert raw_request(base, "/index.html", f"127.0.0.1:{port}").startswith(b"HTTP/1.0 200")
+    assert "Traceback" not in (root / "serve.log").read_text()

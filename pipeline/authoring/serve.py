@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import sys
 import threading
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +18,9 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
+from pipeline.loopback import host_name, is_loopback
 from pipeline.publish.build import BuildOptions, build
 from pipeline.publish.outputs import BuildReport
 
@@ -63,10 +66,35 @@ def problems_box(problems: list[str]) -> str:
     )
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One line, never a traceback: a request that failed does not concern the author."""
+        kind = sys.exc_info()[0]
+        print(f"preview: a request failed ({kind.__name__ if kind else 'unknown'})", file=sys.stderr)
+
+
 class PreviewHandler(SimpleHTTPRequestHandler):
     def __init__(self, *args: Any, state: PreviewState, **kwargs: Any) -> None:
         self.state = state  # before the base class handles the request in its __init__
         super().__init__(*args, **kwargs)
+
+    def parse_request(self) -> bool:
+        """The request line and headers, refused with a 400 before any file is looked up when
+        the Host is not this computer (DNS rebinding) or the path cannot be a file's name."""
+        if not super().parse_request():
+            return False
+        host = host_name(self.headers.get("Host", ""))
+        if not is_loopback(host):
+            self.send_error(400, "The preview answers only to 127.0.0.1 and localhost")
+            return False
+        try:
+            decoded = unquote(self.path.split("?", 1)[0], errors="strict")
+        except UnicodeDecodeError:
+            decoded = "\0"
+        if "\0" in decoded or any(ord(c) < 32 for c in decoded):
+            self.send_error(400, "That address cannot name a file")
+            return False
+        return True
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
@@ -114,7 +142,7 @@ def serve(root: Path, port: int, today: date | None, ready: Any = print) -> None
     state = PreviewState()
     rebuild(root, options, state)
     handler = partial(PreviewHandler, directory=str(options.out), state=state)
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = QuietServer(("127.0.0.1", port), handler)
     ready(f"Serving the preview on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
     if state.problems:
         ready(f"{len(state.problems)} problem(s): see the page")

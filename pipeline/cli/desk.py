@@ -57,8 +57,9 @@ def desk(
       pipeline desk --host 0.0.0.0 --passcode-file ~/.desk-passcode
     """
     from pipeline.desk.app import DeskConfig
-    from pipeline.desk.guard import is_loopback, new_passcode, read_passcode
+    from pipeline.desk.guard import new_passcode, read_passcode
     from pipeline.desk.server import serve
+    from pipeline.loopback import is_loopback
 
     passcode = None
     if passcode_file is not None:

@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import hashlib
 import hmac
-import ipaddress
 import math
 import secrets
 import socket
@@ -22,26 +21,18 @@ from starlette.datastructures import Headers
 from starlette.responses import HTMLResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pipeline.loopback import LOOPBACK_NAMES, is_loopback
+
 MAX_BODY = 64 * 1024
 # A passcode is at least 8 digits or 10 characters, spaces and dashes not counted.
 PASSCODE_DIGITS, PASSCODE_CHARACTERS = 8, 10
 GUESSES_PER_ADDRESS = 5  # wrong passcodes a minute from one address
 GUESS_WINDOW = 60.0  # seconds
 WRONG_GUESS_PAUSE = 1.0  # seconds, one guess judged at a time
-LOOPBACK_NAMES = ("127.0.0.1", "localhost")
 CSP = (
     "default-src 'self'; img-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; "
     "object-src 'none'"
 )
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def allowed_hosts(host: str, extra: Iterable[str] = ()) -> list[str]:

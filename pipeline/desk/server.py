@@ -11,7 +11,7 @@ from collections.abc import Callable
 import uvicorn
 
 from pipeline.desk.app import DeskConfig, create_app
-from pipeline.desk.guard import is_loopback
+from pipeline.loopback import is_loopback
 
 
 def serve(config: DeskConfig, port: int, open_browser: bool, say: Callable[[str], None] = print) -> None:
