@@ -33,6 +33,7 @@ from pipeline.load.library import (
 )
 from pipeline.load.yaml import Document
 from pipeline.model import ExerciseFacts, languages_of, translation_name
+from pipeline.processes import start_worker
 from pipeline.resources import SchemaFolder, schema_folder_for, templates_for
 from pipeline.rules import registered
 from pipeline.rules.crossfile import EXERCISE_KEYS_USED_ACROSS_FILES
@@ -133,7 +134,8 @@ def _check_exercises(settings: _Settings, jobs: int, full_documents: bool) -> Ch
         # fork: workers start with the parent's modules already imported.
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         documents, translations, findings = [], [], []
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=gc.disable) as pool:
+        ending = (os.getpid(), gc.disable, ())  # gc off in workers; they end with this process
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker, initargs=ending) as pool:
             for docs, translated, found in pool.map(partial(work, slim=not full_documents), chunks):
                 documents += docs
                 translations += translated
