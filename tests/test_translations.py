@@ -196,3 +196,30 @@ def test_a_studio_language_without_fixed_words_is_an_error_on_its_line(root: Pat
     line = line_of(root, "content/studio.yaml", "languages:")
     assert f"content/studio.yaml:{line}:" in result.output and "no fixed words" in result.output
     assert '"fr"' in result.output and "[translation-language]" in result.output
+
+
+def test_a_draft_translation_never_holds_back_an_english_edit(root: Path) -> None:
+    """An instructor who writes no Spanish adds a step and a photo to an exercise whose
+    Spanish translation is a draft: the check passes, and lists what the translator must do."""
+    name = "content/exercises/backsystem3-hamstring-stretch.yaml"
+    edit(root, name, "  - Repeat, then change legs.\n", "  - Repeat, then change legs.\n  - Rest a minute.\n")
+    with (root / name).open("a") as source:
+        source.write(
+            "images:\n  - src: images/cat-cow-start.jpg\n"
+            "    alt: A woman on hands and knees on a mat, back flat.\n"
+        )
+    result = run(root, "check")
+    assert result.exit_code == 0
+    assert "backsystem3-hamstring-stretch.es.yaml" in result.output
+    assert "warning: `steps` has 4 items here and 5 in the English" in result.output
+    assert "warning: `images` is not translated yet" in result.output
+    assert run(root, "check", "--strict").exit_code == 1
+
+
+def test_a_published_translation_behind_the_english_fails_and_says_both_ways_out(root: Path) -> None:
+    publish(root)
+    edit(root, "content/exercises/knee-to-chest.yaml", "stop_if:\n", "stop_if:\n  - Dizziness\n")
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert "error: `stop_if` has" in result.output
+    assert "set `status: draft` here and the Spanish handout is printed as a draft" in result.output

@@ -18,7 +18,7 @@ from pipeline.load.yaml import Document
 from pipeline.model import SOURCE_LANGUAGE, TranslationName, translation_name
 from pipeline.rules.messages import suggestion
 from pipeline.rules.registry import Context, check, rules
-from pipeline.translations.catalogs import catalog_path
+from pipeline.translations.catalogs import catalog_path, language_name
 from pipeline.translations.files import (
     HASHES,
     META,
@@ -72,8 +72,31 @@ def languages_have_catalogs(studio: Document, context: Context) -> Iterator[Diag
             )
 
 
+# Problems that mean the English moved on: a published translation gets the ways out.
+BEHIND_THE_ENGLISH = frozenset(("translation-count", "translation-missing", "translation-stale"))
+
+
 def translation_diagnostics(doc: Document, source: Source) -> Iterator[Diagnostic]:
-    """Everything wrong with one translation file, located in it."""
+    """Everything wrong with one translation file, located in it. A published translation
+    that the English has moved past is told both ways out: translate the change, or go back
+    to being a draft (its handout is then printed as a draft) until a translator has."""
+    name = translation_name(doc.file)
+    published = (doc.data or {}).get("status") == "published"
+    for found in _translation_problems(doc, source):
+        if published and found.rule in BEHIND_THE_ENGLISH and found.severity is Severity.ERROR:
+            assert name is not None
+            found = replace(found, message=found.message + _ways_out(name.language))
+        yield found
+
+
+def _ways_out(language: str) -> str:
+    return (
+        f"; until a translator has, set `status: draft` here and the {language_name(language)} "
+        "handout is printed as a draft, so the English change can go ahead"
+    )
+
+
+def _translation_problems(doc: Document, source: Source) -> Iterator[Diagnostic]:
     name = translation_name(doc.file)
     data = doc.data
     if name is None or data is None:
