@@ -41,21 +41,26 @@ class Desk:
 
 
 @contextmanager
-def running_desk(root: Path) -> Iterator[Desk]:
+def running_desk(root: Path, env: dict[str, str] | None = None, log: Path | None = None) -> Iterator[Desk]:
+    """`pipeline desk` in a process of its own; what it prints goes to `log` when given."""
     command = [sys.executable, "-m", "pipeline", "--root", str(root), "desk", "--no-open", "--port", "0"]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
     assert process.stderr is not None
-    line = process.stderr.readline()
-    while line and "open on" not in line:
-        line = process.stderr.readline()
-    url = urlsplit(re.search(r"http://\S+/", line).group(0))  # type: ignore[union-attr]
-    drain = threading.Thread(target=lambda: [None for _ in process.stderr], daemon=True)  # type: ignore[union-attr]
+    lines = [process.stderr.readline()]
+    while lines[-1] and "open on" not in lines[-1]:
+        lines.append(process.stderr.readline())
+    url = urlsplit(re.search(r"http://\S+/", lines[-1]).group(0))  # type: ignore[union-attr]
+    drain = threading.Thread(target=lambda: lines.extend(process.stderr or ()), daemon=True)
     drain.start()
     try:
         yield Desk(url.hostname or "127.0.0.1", url.port or 80, process.pid)
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
+        drain.join(timeout=10)
+        process.stderr.close()
+        if log is not None:
+            log.write_text("".join(lines))
 
 
 def session(desk: Desk) -> tuple[str, str]:
@@ -64,6 +69,7 @@ def session(desk: Desk) -> tuple[str, str]:
     connection.request("GET", "/")
     response = connection.getresponse()
     page = response.read().decode()
+    connection.close()
     cookie = (response.getheader("set-cookie") or "").split(";", 1)[0]
     token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     return cookie, token
