@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,12 +56,14 @@ def project(tmp_path: Path, name: str, data: bytes) -> Path:
 
 
 def test_the_eps_fixture_is_a_real_threat_where_ghostscript_is_installed(tmp_path: Path) -> None:
-    """Pillow left to choose its decoder runs the file: what the pipeline must never do."""
+    """Pillow left to choose its decoder runs the file: what the pipeline must never do. (In a
+    process of its own: Pillow remembers whether it found Ghostscript.)"""
     if shutil.which("gs") is None:
         pytest.skip("Ghostscript is not installed: nothing could run the file anyway")
     marker = tmp_path / "ran"
-    with Image.open(io.BytesIO(eps_writing(marker))) as image:
-        image.load()
+    (tmp_path / "photo.jpg").write_bytes(eps_writing(marker))
+    code = "import sys; from PIL import Image; Image.open(sys.argv[1]).load()"
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "photo.jpg")], check=True, capture_output=True)
     assert marker.exists()
 
 
