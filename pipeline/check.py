@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from pipeline.diagnostics import Diagnostic, Severity, sort_key
+from pipeline.images.inspect import FOLDER as IMAGE_CHECKS
 from pipeline.load.library import (
     EXERCISES,
     ROUTINES,
@@ -34,7 +35,7 @@ from pipeline.load.library import (
 from pipeline.load.yaml import Document
 from pipeline.model import DRAFT, ExerciseFacts, languages_of, translation_name
 from pipeline.processes import start_worker
-from pipeline.resources import SchemaFolder, schema_folder_for, templates_for
+from pipeline.resources import SchemaFolder, schema_folder_for, templates_for, user_cache
 from pipeline.rules import registered
 from pipeline.rules.crossfile import EXERCISE_KEYS_USED_ACROSS_FILES
 from pipeline.rules.registry import Context, Target, run_document_checks, run_library_checks
@@ -87,6 +88,7 @@ class _Settings:
             schema_dir=own_schema,
             facts=facts or {},
             target=target,
+            image_cache=user_cache(IMAGE_CHECKS),
         )
 
 

@@ -12,6 +12,7 @@ the packaged schemas).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -89,6 +90,14 @@ def templates_for(root: Path) -> Templates:
     if own.is_dir() and own != ours:
         return Templates((own, ours))
     return Templates((ours,))
+
+
+def user_cache(name: str) -> Path:
+    """A folder of the user's cache (XDG_CACHE_HOME, else ~/.cache; on Windows LOCALAPPDATA)
+    for what the pipeline remembers between runs: deletable at any time, nothing lost."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA")
+    root = Path(base) if base else Path.home() / ".cache"
+    return root / "bodyfundamentals-pipeline" / name
 
 
 @dataclass(frozen=True)

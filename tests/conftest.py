@@ -1,5 +1,6 @@
 """What the test files share: the starter library copied for a test, and the CLI run on it."""
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -12,6 +13,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 from pipeline.cli import cli
 
 REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The user's cache folder (the check's memory of photos) is the test run's own: tests
+    never read what another run, or the developer's own checks, remembered."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture

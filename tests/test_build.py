@@ -200,11 +200,15 @@ def test_output_is_deterministic_whatever_the_jobs(tmp_path: Path) -> None:
     two = copy_project(tmp_path / "two")
     run_build(one, jobs=1)
     run_build(two, jobs=2)
-    files = sorted(p.relative_to(one / "build") for p in (one / "build").rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(two / "build") for p in (two / "build").rglob("*") if p.is_file())
+    files = _outputs(one / "build")
+    assert files == _outputs(two / "build")
     for rel in files:
         if rel.name != ".build.lock":
             assert (one / "build" / rel).read_bytes() == (two / "build" / rel).read_bytes(), rel
+
+
+def _outputs(build: Path) -> list[Path]:
+    return sorted(p.relative_to(build) for p in build.rglob("*") if p.is_file())
 
 
 def test_nothing_is_written_when_the_check_fails(tmp_path: Path) -> None:

@@ -128,13 +128,13 @@ def test_an_unchanged_library_derives_no_image_and_the_cache_drops_what_is_unuse
     built(root)
     cache = root / "build/cache/images"
     before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
-    assert len(before) == 2 * 5  # each photo: one for print, four for the web
+    assert len(before) == 2 * 5 + 1  # each photo: one for print, four for the web; one desk thumbnail
     report = build(root, BuildOptions(out=root / "build", today=TODAY, jobs=1))
     assert report.built == [] and {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == before
     (root / "content/images/end.jpg").write_bytes(phone_photo(2))  # a new photo in its place
     built(root)
     after = {p.name for p in cache.iterdir()}
-    assert len(after) == 10 and len(after & set(before)) == 5  # the old end.jpg's five are gone
+    assert len(after) == 11 and len(after & set(before)) == 6  # the old end.jpg's five are gone
 
 
 SIZE = (600, 400)
@@ -231,3 +231,95 @@ def test_an_svg_is_written_anew_without_comments_metadata_or_editor_data() -> No
     for leak in (b"Elm St", b"maria", b"Maria", b"inkscape", b"metadata"):
         assert leak not in clean
     assert b'<circle cx="5" cy="5" r="4" fill="#0b4f6c" />' in clean
+
+
+# -- the check remembers what it learnt about a photo ------------------------------------------
+
+
+def _decodes_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the check's decodes; forget what this process remembered (a new `pipeline check`)."""
+    from pipeline.images import derive as derive_module
+    from pipeline.images import inspect as inspect_module
+
+    inspect_module._inspect_once.cache_clear()
+    calls: list[int] = []
+    real = derive_module.verify
+
+    def counted(data: bytes) -> tuple[str, int]:
+        calls.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(derive_module, "verify", counted)
+    return calls
+
+
+def test_an_unchanged_photo_is_not_decoded_again_and_a_changed_one_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project_with(tmp_path, {"start.jpg": phone_photo(1), "end.jpg": phone_photo(2)})
+    first = _decodes_counted(monkeypatch)
+    assert not check_project(root, today=TODAY).errors
+    assert len(first) == 2
+    again = _decodes_counted(monkeypatch)
+    assert not check_project(root, today=TODAY).errors
+    assert again == []
+    (root / "content/images/end.jpg").write_bytes(phone_photo(3))
+    changed = _decodes_counted(monkeypatch)
+    check_project(root, today=TODAY)
+    assert len(changed) == 1
+
+
+def test_a_deleted_cache_is_made_again_and_every_finding_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.images.inspect import FOLDER
+    from pipeline.resources import user_cache
+
+    root = project_with(tmp_path, {"start.jpg": phone_photo(1), "end.jpg": phone_photo(2)[:-4000]})
+    _decodes_counted(monkeypatch)
+    before = [d.message for d in check_project(root, today=TODAY).diagnostics]
+    assert any("cut short" in message for message in before)
+    shutil.rmtree(user_cache(FOLDER))
+    counted = _decodes_counted(monkeypatch)
+    after = [d.message for d in check_project(root, today=TODAY).diagnostics]
+    assert after == before and len(counted) == 2
+    assert any(user_cache(FOLDER).iterdir())
+
+
+def test_a_photo_touched_but_not_changed_is_found_by_its_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project_with(tmp_path, {"start.jpg": phone_photo(1), "end.jpg": phone_photo(2)})
+    _decodes_counted(monkeypatch)
+    check_project(root, today=TODAY)
+    photo = root / "content/images/start.jpg"
+    photo.write_bytes(photo.read_bytes())  # a new modification time, the same bytes
+    counted = _decodes_counted(monkeypatch)
+    check_project(root, today=TODAY)
+    assert counted == []
+
+
+def test_the_build_decodes_each_original_once_for_all_its_renditions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.images import derive as derive_module
+    from pipeline.images.renditions import THUMBNAIL
+
+    root = project_with(tmp_path, {"start.jpg": phone_photo(1), "end.jpg": phone_photo(2)})
+    decodes: list[int] = []
+    real = derive_module.decode
+
+    def counted(data: bytes, max_width: int | None = None) -> tuple[Image.Image, str]:
+        decodes.append(max_width or 0)
+        return real(data, max_width)
+
+    monkeypatch.setattr(derive_module, "decode", counted)
+    built(root, drafts=True)
+    assert decodes == [PRINT.max_width, PRINT.max_width]  # the largest rendition, once a photo
+    cache = root / "build/cache/images"
+    made = {p.suffix for p in cache.iterdir()}
+    assert made == {".jpg", ".webp"}
+    assert len(list(cache.iterdir())) == 2 * (1 + len(WEB)) + 1, (
+        "print and web for both, the first one's thumbnail"
+    )
+    assert THUMBNAIL.max_width < min(r.max_width for r in WEB)

@@ -3,6 +3,7 @@ the last good state of the content while a file being edited has errors."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -11,8 +12,8 @@ from typing import Any
 
 from pipeline.catalog import searchable_text
 from pipeline.check import CheckResult, check_project
-from pipeline.images.derive import ImageProblem
 from pipeline.images.renditions import THUMBNAIL
+from pipeline.images.store import make_missing
 from pipeline.load.library import Library
 from pipeline.model import KIND_LABELS, Entry
 from pipeline.publish.project import Project
@@ -93,7 +94,22 @@ def load_snapshot(root: Path, today: date | None = None) -> Snapshot:
         raise LibraryUnusable(_problem_lines(check) or ["content/studio.yaml is missing"])
     project = Project.from_library(_passing(check.library, set(with_errors)))
     cards, thumbnails = _cards(project)
+    _make_in_background(project, sorted(set(thumbnails.values())))
     return Snapshot(project, cards, _problem_lines(check), with_errors, thumbnails)
+
+
+def _make_in_background(project: Project, sources: list[str]) -> None:
+    """The thumbnails the cache lacks (a build makes them too), made while the page is already
+    served: a card's photo that is not ready yet is made when the browser asks for it."""
+    missing = project.images.missing((src, THUMBNAIL) for src in sources)
+    if missing:
+        content = project.content_dir
+
+        def make() -> None:
+            for src, todo in missing.items():
+                make_missing(content, src, todo)
+
+        threading.Thread(target=make, name="thumbnails", daemon=True).start()
 
 
 def _passing(library: Library, with_errors: set[str]) -> Library:
@@ -188,11 +204,12 @@ def _union(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def _thumbnail(project: Project, data: Mapping[str, Any]) -> str | None:
-    """The first photo's small copy, made now (or found in the cache); None without one."""
+    """The name of the first photo's small copy in the cache (not made here: the page never
+    waits on a photo); None without one."""
     images = data.get("images") or []
     if not images:
         return None
     try:
-        return project.images.get(images[0]["src"], THUMBNAIL).path.name
-    except (ImageProblem, OSError):
+        return project.images.cached_name(images[0]["src"], THUMBNAIL)
+    except OSError:
         return None  # `pipeline check` names the image; the card shows no photo

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import warnings
 import zlib
+from collections.abc import Sequence
 from functools import cache
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -19,9 +20,12 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from pipeline.images.renditions import Format, Rendition
 
 # Bump when the way outputs are made changes: cached outputs are keyed by it.
-RECIPE = "2"
+RECIPE = "3"
 JPEG_QUALITY = 84
 WEBP_QUALITY = 80
+# libwebp's effort, chosen by `make bench` (README, "Photos"): 2 is the knee; 4 and 6 cost
+# 2.6x and 4.5x the time for files 4% and 9% smaller.
+WEBP_METHOD = 2
 
 
 # The only decoders an original is ever given to, whatever its name says. Pillow picks a
@@ -123,6 +127,29 @@ def decode(data: bytes, max_width: int | None = None) -> tuple[Image.Image, str]
     return to_srgb_rgb(upright), kind
 
 
+def verify(data: bytes) -> tuple[str, int]:
+    """Whether an original decodes whole, cheaply; its format and its width as shown.
+
+    A JPEG is decoded at 1/8 of its size (libjpeg's scaled decoding still reads and decodes
+    every coded byte, so damage anywhere is found) after its structure is checked; other
+    formats are decoded in full."""
+    image = open_original(data)
+    kind = image.format or "unknown"
+    width, height = image.size
+    sideways = image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+    if kind in ("JPEG", "MPO"):
+        if not is_whole(data, kind):
+            raise ImageProblem("cannot be decoded (the file is cut short)")
+        image.draft(None, (max(1, width // 8), max(1, height // 8)))
+        try:
+            image.load()
+        except (OSError, ValueError, SyntaxError) as exc:
+            raise ImageProblem(f"cannot be decoded ({_reason(exc)})") from None
+    else:
+        decode(data)
+    return kind, height if sideways else width
+
+
 def is_whole(data: bytes, kind: str) -> bool:
     """Whether a JPEG or PNG holds all it announces. Pillow decodes a cut-short file with a
     grey lower half when its LOAD_TRUNCATED_IMAGES flag is on, and WeasyPrint turns that flag
@@ -201,11 +228,21 @@ def _profile_to_srgb(image: Image.Image, icc: bytes) -> Image.Image:
 
 def derive(data: bytes, rendition: Rendition, fmt: Format) -> bytes:
     """One output of an original (a raster image), as `rendition` says, encoded as `fmt`."""
-    image, _ = decode(data, rendition.max_width)
-    if image.width > rendition.max_width:
-        height = max(1, round(image.height * rendition.max_width / image.width))
-        image = image.resize((rendition.max_width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    return _encoded(image, fmt)
+    return derive_many(data, [(rendition, fmt)])[0]
+
+
+def derive_many(data: bytes, wanted: Sequence[tuple[Rendition, Format]]) -> list[bytes]:
+    """Every output of one original from a single decode: at the largest size wanted (a JPEG
+    decoded reduced by libjpeg when that is still large enough), each output resized from it."""
+    image, _ = decode(data, max(rendition.max_width for rendition, _ in wanted))
+    return [_encoded(_fitted(image, rendition), fmt) for rendition, fmt in wanted]
+
+
+def _fitted(image: Image.Image, rendition: Rendition) -> Image.Image:
+    if image.width <= rendition.max_width:
+        return image  # never enlarged
+    height = max(1, round(image.height * rendition.max_width / image.width))
+    return image.resize((rendition.max_width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def _encoded(image: Image.Image, fmt: Format) -> bytes:
@@ -213,7 +250,7 @@ def _encoded(image: Image.Image, fmt: Format) -> bytes:
     if fmt == "JPEG":
         image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, subsampling="4:2:0")
     elif fmt == "WEBP":
-        image.save(buffer, "WEBP", quality=WEBP_QUALITY, method=6)
+        image.save(buffer, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
     else:
         image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()

@@ -9,14 +9,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import PIL
 from PIL import Image
 
-from pipeline.images.derive import RECIPE, ImageProblem, derive
+from pipeline.images.derive import RECIPE, ImageProblem, derive, derive_many
 from pipeline.images.renditions import SUFFIX_OF_FORMAT, Format, Rendition, output_format
 from pipeline.images.svg import clean_svg
 from pipeline.publish.outputs import write_atomically
@@ -26,6 +25,32 @@ CACHE_FOLDER = Path("cache") / "images"
 # names an image in the PDF after its URL, and a PDF must not depend on the folder it was
 # built in (pipeline/pdf.py serves these names from the cache only).
 MEDIA_SCHEME = "bf-media"
+
+
+@dataclass(frozen=True)
+class Missing:
+    rendition: Rendition
+    fmt: Format
+    target: Path  # where the cache keeps it
+
+
+def make_missing(content_dir: Path, src: str, todo: list[Missing]) -> str | None:
+    """Make one original's missing renditions from one decode (largest first) and write them
+    to the cache; the problem, if the original cannot be used (reported again, by name, by
+    the job that needs it). A module-level function, so that worker processes can run it."""
+    try:
+        data = (content_dir / src).read_bytes()
+        if is_svg(src):
+            made = [clean_svg(data).data for _ in todo]
+        else:
+            ordered = sorted(todo, key=lambda item: -item.rendition.max_width)
+            made = derive_many(data, [(item.rendition, item.fmt) for item in ordered])
+            todo = ordered
+        for item, output in zip(todo, made, strict=True):
+            write_atomically(item.target, output)
+    except (ImageProblem, OSError) as exc:
+        return str(exc)
+    return None
 
 
 @dataclass(frozen=True)
@@ -60,12 +85,16 @@ class ImageStore:
             :40
         ]
 
+    def cached_name(self, src: str, rendition: Rendition) -> str:
+        """The cached file's name, whether or not it is made yet."""
+        return f"{self.key(src, rendition)}{SUFFIX_OF_FORMAT[output_format(src, rendition)]}"
+
     def get(self, src: str, rendition: Rendition) -> DerivedFile:
         """The derived file, made now if the cache does not have it. Raises ImageProblem
         (naming `src`) for an original that cannot be used, OSError when it cannot be read
         or the cache cannot be written."""
         fmt = output_format(src, rendition)
-        cached = self.cache_dir / f"{self.key(src, rendition)}{SUFFIX_OF_FORMAT[fmt]}"
+        cached = self.cache_dir / self.cached_name(src, rendition)
         if not cached.is_file():
             write_atomically(cached, self._made(src, rendition, fmt))
         return _described(cached)
@@ -78,24 +107,20 @@ class ImageStore:
         except ImageProblem as problem:
             raise ImageProblem(f"{src} {problem}") from None
 
-    def prepare(
-        self, wanted: Iterable[tuple[str, Rendition]], threads: int
-    ) -> dict[tuple[str, Rendition], DerivedFile | Exception]:
-        """Derive what the cache lacks, in threads (Pillow decodes and encodes without the
-        GIL); each (src, rendition) gets its file or the problem that stopped it."""
-        unique = list(dict.fromkeys(wanted))
-
-        def one(item: tuple[str, Rendition]) -> DerivedFile | Exception:
+    def missing(self, wanted: Iterable[tuple[str, Rendition]]) -> dict[str, list[Missing]]:
+        """What the cache lacks, by original: each original is then decoded once for all of
+        its renditions (make_missing). An original that cannot be read is left out: the job
+        that needs it reports it."""
+        groups: dict[str, list[Missing]] = {}
+        for src, rendition in dict.fromkeys(wanted):
             try:
-                return self.get(*item)
-            except (ImageProblem, OSError) as exc:
-                return exc
-
-        for src, _ in unique:  # hash each original once, before the threads share the table
-            with contextlib.suppress(OSError):
-                self.digest(src)
-        with ThreadPoolExecutor(max(1, threads)) as pool:
-            return dict(zip(unique, pool.map(one, unique), strict=True))
+                fmt = output_format(src, rendition)
+                cached = self.cache_dir / self.cached_name(src, rendition)
+            except OSError:
+                continue
+            if not cached.is_file():
+                groups.setdefault(src, []).append(Missing(rendition, fmt, cached))
+        return groups
 
     def clean(self, keep: Iterable[str]) -> list[Path]:
         """Remove cached files whose key is not in `keep`."""

@@ -24,6 +24,7 @@ from pipeline.check import check_project
 from pipeline.errors import UsageError
 from pipeline.images.derive import RECIPE, ImageProblem
 from pipeline.images.renditions import PRINT, Rendition, web_name, web_renditions
+from pipeline.images.store import Missing
 from pipeline.model import Entry, Layout, PageSize
 from pipeline.publish.handouts import (
     UNUSED_BY_OUTPUTS,
@@ -52,7 +53,7 @@ from pipeline.publish.outputs import (
 )
 from pipeline.publish.project import Project
 from pipeline.publish.render import describe_template_error
-from pipeline.publish.workers import pdf_pool
+from pipeline.publish.workers import make_images, pdf_pool
 from pipeline.translations.catalogs import catalog_path
 
 # PDFs a worker renders before it is replaced by a fresh one (max_tasks_per_child would do
@@ -116,12 +117,15 @@ def build(
         stale = [job for job in jobs if not is_current(job.output, job.digest, previous, options.out)]
         stale_outputs = {job.output for job in stale}
         report.unchanged = [job.output for job in jobs if job.output not in stale_outputs]
-        advance = progress_total(len(stale)) if progress_total and stale else (lambda n: None)
+        photos = builder.images_missing(stale)
+        steps = len(stale) + len(photos)  # pages and photos: a first build never sits silent
+        advance = progress_total(steps) if progress_total and steps else (lambda n: None)
         records = {
             output: record
             for output, record in previous.items()
             if output in everything and output not in stale_outputs
         }
+        make_images(project.content_dir, photos, options.jobs, advance)
         for job, outcome in builder.produce(stale, options, advance):
             if isinstance(outcome, str):
                 records[job.output] = OutputRecord(inputs=job.inputs, input_digest=job.digest, sha256=outcome)
@@ -308,7 +312,6 @@ class Builder:
         self, jobs: Sequence[Job], options: BuildOptions, advance: Progress
     ) -> Iterator[tuple[Job, str | Failure]]:
         """Yield (job, sha256 of the written file or a Failure) for every job."""
-        self._prepare_images(jobs, options)
         for job in jobs:
             if job.kind != "pdf":
                 yield job, self._produce_locally(job, options)
@@ -318,15 +321,16 @@ class Builder:
             yield job, outcome
             advance(1)
 
-    def _prepare_images(self, jobs: Sequence[Job], options: BuildOptions) -> None:
-        """Derive the images these jobs need that the cache lacks, several at a time. A
-        problem is reported by the job that needs the image, when it asks for it again."""
+    def images_missing(self, jobs: Sequence[Job]) -> dict[str, list[Missing]]:
+        """The derived images these jobs need that the cache lacks, by original, with the
+        desk's thumbnail of each photo, so that it too comes from the same decode."""
         wanted = [job.image for job in jobs if job.image]
         for job in jobs:
             if job.kind == "pdf" and job.entry:
                 wanted += [(src, PRINT) for src in self.project.print_images_of(job.entry)]
-        if wanted:
-            self.project.images.prepare(wanted, options.jobs)
+        sources = {src for src, _ in wanted}
+        wanted += [(src, thumb) for src, thumb in self.project.desk_thumbnails() if src in sources]
+        return self.project.images.missing(wanted)
 
     def _produce_locally(self, job: Job, options: BuildOptions) -> str | Failure:
         try:

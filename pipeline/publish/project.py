@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pipeline import __version__
-from pipeline.images.renditions import PRINT, WEB_WIDTH_PX, Rendition, web_name, web_renditions
+from pipeline.images.renditions import PRINT, THUMBNAIL, WEB_WIDTH_PX, Rendition, web_name, web_renditions
 from pipeline.images.store import CACHE_FOLDER, MEDIA_SCHEME, ImageStore, is_svg
 from pipeline.load.library import Library
 from pipeline.model import Entry, Layout, PageSize, languages_of, translation_name
@@ -161,6 +161,14 @@ class Project:
                 yield src, rendition
         if self.studio.get("logo"):
             yield self.studio["logo"], PRINT
+        yield from self.desk_thumbnails()
+
+    def desk_thumbnails(self) -> Iterator[tuple[str, Rendition]]:
+        """The small copy of each exercise's first photo that the desk's cards show."""
+        firsts = {data["images"][0]["src"] for data in self.exercises.values() if data.get("images")}
+        for src in sorted(firsts):
+            if not is_svg(src):
+                yield src, THUMBNAIL
 
     # -- HTML ----------------------------------------------------------------------------
     def pdf_image(self, src: str) -> ImageLinks:

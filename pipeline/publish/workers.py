@@ -10,9 +10,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
 from typing import Any
 
+from pipeline.images.store import Missing, make_missing
 from pipeline.processes import start_worker
 
 
@@ -24,3 +26,19 @@ def pdf_pool(
     return ProcessPoolExecutor(
         workers, mp_context=context, initializer=start_worker, initargs=(os.getpid(), initializer, initargs)
     )
+
+
+def make_images(
+    content_dir: Path, missing: dict[str, list[Missing]], jobs: int, advance: Callable[[int], None]
+) -> None:
+    """Each original decoded once for all the renditions it lacks, in worker processes when
+    there are several. A problem is reported by the job that needs the image, when it asks."""
+    if jobs <= 1 or len(missing) < 4:
+        for src, todo in missing.items():
+            make_missing(content_dir, src, todo)
+            advance(1)
+        return
+    with pdf_pool(min(jobs, len(missing))) as pool:
+        futures = [pool.submit(make_missing, content_dir, src, todo) for src, todo in missing.items()]
+        for _ in as_completed(futures):
+            advance(1)

@@ -50,6 +50,7 @@ class Context:
     facts: Mapping[Any, ExerciseFacts] = field(default_factory=dict)  # for routines
     source: Source | None = None  # for a translation: the file it translates
     target: Target = "exercise"  # what the document being checked is
+    image_cache: Path | None = None  # where inspections of originals are remembered
 
     @property
     def source_readable(self) -> bool:
