@@ -27,9 +27,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--build", type=int, metavar="N", help="exercises for the build benchmark")
     parser.add_argument("--scale", action="store_true", help="10,000 exercises and 500 routines")
     parser.add_argument("--images", action="store_true", help="phone photos: derivation, sizes, cache")
+    parser.add_argument(
+        "--photos", type=int, nargs="?", const=868, metavar="N", help="N exercises with 2 photos each"
+    )
     parser.add_argument("section", nargs="?", choices=["desk"], help="desk: only the front desk's figures")
     args = parser.parse_args(argv)
-    everything = not (args.check or args.build or args.scale or args.images or args.section)
+    everything = not (args.check or args.build or args.scale or args.images or args.photos or args.section)
     try:
         import _ruamel_yaml  # noqa: F401
 
@@ -47,6 +50,10 @@ def main(argv: list[str]) -> None:
         from benchmarks.images import bench_images
 
         bench_images(Path(__file__).parent.parent / "content/studio.yaml")
+    if args.photos or everything:
+        from benchmarks.photos import bench_photos
+
+        bench_photos(args.photos or 868)
     if args.section == "desk" or everything:
         from benchmarks.desk import bench_desk
 

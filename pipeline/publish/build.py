@@ -135,7 +135,8 @@ def build(
         report.removed = remove_outputs_no_longer_planned(options.out, previous, set(everything), report)
         if not options.only:
             _clean_image_cache(project)
-        if options.html:
+        # The preview page shows every snippet: made again only when one of them changed.
+        if options.html and (stale or report.removed or not (options.out / "index.html").is_file()):
             try:
                 shown = [
                     job.entry
