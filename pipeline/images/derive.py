@@ -10,6 +10,7 @@ comment or profile). Encoding settings are fixed, so the same original gives the
 from __future__ import annotations
 
 import io
+import re
 import warnings
 import zlib
 from collections.abc import Sequence
@@ -130,9 +131,12 @@ def decode(data: bytes, max_width: int | None = None) -> tuple[Image.Image, str]
 def verify(data: bytes) -> tuple[str, int]:
     """Whether an original decodes whole, cheaply; its format and its width as shown.
 
-    A JPEG is decoded at 1/8 of its size (libjpeg's scaled decoding still reads and decodes
-    every coded byte, so damage anywhere is found) after its structure is checked; other
-    formats are decoded in full."""
+    A JPEG is checked by walking its structure to the end (every segment whole, every scan
+    running to a marker, an end-of-image marker last): what a cut-short or damaged file fails,
+    at a twentieth of the cost of decoding even at 1/8 scale (libjpeg still decodes every
+    coded byte then: 1.3 ms for an 850-pixel photo, most of a first check of a large
+    library). Damage inside a scan that libjpeg would only warn about is found by the build,
+    which decodes every photo and names the one it cannot use. Other formats are decoded."""
     image = open_original(data)
     kind = image.format or "unknown"
     width, height = image.size
@@ -140,11 +144,6 @@ def verify(data: bytes) -> tuple[str, int]:
     if kind in ("JPEG", "MPO"):
         if not is_whole(data, kind):
             raise ImageProblem("cannot be decoded (the file is cut short)")
-        image.draft(None, (max(1, width // 8), max(1, height // 8)))
-        try:
-            image.load()
-        except (OSError, ValueError, SyntaxError) as exc:
-            raise ImageProblem(f"cannot be decoded ({_reason(exc)})") from None
     else:
         decode(data)
     return kind, height if sideways else width
@@ -156,12 +155,41 @@ def is_whole(data: bytes, kind: str) -> bool:
     on for the whole process when it is imported: the structure is checked here instead, with
     no flag read or written. (WebP, HEIC and AVIF decoders refuse a cut-short file themselves.)"""
     if kind in ("JPEG", "MPO"):
-        # The last scan must be followed by an end-of-image marker; inside a scan, 0xFF is
-        # always escaped, so the marker cannot appear there by chance.
-        return data.rfind(b"\xff\xd9") > data.rfind(b"\xff\xda") >= 0
+        return _jpeg_whole(data)
     if kind == "PNG":
         return _png_chunks_whole(data)
     return True
+
+
+# In a scan, 0xFF is escaped as FF 00 and restart markers are FF D0-D7: anything else after
+# an FF ends the scan.
+_SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+
+
+def _jpeg_whole(data: bytes) -> bool:
+    """Segment by segment from the start-of-image to an end-of-image marker."""
+    position = 2
+    while position + 2 <= len(data):
+        if data[position] != 0xFF:
+            return False
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker == 0xD9:
+            return True
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # no length
+            position += 2
+            continue
+        if position + 4 > len(data):
+            return False
+        position += 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+        if marker == 0xDA:  # a scan: its coded data runs to the next marker
+            found = _SCAN_END.search(data, position)
+            if found is None:
+                return False
+            position = found.start()
+    return False
 
 
 def _png_chunks_whole(data: bytes) -> bool:

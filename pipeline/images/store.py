@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -21,6 +22,7 @@ from pipeline.images.svg import clean_svg
 from pipeline.publish.outputs import write_atomically
 
 CACHE_FOLDER = Path("cache") / "images"
+DIGESTS = "original-digests.json"  # beside the images: the originals' sha256 by their stat
 # Handouts name a derived image `bf-media:<file in the cache>`, not by its path: WeasyPrint
 # names an image in the PDF after its URL, and a PDF must not depend on the folder it was
 # built in (pipeline/pdf.py serves these names from the cache only).
@@ -69,14 +71,42 @@ class ImageStore:
     content_dir: Path
     cache_dir: Path
     _digests: dict[str, str] = field(default_factory=dict)
+    _memo: dict[str, tuple[str, str]] | None = None  # src -> (its stat, its sha256), last run's
+    _seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # learnt this run
 
     def original(self, src: str) -> bytes:
         return (self.content_dir / src).read_bytes()
 
     def digest(self, src: str) -> str:
+        """The original's sha256, read again only when its size, time or inode changed (a
+        library's photos are most of its bytes: a rebuild with nothing changed reads none)."""
         if src not in self._digests:
-            self._digests[src] = hashlib.sha256(self.original(src)).hexdigest()
+            stat = (self.content_dir / src).stat()
+            seen = f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"
+            remembered = self._remembered().get(src)
+            if remembered and remembered[0] == seen:
+                self._digests[src] = remembered[1]
+            else:
+                self._digests[src] = hashlib.sha256(self.original(src)).hexdigest()
+                self._seen[src] = (seen, self._digests[src])
         return self._digests[src]
+
+    def _remembered(self) -> dict[str, tuple[str, str]]:
+        if self._memo is None:
+            try:
+                loaded = json.loads((self.cache_dir.parent / DIGESTS).read_text("utf-8"))
+                self._memo = {k: (v[0], v[1]) for k, v in loaded.items()}
+            except (OSError, ValueError, TypeError, IndexError, AttributeError):
+                self._memo = {}
+        return self._memo
+
+    def remember_digests(self) -> None:
+        """Keep the digests learnt this run for the next (best effort: a cache)."""
+        if not self._seen:
+            return
+        merged = {**self._remembered(), **self._seen}
+        with contextlib.suppress(OSError):
+            write_atomically(self.cache_dir.parent / DIGESTS, json.dumps(merged).encode())
 
     def key(self, src: str, rendition: Rendition) -> str:
         """The cached file's name without its suffix: changes with the original or the settings."""

@@ -38,6 +38,7 @@ from pipeline.publish.outputs import (
     MANIFEST,
     BuildReport,
     OutputRecord,
+    WrittenFiles,
     build_lock,
     cannot,
     digest_of,
@@ -114,7 +115,8 @@ def build(
     with build_lock(options.out):
         remove_leftover_temporaries(options.out)
         previous = read_manifest(options.out)
-        stale = [job for job in jobs if not is_current(job.output, job.digest, previous, options.out)]
+        written = WrittenFiles(options.out)
+        stale = [job for job in jobs if not is_current(job.output, job.digest, previous, written)]
         stale_outputs = {job.output for job in stale}
         report.unchanged = [job.output for job in jobs if job.output not in stale_outputs]
         photos = builder.images_missing(stale)
@@ -133,6 +135,7 @@ def build(
             else:
                 report.failed.append((job.output, outcome.message))
         report.removed = remove_outputs_no_longer_planned(options.out, previous, set(everything), report)
+        project.images.remember_digests()
         if not options.only:
             _clean_image_cache(project)
         # The preview page shows every snippet: made again only when one of them changed.
@@ -150,6 +153,7 @@ def build(
         # If the manifest cannot be written, the previous one stays; the outputs replaced since
         # no longer match its sha256, so the next build remakes them.
         write_or_report(MANIFEST, manifest_bytes(records, __version__), options.out, report)
+        written.remember(records)
     report.seconds = time.perf_counter() - started
     return report
 

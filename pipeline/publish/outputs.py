@@ -11,7 +11,7 @@ import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -149,12 +149,46 @@ class BuildReport:
         return not self.check.errors and not self.failed
 
 
-def is_current(output: str, digest: str, previous: Mapping[str, OutputRecord], out: Path) -> bool:
+class WrittenFiles:
+    """The size and time of each output as the last build left it (cache/output-stats.json):
+    while they hold, an output is taken as written and not read again to be hashed. The
+    manifest stays free of them, so the same content gives the same manifest anywhere."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.file = out / "cache" / "output-stats.json"
+        try:
+            self.stats: dict[str, str] = json.loads(self.file.read_text("utf-8"))
+        except (OSError, ValueError):
+            self.stats = {}
+
+    def unchanged(self, output: str) -> bool:
+        return bool(self.stats.get(output)) and self.stats.get(output) == _stat(self.out / output)
+
+    def remember(self, outputs: Iterable[str]) -> None:
+        stats = {output: _stat(self.out / output) for output in outputs}
+        if stats == self.stats:
+            return  # a build with nothing to do writes nothing
+        with contextlib.suppress(OSError):
+            write_atomically(self.file, json.dumps(stats, sort_keys=True).encode())
+
+
+def _stat(path: Path) -> str:
+    try:
+        stat = path.stat()
+    except OSError:
+        return ""
+    return f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"
+
+
+def is_current(output: str, digest: str, previous: Mapping[str, OutputRecord], written: WrittenFiles) -> bool:
     """Whether an output was made from these inputs, and is still as it was written."""
     record = previous.get(output)
     if not record or record.get("input_digest") != digest:
         return False
-    return sha256_file(out / output) == record.get("sha256")  # repairs a damaged output
+    if written.unchanged(output):
+        return True  # as the last build left it: a change to a file changes its time
+    return sha256_file(written.out / output) == record.get("sha256")  # repairs a damaged output
 
 
 def write_or_report(output: str, data: bytes, out: Path, report: BuildReport) -> None:
