@@ -8,6 +8,7 @@ for `WEB_WIDTH_PX`, and `pipeline check` warns from the same numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import PurePosixPath
 from typing import Literal
 
@@ -52,6 +53,7 @@ ALL = (PRINT, *WEB)
 THUMBNAIL = Rendition("thumb", 160, "webp")
 
 
+@cache  # pure, and asked for every image of every output a build plans
 def output_format(src: str, rendition: Rendition) -> Format:
     """What `src` becomes: an SVG stays a (cleaned) SVG; a PNG or GIF drawing a PNG; every
     other original (JPEG, HEIC, AVIF, WebP) a JPEG, or a WebP for the web's first choice."""
@@ -63,6 +65,7 @@ def output_format(src: str, rendition: Rendition) -> Format:
     return "PNG" if suffix in LOSSLESS_ORIGINALS else "JPEG"
 
 
+@cache
 def web_name(src: str, rendition: Rendition) -> str:
     """The file under html/media/ for one web rendition of `src`: images/a.heic ->
     images/a-640w.webp. The width is in the name so 1x and 2x can sit side by side; an SVG

@@ -136,10 +136,11 @@ def build(
                 report.failed.append((job.output, outcome.message))
         report.removed = remove_outputs_no_longer_planned(options.out, previous, set(everything), report)
         project.images.remember_digests()
-        if not options.only:
+        changed = bool(stale or report.removed or written.rehashed or set(records) != set(previous))
+        if not options.only and changed:  # nothing made or removed: nothing left over
             _clean_image_cache(project)
         # The preview page shows every snippet: made again only when one of them changed.
-        if options.html and (stale or report.removed or not (options.out / "index.html").is_file()):
+        if options.html and (changed or not (options.out / "index.html").is_file()):
             try:
                 shown = [
                     job.entry
@@ -152,8 +153,9 @@ def build(
                 report.failed.append(("index.html", describe_template_error(exc, project.templates)))
         # If the manifest cannot be written, the previous one stays; the outputs replaced since
         # no longer match its sha256, so the next build remakes them.
-        write_or_report(MANIFEST, manifest_bytes(records, __version__), options.out, report)
-        written.remember(records)
+        if changed or not (options.out / MANIFEST).is_file():
+            write_or_report(MANIFEST, manifest_bytes(records, __version__), options.out, report)
+            written.remember(records)
     report.seconds = time.perf_counter() - started
     return report
 

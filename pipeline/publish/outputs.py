@@ -161,6 +161,7 @@ class WrittenFiles:
             self.stats: dict[str, str] = json.loads(self.file.read_text("utf-8"))
         except (OSError, ValueError):
             self.stats = {}
+        self.rehashed = False  # an output found as written by its hash, not its stat
 
     def unchanged(self, output: str) -> bool:
         return bool(self.stats.get(output)) and self.stats.get(output) == _stat(self.out / output)
@@ -188,7 +189,10 @@ def is_current(output: str, digest: str, previous: Mapping[str, OutputRecord], w
         return False
     if written.unchanged(output):
         return True  # as the last build left it: a change to a file changes its time
-    return sha256_file(written.out / output) == record.get("sha256")  # repairs a damaged output
+    if sha256_file(written.out / output) != record.get("sha256"):
+        return False  # damaged or replaced: made again
+    written.rehashed = True
+    return True
 
 
 def write_or_report(output: str, data: bytes, out: Path, report: BuildReport) -> None:
