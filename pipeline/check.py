@@ -27,6 +27,7 @@ from pipeline.load.library import (
     ROUTINES,
     Library,
     content_files,
+    forget_folders,
     load_files,
     load_library,
     load_studio,
@@ -104,6 +105,7 @@ def check_project(
     The library in the result holds all of every exercise's data only with `full_documents`
     (the build needs it; the check alone does not)."""
     registered()
+    forget_folders()
     studio = load_studio(root)  # first: translations are checked against its languages
     settings = _Settings(
         root, today or date.today(), languages_of(studio.data if studio else None), schema_folder_for(root)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from pipeline.load.yaml import Document, load_file, refused_file
@@ -34,6 +35,26 @@ class Library:
         yield from self.translations
         if self.studio is not None:
             yield self.studio
+
+
+@cache
+def _real_folder(folder: Path) -> Path:
+    return folder.resolve()
+
+
+def real_path(path: Path) -> Path:
+    """`path.resolve()`, each folder resolved once per check (a library names the same
+    images/ folder for every photo); a link is still resolved every time. A symlink loop
+    raises RuntimeError, as Path.resolve does."""
+    if path.name in ("", ".", ".."):
+        return path.resolve()
+    candidate = _real_folder(path.parent) / path.name
+    return candidate.resolve() if os.path.islink(candidate) else candidate
+
+
+def forget_folders() -> None:
+    """Called when a check starts: a folder may have become a link since the last one."""
+    _real_folder.cache_clear()
 
 
 def display_path(root: Path, path: Path) -> str:

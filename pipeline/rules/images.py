@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.diagnostics import Diagnostic, Severity
 from pipeline.images.inspect import inspect
+from pipeline.load.library import real_path
 from pipeline.load.yaml import Document, Path_
 from pipeline.rules.messages import warning
 from pipeline.rules.registry import Context, check, rules
@@ -90,12 +91,12 @@ def file_diagnostics(
     doc: Document, path: Path_, src: str, content_dir: Path, cache_dir: Path | None = None
 ) -> Iterator[Diagnostic]:
     """Problems of one image file named at `path` (the schema reports missing files)."""
-    target = content_dir / src
     try:
-        resolved = target.resolve(strict=True)
+        resolved = real_path(content_dir / src)
+        content = real_path(content_dir)
     except (OSError, RuntimeError):
         return
-    if not resolved.is_relative_to(content_dir.resolve()) or not resolved.is_file():
+    if not resolved.is_relative_to(content) or not resolved.is_file():
         return
     try:
         findings = inspect(resolved, cache_dir)

@@ -25,6 +25,7 @@ from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 
 from pipeline.diagnostics import Diagnostic, Severity
+from pipeline.load.library import real_path
 from pipeline.load.yaml import Document
 from pipeline.model import ExerciseFacts
 from pipeline.resources import SCHEMA, packaged
@@ -235,7 +236,7 @@ def _const_test(if_schema: Any) -> tuple[str, str] | None:
 def _check_content_file(content_root: Path, reference: str) -> Iterator[ValidationError]:
     target = content_root / reference
     try:
-        resolved = target.resolve()
+        resolved = real_path(target)
     except (OSError, RuntimeError):  # a symlink loop
         yield custom_error(f'"{reference}" cannot be opened (a broken link)', "file-missing")
         return
