@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from pipeline.diagnostics import Diagnostic, Severity, sort_key
 from pipeline.images.inspect import FOLDER as IMAGE_CHECKS
+from pipeline.images.inspect import forget_listings
 from pipeline.load.library import (
     EXERCISES,
     ROUTINES,
@@ -106,6 +107,7 @@ def check_project(
     (the build needs it; the check alone does not)."""
     registered()
     forget_folders()
+    forget_listings()
     studio = load_studio(root)  # first: translations are checked against its languages
     settings = _Settings(
         root, today or date.today(), languages_of(studio.data if studio else None), schema_folder_for(root)

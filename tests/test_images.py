@@ -286,19 +286,6 @@ def test_a_deleted_cache_is_made_again_and_every_finding_stays(
     assert any(user_cache(FOLDER).iterdir())
 
 
-def test_a_photo_touched_but_not_changed_is_found_by_its_content(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = project_with(tmp_path, {"start.jpg": phone_photo(1), "end.jpg": phone_photo(2)})
-    _decodes_counted(monkeypatch)
-    check_project(root, today=TODAY)
-    photo = root / "content/images/start.jpg"
-    photo.write_bytes(photo.read_bytes())  # a new modification time, the same bytes
-    counted = _decodes_counted(monkeypatch)
-    check_project(root, today=TODAY)
-    assert counted == []
-
-
 def test_the_build_decodes_each_original_once_for_all_its_renditions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
