@@ -91,8 +91,16 @@ def _settings() -> str:
 
 
 def _read(file: Path | None) -> tuple[Finding, ...] | None:
-    if file is None or file.name not in _known(file.parent):
-        return None  # one listing of the folder, not a failed open per new photo
+    """The findings remembered in `file`; None when there are none remembered. A photo with
+    nothing to say (most of them) is remembered by an empty `.ok` file, so the folder's
+    listing alone answers for it."""
+    if file is None:
+        return None
+    known = _known(file.parent)  # one listing of the folder, not an open per photo
+    if file.with_suffix(".ok").name in known:
+        return ()
+    if file.name not in known:
+        return None
     try:
         return tuple(Finding(**item) for item in json.loads(file.read_text("utf-8")))
     except (OSError, ValueError, TypeError):
@@ -106,7 +114,10 @@ def _write(file: Path | None, findings: Sequence[Finding]) -> None:
         return
     try:
         _folder_made(file.parent)
-        file.write_text(json.dumps([asdict(f) for f in findings]), "utf-8")
+        if findings:
+            file.write_text(json.dumps([asdict(f) for f in findings]), "utf-8")
+        else:
+            file.with_suffix(".ok").touch()
     except OSError:
         pass  # a read-only or full disk: checked, not remembered
 
