@@ -224,13 +224,14 @@ def _check_the_rest(library: Library, settings: _Settings) -> list[Diagnostic]:
 def _translations_checked_here(library: Library, settings: _Settings, context: Context) -> list[Diagnostic]:
     """Routine translations, and translations of exercises that do not exist."""
     exercise_ids = tuple(sorted(PurePosixPath(doc.file).stem for doc in library.exercises))
+    checked_with_their_exercise = set(exercise_ids)
     routines = {PurePosixPath(doc.file).stem: doc.data for doc in library.routines}
     found: list[Diagnostic] = []
     for doc in library.translations:
         folder = PurePosixPath(doc.file).parent.name
         entry_id = _entry_id(doc.file)
         kind: Literal["exercise", "routine"] = "routine" if folder == ROUTINES else "exercise"
-        if kind == "exercise" and entry_id in exercise_ids:
+        if kind == "exercise" and entry_id in checked_with_their_exercise:
             continue  # checked with its exercise
         sources: dict[str, Any] = routines if kind == "routine" else {}
         if entry_id not in sources:
