@@ -25,7 +25,7 @@ CACHE_FOLDER = Path("cache") / "images"
 DIGESTS = "original-digests.json"  # beside the images: the originals' sha256 by their stat
 # Handouts name a derived image `bf-media:<file in the cache>`, not by its path: WeasyPrint
 # names an image in the PDF after its URL, and a PDF must not depend on the folder it was
-# built in (pipeline/pdf.py serves these names from the cache only).
+# built in (pipeline/publish/pdf.py serves these names from the cache only).
 MEDIA_SCHEME = "bf-media"
 
 

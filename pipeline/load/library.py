@@ -70,7 +70,7 @@ def content_files(root: Path, folder: str) -> list[Path]:
 
 
 def translation_files(root: Path, folder: str) -> list[Path]:
-    """Translations beside their sources: `knee-to-chest.es.yaml` (pipeline/translation.py)."""
+    """Translations beside their sources: `knee-to-chest.es.yaml` (pipeline/model.py)."""
     return sorted(p for p in (root / "content" / folder).glob("*.yaml") if is_translation(p))
 
 

@@ -26,7 +26,7 @@ QR_MIN_MODULE_MM = 0.6
 @cache
 def environment(templates: Templates, language: str = "en") -> jinja2.Environment:
     """The process's Jinja2 environment for one language: `_()`, `ngettext()` and
-    `{% trans %}` in the templates print the language's fixed words (pipeline/i18n.py)."""
+    `{% trans %}` in the templates print the language's fixed words (pipeline/translations/catalogs.py)."""
     from pipeline.translations.catalogs import translations
 
     env = jinja2.Environment(

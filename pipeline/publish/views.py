@@ -128,7 +128,7 @@ def exercise_view(
     note: str | None = None,
     words: gettext.NullTranslations = ENGLISH,
 ) -> ExerciseView:
-    """`data` in the handout's language (a translation laid over the source, pipeline/translation.py);
+    """`data` in the handout's language (a translation laid over the source, pipeline/translations/files.py);
     `words` gives the fixed words (kind, level, targets, the dosage) in the same language."""
     label = words.gettext  # of a message marked with N_ above
     return ExerciseView(
