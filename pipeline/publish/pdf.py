@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML
@@ -188,7 +189,7 @@ class Renderer:
                 laid_out, needed = self._fitted(document, fit, start)
                 if source_date is not None:
                     laid_out.metadata.created = laid_out.metadata.modified = source_date.isoformat()
-                pdf = laid_out.write_pdf(pdf_variant=PDF_VARIANT)
+                pdf = laid_out.write_pdf(pdf_variant=PDF_VARIANT, finisher=header_scopes)
             except FatalURLFetchingError as exc:
                 raise RenderError(str(exc.__cause__ or exc)) from None
         if fetcher.refused:
@@ -222,6 +223,18 @@ class Renderer:
     def _laid_out(self, document: HTML, level: int) -> Document:
         stylesheets = self.stylesheets[: level + 1]
         return document.render(font_config=self.font_config, stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
+
+
+def header_scopes(document: Document, pdf: Any) -> None:
+    """Every table header cell gets its /Scope, as PDF/UA asks (WeasyPrint 70 maps headers to
+    cells but writes no /Scope). WeasyPrint names each header cell "<table>-<row>-<column>":
+    one in a table's first row heads its column, any other its row, which is what the
+    templates' `scope` attributes say (the tracker: days across, Left, Right and Pain down)."""
+    for element in pdf.objects:
+        if not isinstance(element, dict) or element.get("S") != "/TH" or "A" not in element:
+            continue
+        parts = getattr(element.get("ID"), "string", "").split("-")
+        element["A"]["Scope"] = "/Column" if len(parts) == 3 and parts[1] == "0" else "/Row"
 
 
 @dataclass(frozen=True)
