@@ -13,7 +13,6 @@ the packaged schemas).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -47,10 +46,6 @@ class Templates:
     def packaged(self) -> Path:
         return self.folders[-1]
 
-    @property
-    def overridden(self) -> bool:
-        return len(self.folders) > 1
-
     def find(self, name: str) -> Path:
         """The file (or folder) `name` resolves to: the studio's own if it has one."""
         for folder in self.folders:
@@ -68,12 +63,6 @@ class Templates:
             if path.is_file()
         }
         return sorted(found)
-
-    def files(self, under: str = "") -> Iterator[Path]:
-        """The file each name resolves to, optionally only those under a folder."""
-        for name in self.names():
-            if name.startswith(under):
-                yield self.find(name)
 
     def relative(self, path: Path) -> str | None:
         """`path` as a template name, if it lies in one of the folders."""

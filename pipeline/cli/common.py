@@ -47,6 +47,16 @@ def today() -> date:
 Command = TypeVar("Command", bound=Callable[..., Any])
 
 
+def page_size_option(command: Command) -> Command:
+    """`--page-size letter|a4`, for the build and for packets."""
+    return click.option(
+        "--page-size",
+        type=click.Choice(["letter", "a4"]),
+        default=None,
+        help="Paper size (default: page_size in content/studio.yaml).",
+    )(command)
+
+
 def layout_option(help_text: str) -> Callable[[Command], Command]:
     """`--layout standard|compact`, for the build's routines and for packets."""
     return click.option(

@@ -13,6 +13,7 @@ from pipeline.cli.common import (
     EXIT_CONTENT,
     EXIT_OK,
     layout_option,
+    page_size_option,
     paper,
     print_problems,
     progress_bar,
@@ -36,12 +37,7 @@ from pipeline.model import Layout
 )
 @click.option("--pdf/--no-pdf", default=True, help="Make the PDF handouts.")
 @click.option("--html/--no-html", default=True, help="Make the web snippets and the preview page.")
-@click.option(
-    "--page-size",
-    type=click.Choice(["letter", "a4"]),
-    default=None,
-    help="Paper size (default: page_size in content/studio.yaml).",
-)
+@page_size_option
 @layout_option("Routines: one exercise per page, or compact (two to a page, photos small).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary and problems.")
 @click.pass_context
@@ -110,12 +106,7 @@ def build(
     default=None,
     help="The date on the cover, YYYY-MM-DD (default: today).",
 )
-@click.option(
-    "--page-size",
-    type=click.Choice(["letter", "a4"]),
-    default=None,
-    help="Paper size (default: page_size in content/studio.yaml).",
-)
+@page_size_option
 @layout_option("One exercise per page, or compact: two to a page, photos small.")
 @click.option(
     "--lang",

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 import PIL
 from PIL import Image
 
-from pipeline.images.derive import RECIPE, ImageProblem, derive, derive_many
+from pipeline.images.derive import RECIPE, ImageProblem, derive_many
 from pipeline.images.renditions import SUFFIX_OF_FORMAT, Format, Rendition, output_format
 from pipeline.images.svg import clean_svg
 from pipeline.publish.outputs import write_atomically
@@ -37,22 +37,29 @@ class Missing:
 
 
 def make_missing(content_dir: Path, src: str, todo: list[Missing]) -> str | None:
-    """Make one original's missing renditions from one decode (largest first) and write them
-    to the cache; the problem, if the original cannot be used (reported again, by name, by
-    the job that needs it). A module-level function, so that worker processes can run it."""
+    """`make` for a worker process: the problem as text instead of raised (reported again,
+    by name, by the job that needs the image)."""
     try:
-        data = (content_dir / src).read_bytes()
-        if is_svg(src):
-            made = [clean_svg(data).data for _ in todo]
-        else:
-            ordered = sorted(todo, key=lambda item: -item.rendition.max_width)
-            made = derive_many(data, [(item.rendition, item.fmt) for item in ordered])
-            todo = ordered
-        for item, output in zip(todo, made, strict=True):
-            write_atomically(item.target, output)
+        make(content_dir, src, todo)
     except (ImageProblem, OSError) as exc:
         return str(exc)
     return None
+
+
+def make(content_dir: Path, src: str, todo: list[Missing]) -> None:
+    """Make one original's missing renditions from one decode (largest first) and write them
+    to the cache. Raises ImageProblem naming `src`, or OSError."""
+    data = (content_dir / src).read_bytes()
+    try:
+        if is_svg(src):
+            made = [clean_svg(data).data for _ in todo]
+        else:
+            todo = sorted(todo, key=lambda item: -item.rendition.max_width)
+            made = derive_many(data, [(item.rendition, item.fmt) for item in todo])
+    except ImageProblem as problem:
+        raise ImageProblem(f"{src} {problem}") from None
+    for item, output in zip(todo, made, strict=True):
+        write_atomically(item.target, output)
 
 
 @dataclass(frozen=True)
@@ -123,19 +130,10 @@ class ImageStore:
         """The derived file, made now if the cache does not have it. Raises ImageProblem
         (naming `src`) for an original that cannot be used, OSError when it cannot be read
         or the cache cannot be written."""
-        fmt = output_format(src, rendition)
         cached = self.cache_dir / self.cached_name(src, rendition)
         if not cached.is_file():
-            write_atomically(cached, self._made(src, rendition, fmt))
+            make(self.content_dir, src, [Missing(rendition, output_format(src, rendition), cached)])
         return _described(cached)
-
-    def _made(self, src: str, rendition: Rendition, fmt: Format) -> bytes:
-        try:
-            if fmt == "SVG":
-                return clean_svg(self.original(src)).data
-            return derive(self.original(src), rendition, fmt)
-        except ImageProblem as problem:
-            raise ImageProblem(f"{src} {problem}") from None
 
     def missing(self, wanted: Iterable[tuple[str, Rendition]]) -> dict[str, list[Missing]]:
         """What the cache lacks, by original: each original is then decoded once for all of

@@ -15,7 +15,7 @@ from typing import Any
 
 from pipeline.diagnostics import Diagnostic, Severity
 from pipeline.load.yaml import Document
-from pipeline.model import SOURCE_LANGUAGE, TranslationName, translation_name
+from pipeline.model import PUBLISHED, SOURCE_LANGUAGE, TranslationName, translation_name
 from pipeline.rules.messages import suggestion
 from pipeline.rules.registry import Context, check, rules
 from pipeline.translations.catalogs import catalog_path, language_name
@@ -81,7 +81,7 @@ def translation_diagnostics(doc: Document, source: Source) -> Iterator[Diagnosti
     that the English has moved past is told both ways out: translate the change, or go back
     to being a draft (its handout is then printed as a draft) until a translator has."""
     name = translation_name(doc.file)
-    published = (doc.data or {}).get("status") == "published"
+    published = (doc.data or {}).get("status") == PUBLISHED
     for found in _translation_problems(doc, source):
         if published and found.rule in BEHIND_THE_ENGLISH and found.severity is Severity.ERROR:
             assert name is not None
