@@ -20,8 +20,10 @@ PUBLISHED = "published"
 DRAFT = "draft"
 
 PageSize = Literal["letter", "a4"]
-# standard: one exercise per page; compact (routines and packets): two to a page, photos small
-Layout = Literal["standard", "compact"]
+# standard: one exercise per page; compact (routines and packets): two to a page, photos small;
+# large: large print (every text 18 pt or more), an exercise on one or two pages
+Layout = Literal["standard", "compact", "large"]
+LAYOUTS: tuple[Layout, ...] = ("standard", "compact", "large")
 
 
 def N_(message: str) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import html5lib
 import pytest
+from pdfkit import structure
 from pypdf import PdfReader
 
 from pipeline.load.library import load_library
@@ -112,23 +113,10 @@ def test_pdf_metadata_fonts_and_tags(starter: Path) -> None:
         assert "/FontFile2" in descriptor, "font not embedded"
 
 
-def _structure(node: object) -> list[dict[str, object]]:
-    """Every structure element under `node`, depth first."""
-    node = node.get_object() if hasattr(node, "get_object") else node
-    if not isinstance(node, dict):
-        return []
-    kids = node.get("/K")
-    kids = kids.get_object() if hasattr(kids, "get_object") else kids
-    found = [node] if "/S" in node else []
-    for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-        found += _structure(kid)
-    return found
-
-
 def test_every_table_header_of_the_tracker_says_what_it_heads(starter: Path) -> None:
     """PDF/UA: a screen reader reads "Day 3, Left" only when each TH has its /Scope."""
     reader = PdfReader(starter / "build/pdf/exercises/knee-to-chest.pdf")
-    headers = [e for e in _structure(reader.trailer["/Root"]["/StructTreeRoot"]) if e["/S"] == "/TH"]
+    headers = [e for e in structure(reader.trailer["/Root"]["/StructTreeRoot"]) if e["/S"] == "/TH"]
     scopes = [e["/A"].get_object()["/Scope"] for e in headers]  # type: ignore[attr-defined]
     assert scopes.count("/Column") == 15 and scopes.count("/Row") == 3  # Day and 1-14; Left, Right, Pain
 

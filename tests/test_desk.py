@@ -24,6 +24,7 @@ import pytest
 from deskkit import BS3, CLIENT, STRAP, check_the_handout
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pdfkit import text_runs
 from PIL import Image
 from pypdf import PdfReader
 from starlette.applications import Starlette
@@ -197,6 +198,16 @@ def test_compact_layout_and_a4_are_the_desks_choice_too(desk: TestClient) -> Non
     assert round(float(pages[0].mediabox.width)) == 595
     standard = desk.post("/handout", data=packet_form(desk, ["home-hamstring-care"], page_size="a4"))
     assert len(pages) < len(PdfReader(io.BytesIO(standard.content)).pages)
+
+
+def test_large_print_is_the_desks_choice_too(desk: TestClient) -> None:
+    page = desk.get("/").text
+    assert 'name="layout" value="large"' in page and "Large print" in page
+    form = packet_form(desk, ["knee-to-chest"], layout="large")
+    response = desk.post("/handout", data=form)
+    assert response.status_code == 200
+    sizes = [run.size for run in text_runs(response.content)]
+    assert len(sizes) > 100 and min(sizes) >= 17.95  # every text on every page, the tracker's too
 
 
 # -- bad input: a clear message and a 4xx, never a traceback --------------------------------

@@ -18,7 +18,10 @@ from pipeline.publish.build import BuildOptions, build
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 23)
-GOLDEN_PAGE = REPO / "tests/golden/pages/knee-to-chest.png"
+GOLDEN_PAGES = {
+    "standard": REPO / "tests/golden/pages/knee-to-chest.png",
+    "large": REPO / "tests/golden/pages/knee-to-chest-large.png",  # large print: page 1 of 4
+}
 WATERMARK = "DRAFT — not reviewed — not for clients"
 SAFETY_HEADINGS = ("STOP AND CALL US IF", "Be careful", "Ask us first if you have")
 
@@ -152,14 +155,15 @@ def test_drafts_are_watermarked_on_every_page_and_kept_apart(tmp_path: Path) -> 
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
-def test_a_handout_page_looks_as_reviewed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("layout", GOLDEN_PAGES)
+def test_a_handout_page_looks_as_reviewed(tmp_path: Path, layout: str) -> None:
     """A layout regression (a box moved, a photo gone, a second page) changes many pixels;
-    anti-aliasing in another poppler version changes few. Regenerate the picture with
-    `python tests/update_golden.py` and look at it before committing."""
+    anti-aliasing in another poppler version changes few. Regenerate the pictures with
+    `python tests/update_golden.py` and look at them before committing."""
     root = starter_copy(tmp_path)
-    out = built(root, only=["knee-to-chest"], html=False)
+    out = built(root, only=["knee-to-chest"], html=False, layout=layout)
     page = render_page(out / "pdf/exercises/knee-to-chest.pdf", tmp_path / "page")
-    golden = Image.open(GOLDEN_PAGE).convert("L")
+    golden = Image.open(GOLDEN_PAGES[layout]).convert("L")
     assert page.size == golden.size
     difference = ImageChops.difference(page, golden)
     changed = sum(difference.point(lambda v: 255 if v > 64 else 0).histogram()[255:]) / (

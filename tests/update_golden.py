@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -21,22 +22,20 @@ def build_snippets(workdir: Path) -> Path:
     return workdir / "build" / "html"
 
 
-def golden_page(workdir: Path) -> Path:
+def golden_page(workdir: Path, layout: str = "standard") -> Path:
     """Page 1 of the knee-to-chest handout as tests/test_layout.py renders it."""
     sys.path.insert(0, str(Path(__file__).parent))
-    from test_layout import GOLDEN_PAGE, render_page
+    from test_layout import GOLDEN_PAGES, render_page
 
     shutil.copytree(REPO / "content", workdir / "content")
-    report = build(
-        workdir,
-        BuildOptions(
-            out=workdir / "build", today=date(2026, 11, 23), only=["knee-to-chest"], html=False, jobs=1
-        ),
-    )
+    today = date(2026, 11, 23)
+    options = BuildOptions(out=workdir / "build", today=today, only=["knee-to-chest"], html=False, jobs=1)
+    report = build(workdir, replace(options, layout=layout))  # type: ignore[type-var]
     assert report.ok, report.failed
-    GOLDEN_PAGE.parent.mkdir(parents=True, exist_ok=True)
-    render_page(workdir / "build/pdf/exercises/knee-to-chest.pdf", workdir / "page").save(GOLDEN_PAGE)
-    return GOLDEN_PAGE
+    golden = GOLDEN_PAGES[layout]
+    golden.parent.mkdir(parents=True, exist_ok=True)
+    render_page(workdir / "build/pdf/exercises/knee-to-chest.pdf", workdir / "page").save(golden)
+    return golden
 
 
 if __name__ == "__main__":
@@ -48,5 +47,6 @@ if __name__ == "__main__":
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
             print(target.relative_to(REPO))
-    with tempfile.TemporaryDirectory() as tmp:
-        print(golden_page(Path(tmp)).relative_to(REPO))
+    for layout in ("standard", "large"):
+        with tempfile.TemporaryDirectory() as tmp:
+            print(golden_page(Path(tmp), layout).relative_to(REPO))

@@ -12,6 +12,7 @@ from typing import Any, Literal, TypeVar
 import click
 
 from pipeline.errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError
+from pipeline.model import LAYOUTS
 
 __all__ = ["EXIT_CONTENT", "EXIT_OK", "EXIT_USAGE", "UsageProblem"]
 UsageProblem = UsageError
@@ -58,10 +59,10 @@ def page_size_option(command: Command) -> Command:
 
 
 def layout_option(help_text: str) -> Callable[[Command], Command]:
-    """`--layout standard|compact`, for the build's routines and for packets."""
+    """`--layout standard|compact|large`, for the build and for packets."""
     return click.option(
         "--layout",
-        type=click.Choice(["standard", "compact"]),
+        type=click.Choice(LAYOUTS),
         default="standard",
         show_default=True,
         help=help_text,

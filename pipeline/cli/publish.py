@@ -38,7 +38,10 @@ from pipeline.model import Layout
 @click.option("--pdf/--no-pdf", default=True, help="Make the PDF handouts.")
 @click.option("--html/--no-html", default=True, help="Make the web snippets and the preview page.")
 @page_size_option
-@layout_option("Routines: one exercise per page, or compact (two to a page, photos small).")
+@layout_option(
+    "Routines: one exercise per page, or compact (two to a page, photos small). Large: every "
+    "handout in large print (18 pt and up)."
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary and problems.")
 @click.pass_context
 def build(
@@ -107,7 +110,7 @@ def build(
     help="The date on the cover, YYYY-MM-DD (default: today).",
 )
 @page_size_option
-@layout_option("One exercise per page, or compact: two to a page, photos small.")
+@layout_option("One exercise per page; compact: two to a page, photos small; large: 18 pt and up.")
 @click.option(
     "--lang",
     "language",

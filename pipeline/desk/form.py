@@ -16,7 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from pipeline.desk.library import PacketItem, Snapshot
-from pipeline.model import Layout, PageSize
+from pipeline.model import LAYOUTS, Layout, PageSize
 
 if TYPE_CHECKING:
     from starlette.datastructures import FormData
@@ -74,7 +74,7 @@ def read_form(form: FormData, snapshot: Snapshot) -> DeskForm:
         client=_text(form, "client"),
         notes=_text(form, "notes", multiline=True),
         page_size=_choice(form, "page_size", ("letter", "a4")),  # type: ignore[arg-type]
-        layout=_choice(form, "layout", ("standard", "compact")) or "standard",  # type: ignore[arg-type]
+        layout=_choice(form, "layout", LAYOUTS) or "standard",  # type: ignore[arg-type]
         language=_choice(form, "language", snapshot.project.languages) or "en",
         filters=Filters(
             words=_text(form, "q")[:MAX_SEARCH],

@@ -71,7 +71,7 @@ class BuildOptions:
     pdf: bool = True
     html: bool = True
     page_size: PageSize | None = None
-    layout: Layout = "standard"  # routines only: a single exercise is always one per page
+    layout: Layout = "standard"  # compact: routines only; large: every handout
     today: date | None = None
 
 
@@ -264,7 +264,8 @@ class Builder:
 
     @staticmethod
     def _layout(entry: Entry, options: BuildOptions) -> Layout:
-        return options.layout if entry.kind == "routine" else "standard"
+        # A single exercise is one per page already; large print is for every handout.
+        return options.layout if entry.kind == "routine" or options.layout == "large" else "standard"
 
     def _common_inputs(self) -> dict[str, str]:
         """What every output depends on: the pipeline, the templates, the studio file."""
