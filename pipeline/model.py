@@ -107,3 +107,27 @@ class ExerciseFacts:
     kind: Any
     level: Any
     dosage: Mapping[str, Any]
+
+
+# The fields the desk offers, in the order of the form, as (path in the dosage, label).
+ADJUSTABLE: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("hold_seconds",), N_("Hold (seconds)")),
+    (("reps",), N_("Times")),
+    (("sets",), N_("Sets")),
+    (("frequency", "times_per_day"), N_("Times a day")),
+    (("frequency", "days_per_week"), N_("Days a week")),
+)
+ADJUSTABLE_FIELDS = tuple("_".join(path) if len(path) > 1 else path[0] for path, _ in ADJUSTABLE)
+
+
+def field_values(dosage: Mapping[str, Any]) -> dict[str, int | None]:
+    """The adjustable fields of `dosage`, by form field name (None where the dosage has none)."""
+    values: dict[str, int | None] = {}
+    for (path, _), name in zip(ADJUSTABLE, ADJUSTABLE_FIELDS, strict=True):
+        value: Any = dosage
+        for key in path:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        values[name] = int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if values["sets"] is None:
+        values["sets"] = 1
+    return values

@@ -13,6 +13,7 @@ import html5lib
 import pytest
 from pdfkit import structure
 from pypdf import PdfReader
+from update_golden import snippets
 
 from pipeline.load.library import load_library
 from pipeline.publish.build import BuildOptions, build
@@ -129,7 +130,7 @@ def test_page_size_option(tmp_path: Path) -> None:
 
 
 def test_snippets_parse_and_carry_no_script_but_json_ld(starter: Path) -> None:
-    for path in sorted((starter / "build/html").rglob("*.html")):
+    for path in snippets(starter / "build/html"):
         tree = html5lib.parse(path.read_text("utf-8"), namespaceHTMLElements=False)
         for script in tree.iter("script"):
             assert script.get("type") == "application/ld+json"
@@ -238,7 +239,7 @@ def test_snippets_match_the_reviewed_golden_files(tmp_path: Path) -> None:
     from update_golden import GOLDEN, build_snippets
 
     html = build_snippets(tmp_path)
-    built = sorted(p.relative_to(html) for p in html.rglob("*.html"))
+    built = sorted(p.relative_to(html) for p in snippets(html))
     assert built == sorted(p.relative_to(GOLDEN) for p in GOLDEN.rglob("*.html"))
     for rel in built:
         assert (html / rel).read_text("utf-8") == (GOLDEN / rel).read_text("utf-8"), rel

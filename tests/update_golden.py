@@ -22,6 +22,11 @@ def build_snippets(workdir: Path) -> Path:
     return workdir / "build" / "html"
 
 
+def snippets(html: Path) -> list[Path]:
+    """The snippets: every page under html/ but the phone page (tests/test_phone.py)."""
+    return sorted(p for p in html.rglob("*.html") if p.relative_to(html) != Path("packet.html"))
+
+
 def golden_page(workdir: Path, layout: str = "standard") -> Path:
     """Page 1 of the knee-to-chest handout as tests/test_layout.py renders it."""
     sys.path.insert(0, str(Path(__file__).parent))
@@ -42,7 +47,7 @@ if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as tmp:
         html = build_snippets(Path(tmp))
         shutil.rmtree(GOLDEN, ignore_errors=True)
-        for path in sorted(html.rglob("*.html")):
+        for path in snippets(html):
             target = GOLDEN / path.relative_to(html)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)

@@ -16,12 +16,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from pipeline.desk.library import PacketItem, Snapshot
-from pipeline.model import LAYOUTS, Layout, PageSize
+from pipeline.model import ADJUSTABLE_FIELDS, LAYOUTS, Layout, PageSize, field_values
 
 if TYPE_CHECKING:
     from starlette.datastructures import FormData
 
-from pipeline.publish.adjust import ADJUSTABLE_FIELDS, Adjustment, adjusted, field_values, problems
+from pipeline.publish.adjust import Adjustment, adjusted, problems
 
 MAX_ENTRIES = 60
 MAX_NAME = 120

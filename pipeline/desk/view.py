@@ -8,7 +8,8 @@ from typing import Any
 
 from pipeline.desk.form import DeskForm, Filters, dose_field, packet_items
 from pipeline.desk.library import Card, Snapshot
-from pipeline.publish.adjust import ADJUSTABLE, ADJUSTABLE_FIELDS, adjusted, field_values
+from pipeline.model import ADJUSTABLE, ADJUSTABLE_FIELDS, field_values
+from pipeline.publish.adjust import adjusted
 from pipeline.publish.render import render_template
 from pipeline.publish.views import dosage_view
 from pipeline.resources import Templates

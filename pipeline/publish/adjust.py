@@ -17,18 +17,8 @@ from typing import Any
 from jsonschema.protocols import Validator
 
 from pipeline.load.yaml import Document
-from pipeline.model import N_
+from pipeline.model import ADJUSTABLE, ADJUSTABLE_FIELDS
 from pipeline.rules.schema import build_validators, schema_diagnostics
-
-# The fields the desk offers, in the order of the form, as (path in the dosage, label).
-ADJUSTABLE: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("hold_seconds",), N_("Hold (seconds)")),
-    (("reps",), N_("Times")),
-    (("sets",), N_("Sets")),
-    (("frequency", "times_per_day"), N_("Times a day")),
-    (("frequency", "days_per_week"), N_("Days a week")),
-)
-ADJUSTABLE_FIELDS = tuple("_".join(path) if len(path) > 1 else path[0] for path, _ in ADJUSTABLE)
 
 Adjustment = Mapping[str, int]  # field name (ADJUSTABLE_FIELDS) -> the value typed at the desk
 
@@ -37,19 +27,6 @@ Adjustment = Mapping[str, int]  # field name (ADJUSTABLE_FIELDS) -> the value ty
 class AdjustmentProblem:
     field: str  # one of ADJUSTABLE_FIELDS, or "" for the dosage as a whole (hold × reps)
     message: str
-
-
-def field_values(dosage: Mapping[str, Any]) -> dict[str, int | None]:
-    """The adjustable fields of `dosage`, by form field name (None where the dosage has none)."""
-    values: dict[str, int | None] = {}
-    for (path, _), name in zip(ADJUSTABLE, ADJUSTABLE_FIELDS, strict=True):
-        value: Any = dosage
-        for key in path:
-            value = value.get(key) if isinstance(value, Mapping) else None
-        values[name] = int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-    if values["sets"] is None:
-        values["sets"] = 1
-    return values
 
 
 def adjusted(dosage: Mapping[str, Any], adjustment: Adjustment) -> dict[str, Any]:
@@ -71,7 +48,7 @@ def problems(exercise: Mapping[str, Any], dosage: Mapping[str, Any]) -> list[Adj
     data = {"kind": exercise.get("kind"), "level": exercise.get("level"), "dosage": dict(dosage)}
     doc = Document(f"exercises/{exercise.get('id')}.yaml", data)
     found = []
-    for diagnostic in schema_diagnostics(_exercise_validator(), doc):
+    for diagnostic in schema_diagnostics(exercise_validator(), doc):
         parts = diagnostic.path.split("/")[1:]
         if parts[:1] != ["dosage"]:
             continue  # "id is required" and the like: not part of the dosage
@@ -80,6 +57,6 @@ def problems(exercise: Mapping[str, Any], dosage: Mapping[str, Any]) -> list[Adj
 
 
 @cache
-def _exercise_validator() -> Validator:
+def exercise_validator() -> Validator:
     # A dosage has no file paths in it, so the content folder is never read.
     return build_validators(Path("content"), {})["exercise"]

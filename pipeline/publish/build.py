@@ -54,6 +54,7 @@ from pipeline.publish.outputs import (
 )
 from pipeline.publish.project import Project
 from pipeline.publish.render import describe_template_error
+from pipeline.publish.site import write_site_pages
 from pipeline.publish.workers import make_images, pdf_pool
 from pipeline.translations.catalogs import catalog_path
 
@@ -139,18 +140,15 @@ def build(
         changed = bool(stale or report.removed or written.rehashed or set(records) != set(previous))
         if not options.only and changed:  # nothing made or removed: nothing left over
             _clean_image_cache(project)
-        # The preview page shows every snippet: made again only when one of them changed.
+        # The preview page and the phone page show every snippet's entry: made again only
+        # when one of them changed.
         if options.html and (changed or not (options.out / "index.html").is_file()):
-            try:
-                shown = [
-                    job.entry
-                    for job in everything.values()
-                    if job.kind == "html" and job.entry and job.output in records
-                ]
-                page = project.preview_page(shown, built=set(records))
-                write_or_report("index.html", page.encode(), options.out, report)
-            except jinja2.TemplateError as exc:
-                report.failed.append(("index.html", describe_template_error(exc, project.templates)))
+            shown = [
+                job.entry
+                for job in everything.values()
+                if job.kind == "html" and job.entry and job.output in records
+            ]
+            write_site_pages(project, shown, set(records), options.out, report)
         # If the manifest cannot be written, the previous one stays; the outputs replaced since
         # no longer match its sha256, so the next build remakes them.
         if changed or not (options.out / MANIFEST).is_file():

@@ -31,6 +31,7 @@ class DosageView(TypedDict):
     sets: int
     sides: str  # each | alternate | none
     sessions_per_day: int
+    numbers: dict[str, int | None]  # the adjustable fields (model.ADJUSTABLE_FIELDS): the phone link's
 
 
 class ImageLinks(TypedDict):
@@ -113,6 +114,7 @@ class HandoutContext(TypedDict):
     draft: bool  # not reviewed: watermarked on every page
     layout: Layout
     pipeline_version: str
+    phone_link: str | None  # a packet's: opens it on the client's phone (publish/phone/)
 
 
 class SnippetContext(TypedDict):

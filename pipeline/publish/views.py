@@ -16,6 +16,7 @@ from pipeline.model import (
     TARGET_LABELS,
     Layout,
     PageSize,
+    field_values,
 )
 from pipeline.publish.contexts import (
     ClientView,
@@ -98,21 +99,22 @@ def dosage_view(dosage: Mapping[str, Any], words: gettext.NullTranslations = ENG
     if often:
         groups.append([often])
     parts = [part for group in groups for part in group]
-    parts[0] = _capitalized(parts[0])
+    parts[0] = capitalized(parts[0])
     frequency = dosage.get("frequency") or {}
     return DosageView(
         phrase=" · ".join(parts),
         parts=parts,
-        lines=[_capitalized(", ".join(group)) for group in groups],
+        lines=[capitalized(", ".join(group)) for group in groups],
         hold_seconds=hold,
         reps=reps,
         sets=sets,
         sides=sides,
         sessions_per_day=int(frequency.get("times_per_day", 1)),
+        numbers=field_values(dosage),
     )
 
 
-def _capitalized(text: str) -> str:
+def capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
@@ -220,6 +222,7 @@ def handout_context(
     draft: bool = False,
     layout: Layout = "standard",
     language: str = "en",
+    phone_link: str | None = None,
 ) -> HandoutContext:
     from pipeline.translations.catalogs import locale_tag
 
@@ -237,6 +240,7 @@ def handout_context(
         draft=draft,
         layout=layout,
         pipeline_version=__version__,
+        phone_link=phone_link,
     )
 
 

@@ -1,0 +1,121 @@
+"""The safety limits the phone page checks a code's numbers against, with the check's words.
+
+A code edited by hand must be refused on the page as the desk refuses it. The page cannot run
+the schema, so for each exercise the limits that apply to it are read from the same schema the
+desk uses (`publish/adjust.py`): every `minimum` and `maximum` on a dosage field, along the
+`if`/`then` branches its kind and level take, and `x-max-hold-per-side`. The words come from
+the check itself: `adjust.problems` is asked about a value just outside each limit, and the
+value in its message becomes a placeholder the page fills in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, TypedDict
+
+from pipeline.model import ADJUSTABLE, ADJUSTABLE_FIELDS
+from pipeline.publish.adjust import adjusted, exercise_validator, problems
+
+
+class FieldLimit(TypedDict):
+    min: int | None
+    max: int | None
+    below: str | None  # the check's words for a value under `min`, "{value}" where it goes
+    above: str | None
+
+
+class Limits(TypedDict):
+    fields: dict[str, FieldLimit]
+    per_side: int | None  # hold_seconds × reps at most this
+    per_side_words: str | None  # "{hold} × {reps} = {total}" where the numbers go
+
+
+def limits_of(exercise: Mapping[str, Any]) -> Limits:
+    """The limits `exercise` (kind, level and dosage as published) is held to."""
+    instance = {"kind": exercise.get("kind"), "level": exercise.get("level"), "dosage": exercise["dosage"]}
+    found: dict[str, dict[str, int]] = {name: {} for name in ADJUSTABLE_FIELDS}
+    per_side: list[int] = []
+    validator = exercise_validator()
+    for dosage_schema in _dosage_schemas(validator, validator.schema, instance):
+        for path, _ in ADJUSTABLE:
+            node = _field_schema(dosage_schema, path)
+            name = "_".join(path)
+            if "minimum" in node:
+                found[name]["min"] = max(found[name].get("min", node["minimum"]), node["minimum"])
+            if "maximum" in node:
+                found[name]["max"] = min(found[name].get("max", node["maximum"]), node["maximum"])
+        spec = dosage_schema.get("x-max-hold-per-side")
+        if isinstance(spec, Mapping) and isinstance(spec.get("limit"), int):
+            per_side.append(spec["limit"])
+    limit = min(per_side) if per_side else None
+    fields = {name: _with_words(exercise, name, bounds, limit) for name, bounds in found.items()}
+    return Limits(fields=fields, per_side=limit, per_side_words=_per_side_words(exercise, fields, limit))
+
+
+def _dosage_schemas(validator: Any, node: Any, instance: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every schema that applies to the dosage of `instance`, following allOf, $ref and if."""
+    if not isinstance(node, Mapping):
+        return
+    reference = node.get("$ref")
+    if isinstance(reference, str) and reference.startswith("#/"):
+        target: Any = validator.schema
+        for part in reference[2:].split("/"):
+            target = target[part]
+        yield from _dosage_schemas(validator, target, instance)
+    for sub in node.get("allOf", []):
+        yield from _dosage_schemas(validator, sub, instance)
+    if "if" in node:
+        taken = "then" if validator.evolve(schema=node["if"]).is_valid(instance) else "else"
+        yield from _dosage_schemas(validator, node.get(taken), instance)
+    dosage = node.get("properties", {}).get("dosage")
+    if isinstance(dosage, Mapping):
+        yield dict(dosage)
+
+
+def _field_schema(dosage_schema: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any]:
+    node: Any = dosage_schema
+    for key in path:
+        node = node.get("properties", {}).get(key, {}) if isinstance(node, Mapping) else {}
+    return node if isinstance(node, Mapping) else {}
+
+
+def _with_words(
+    exercise: Mapping[str, Any], name: str, bounds: Mapping[str, int], limit: int | None
+) -> FieldLimit:
+    low, high = bounds.get("min"), bounds.get("max")
+    return FieldLimit(
+        min=low,
+        max=high,
+        below=None if low is None or low < 1 else _words_for(exercise, name, low - 1, limit),
+        above=None if high is None else _words_for(exercise, name, high + 1, limit),
+    )
+
+
+def _words_for(exercise: Mapping[str, Any], name: str, value: int, limit: int | None) -> str | None:
+    """What the check says of `value` in field `name`, the value replaced by {value}. The other
+    of hold and reps is set to 1, so that hold × reps does not speak first."""
+    change = {name: value}
+    if name in ("hold_seconds", "reps") and limit is not None:
+        change["reps" if name == "hold_seconds" else "hold_seconds"] = 1
+    said = [p.message for p in problems(exercise, adjusted(exercise["dosage"], change)) if p.field == name]
+    if not said:
+        return None
+    return re.sub(rf"\bis {value}\b", "is {value}", said[0], count=1)
+
+
+def _per_side_words(
+    exercise: Mapping[str, Any], fields: Mapping[str, FieldLimit], limit: int | None
+) -> str | None:
+    hold_max, reps_max = fields["hold_seconds"]["max"], fields["reps"]["max"]
+    if limit is None or hold_max is None or reps_max is None:
+        return None
+    reps = limit // hold_max + 1
+    if reps > reps_max:
+        return None  # no hold and reps within their own limits can pass it
+    change = {"hold_seconds": hold_max, "reps": reps}
+    said = [p.message for p in problems(exercise, adjusted(exercise["dosage"], change)) if p.field == ""]
+    if not said:
+        return None
+    total = hold_max * reps
+    return said[0].replace(f"{hold_max} × {reps} = {total}", "{hold} × {reps} = {total}", 1)

@@ -1,0 +1,63 @@
+"""The phone page's files in the build's html/ folder:
+
+    html/packet.html               the page a packet's link opens (its code after the #)
+    html/packet-sw.js              the service worker that keeps it working offline
+    html/packet/app.<hash>.js      the page's script, its stylesheet and its data, named by
+    html/packet/style.<hash>.css   their content so a browser may keep them for good
+    html/packet/data.<hash>.json
+    html/packet/fonts/             Atkinson Hyperlegible, as on the handouts
+
+Files of an earlier build left in html/packet/ are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from pipeline.publish.outputs import write_if_changed
+from pipeline.publish.phone.data import phone_data
+from pipeline.publish.project import Project
+
+FOLDER = "packet"
+FONTS = ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf", "OFL.txt")
+
+
+def write_phone_page(project: Project, exercise_ids: list[str], html_dir: Path) -> list[str]:
+    """Write the page for the published `exercise_ids`; returns the files written, relative
+    to `html_dir`'s parent (html/packet.html, ...)."""
+    data = json.dumps(
+        phone_data(project, exercise_ids), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    files: dict[str, bytes] = {}
+    script = _hashed(files, "app", ".js", project.templates.find("phone/packet.js").read_bytes())
+    style = _hashed(files, "style", ".css", project.templates.find("phone/packet.css").read_bytes())
+    data_name = _hashed(files, "data", ".json", data.encode())
+    for font in FONTS:
+        files[f"{FOLDER}/fonts/{font}"] = project.templates.find(f"fonts/{font}").read_bytes()
+    from pipeline.publish.render import render_template  # Jinja2 only when rendering
+
+    context = {"studio": project.studio["name"], "script": script, "style": style, "data": data_name}
+    files["packet.html"] = render_template("phone/packet.html.j2", context, project.templates).encode()
+    cached = ["packet.html", script, style, data_name, *(f"{FOLDER}/fonts/{f}" for f in FONTS[:2])]
+    worker = project.templates.find("phone/packet-sw.js").read_text("utf-8")
+    version = hashlib.sha256("".join(cached).encode()).hexdigest()[:12]
+    worker = worker.replace('"__FILES__"', json.dumps(cached)).replace("__VERSION__", version)
+    files["packet-sw.js"] = worker.encode()
+    for name, content in files.items():
+        write_if_changed(html_dir / name, content)
+    _remove_others(html_dir / FOLDER, {html_dir / name for name in files})
+    return [f"html/{name}" for name in sorted(files)]
+
+
+def _hashed(files: dict[str, bytes], stem: str, suffix: str, content: bytes) -> str:
+    name = f"{FOLDER}/{stem}.{hashlib.sha256(content).hexdigest()[:12]}{suffix}"
+    files[name] = content
+    return name
+
+
+def _remove_others(folder: Path, keep: set[Path]) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file() and path not in keep:
+            path.unlink()
