@@ -50,7 +50,7 @@ def limits_of(exercise: Mapping[str, Any]) -> Limits:
             per_side.append(spec["limit"])
     limit = min(per_side) if per_side else None
     fields = {name: _with_words(exercise, name, bounds, limit) for name, bounds in found.items()}
-    return Limits(fields=fields, per_side=limit, per_side_words=_per_side_words(exercise, fields, limit))
+    return Limits(fields=fields, per_side=limit, per_side_words=_per_side_words(exercise, limit))
 
 
 def _dosage_schemas(validator: Any, node: Any, instance: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
@@ -104,18 +104,13 @@ def _words_for(exercise: Mapping[str, Any], name: str, value: int, limit: int | 
     return re.sub(rf"\bis {value}\b", "is {value}", said[0], count=1)
 
 
-def _per_side_words(
-    exercise: Mapping[str, Any], fields: Mapping[str, FieldLimit], limit: int | None
-) -> str | None:
-    hold_max, reps_max = fields["hold_seconds"]["max"], fields["reps"]["max"]
-    if limit is None or hold_max is None or reps_max is None:
+def _per_side_words(exercise: Mapping[str, Any], limit: int | None) -> str | None:
+    """The check's words for hold × reps over `limit`: asked of a hold of `limit` done twice
+    (whatever else it says of those two numbers on their own is not these words)."""
+    if limit is None:
         return None
-    reps = limit // hold_max + 1
-    if reps > reps_max:
-        return None  # no hold and reps within their own limits can pass it
-    change = {"hold_seconds": hold_max, "reps": reps}
+    change = {"hold_seconds": limit, "reps": 2}
     said = [p.message for p in problems(exercise, adjusted(exercise["dosage"], change)) if p.field == ""]
     if not said:
         return None
-    total = hold_max * reps
-    return said[0].replace(f"{hold_max} × {reps} = {total}", "{hold} × {reps} = {total}", 1)
+    return said[0].replace(f"{limit} × 2 = {limit * 2}", "{hold} × {reps} = {total}", 1)
