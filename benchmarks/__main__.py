@@ -8,7 +8,8 @@ scale: 10,000 exercises and 500 routines checked and built without PDFs, and the
 of a full build's workers for 100 and 500 PDFs.
 images: phone photos through the pipeline (benchmarks/images.py).
 desk: packets and the page of `pipeline desk` (benchmarks/desk.py).
-Usage: python -m benchmarks [desk] [--check N ...] [--build N] [--scale] [--images]
+phone: the packet on the phone, its size and its first render (benchmarks/phone.py).
+Usage: python -m benchmarks [desk|phone] [--check N ...] [--build N] [--scale] [--images]
 (default: all of it: check 1000 10000, build 1000, scale)
 """
 
@@ -30,7 +31,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         "--photos", type=int, nargs="?", const=868, metavar="N", help="N exercises with 2 photos each"
     )
-    parser.add_argument("section", nargs="?", choices=["desk"], help="desk: only the front desk's figures")
+    parser.add_argument(
+        "section",
+        nargs="?",
+        choices=["desk", "phone"],
+        help="only the front desk's or the phone page's figures",
+    )
     args = parser.parse_args(argv)
     everything = not (args.check or args.build or args.scale or args.images or args.photos or args.section)
     try:
@@ -58,6 +64,10 @@ def main(argv: list[str]) -> None:
         from benchmarks.desk import bench_desk
 
         bench_desk(Path(__file__).parent.parent / "content")
+    if args.section == "phone" or everything:
+        from benchmarks.phone import bench_phone
+
+        bench_phone(Path(__file__).parent.parent / "content")
     if args.scale or everything:
         bench_scale(10000, 500)
 
