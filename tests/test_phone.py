@@ -140,6 +140,10 @@ def test_the_printed_code_opens_the_same_packet_on_the_phone(
     first = page.locator("article").first
     hold = {"en": "Hold 25 seconds", "es": "Mantenga 25 segundos"}[language]
     assert first.locator(".dosage li").first.inner_text() == hold  # the desk's, not the library's 20
+    sheets = PdfReader(tmp_path / f"packet-{language}.pdf").pages
+    printed = " ".join(" ".join(sheet.extract_text().split()) for sheet in sheets)
+    for line in page.locator("article .dosage li").all_inner_texts():  # the phone says what the paper says
+        assert line in printed, line
     photos = first.locator("figure img")
     assert photos.count() == 2
     photos.first.scroll_into_view_if_needed()
@@ -174,7 +178,7 @@ def code_with(studio: Path, items: list[tuple[str, str]]) -> str:
 def test_numbers_past_the_safety_limits_are_refused_in_the_checks_words(
     studio: Path, site: str, browser: Browser
 ) -> None:
-    code = code_with(studio, [("knee-to-chest", "90.3.1.2.7"), ("bird-dog", "8.6.1.1.5")])
+    code = code_with(studio, [("knee-to-chest", "90.3.1.2.7..e"), ("bird-dog", "8.6.1.1.5.30.a")])
     page = opened(browser, f"{site}packet.html#{code}", [])
     exercise = {"id": "knee-to-chest", "kind": "static-stretch", "level": "beginner"}
     said = problems(exercise, adjusted({"reps": 3, "sides": "each"}, {"hold_seconds": 90}))
@@ -190,7 +194,7 @@ def test_hold_times_reps_past_its_limit_is_refused_too(studio: Path, site: str, 
     exercise = {"id": "knee-to-chest", "kind": "static-stretch", "level": "beginner"}
     said = problems(exercise, adjusted({"reps": 1, "sides": "each"}, {"hold_seconds": 45, "reps": 3}))
     assert len(said) == 2 and "hold_seconds × reps is 45 × 3 = 135 s per side" in said[1].message
-    page = opened(browser, f"{site}packet.html#{code_with(studio, [('knee-to-chest', '45.3.1.2.7')])}", [])
+    page = opened(browser, f"{site}packet.html#{code_with(studio, [('knee-to-chest', '45.3.1.2.7..e')])}", [])
     assert page.locator("[role=alert] li").all_inner_texts() == [p.message for p in said]
     page.context.close()
 
@@ -198,13 +202,15 @@ def test_hold_times_reps_past_its_limit_is_refused_too(studio: Path, site: str, 
 def test_a_damaged_code_and_a_withdrawn_exercise_are_said_plainly(
     studio: Path, site: str, browser: Browser
 ) -> None:
-    good = code_with(studio, [("knee-to-chest", "20.3.1.2.7")])
+    good = code_with(studio, [("knee-to-chest", "20.3.1.2.7..e")])
     slipped = good.replace("20.3", "29.3")  # one digit changed by hand: the check no longer matches
     page = opened(browser, f"{site}packet.html#{slipped}", [])
     assert "This link is damaged" in page.locator("[role=alert]").inner_text()
     assert page.locator("article").count() == 0
     page.context.close()
-    gone = code_with(studio, [("knee-to-chest", "20.3.1.2.7"), ("an-exercise-since-withdrawn", "10.5.1.1.5")])
+    gone = code_with(
+        studio, [("knee-to-chest", "20.3.1.2.7..e"), ("an-exercise-since-withdrawn", "10.5.1.1.5..n")]
+    )
     page = opened(browser, f"{site}packet.html#{gone}", [])
     withdrawn = page.locator("article.withdrawn")
     assert "no longer in the studio's library: call us" in withdrawn.inner_text()
@@ -216,7 +222,7 @@ def test_a_damaged_code_and_a_withdrawn_exercise_are_said_plainly(
 def test_it_works_offline_once_opened_and_keeps_ticks_on_the_phone_only(
     studio: Path, site: str, browser: Browser
 ) -> None:
-    code = code_with(studio, [("knee-to-chest", "20.3.1.2.7"), ("bird-dog", "8.6.1.1.5")])
+    code = code_with(studio, [("knee-to-chest", "20.3.1.2.7..e"), ("bird-dog", "8.6.1.1.5.30.a")])
     requests: list[str] = []
     page = opened(browser, f"{site}packet.html#{code}", requests)
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
@@ -241,7 +247,7 @@ def test_it_works_offline_once_opened_and_keeps_ticks_on_the_phone_only(
 def test_axe_finds_no_serious_or_critical_problem(
     studio: Path, site: str, browser: Browser, zoom: int
 ) -> None:
-    code = code_with(studio, [("knee-to-chest", "20.3.1.2.7"), ("bird-dog", "8.6.1.1.5")])
+    code = code_with(studio, [("knee-to-chest", "20.3.1.2.7..e"), ("bird-dog", "8.6.1.1.5.30.a")])
     # The page's CSP (rightly) refuses an injected script; this context lets axe in. Zoom 2:
     # a 390 px phone at 200 % is a 195 px wide page.
     context = browser.new_context(

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from pipeline.model import ADJUSTABLE_FIELDS
 from pipeline.publish.adjust import adjusted, problems
 from pipeline.publish.phone.code import DIGITS, check_characters, entry_key, packet_code
 from pipeline.publish.phone.limits import Limits, limits_of
@@ -17,7 +18,11 @@ from pipeline.publish.phone.limits import Limits, limits_of
 REPO = Path(__file__).parent.parent
 EXERCISES = sorted(p for p in (REPO / "content/exercises").glob("*.yaml") if p.name.count(".") == 1)
 RANGES = {"hold_seconds": range(0, 125), "reps": range(0, 52), "sets": range(0, 12)}
-RANGES |= {"frequency_times_per_day": range(0, 5), "frequency_days_per_week": range(0, 9)}
+RANGES |= {
+    "frequency_times_per_day": range(0, 5),
+    "frequency_days_per_week": range(0, 9),
+    "rest_seconds": range(0, 305),
+}
 
 
 def page_refuses(limits: Limits, values: dict[str, int]) -> bool:
@@ -38,7 +43,8 @@ def test_the_page_refuses_exactly_what_the_desk_refuses(path: Path) -> None:
     limits = limits_of(exercise)
     for name, values in RANGES.items():  # each field on its own, the others as published
         for value in values:
-            desk = bool(problems(exercise, adjusted(exercise["dosage"], {name: value})))
+            dosage = {**exercise["dosage"], name: value} if name == "rest_seconds" else None
+            desk = bool(problems(exercise, dosage or adjusted(exercise["dosage"], {name: value})))
             own = {n: v for n, v in _numbers(exercise).items() if v is not None}
             assert page_refuses(limits, own | {name: value}) == desk, (name, value)
     for hold, reps in itertools.product(range(1, 121, 7), range(1, 51, 3)):  # the two together
@@ -50,7 +56,7 @@ def test_the_page_refuses_exactly_what_the_desk_refuses(path: Path) -> None:
 def _numbers(exercise: dict[str, Any]) -> dict[str, int | None]:
     from pipeline.model import field_values
 
-    return field_values(exercise["dosage"])
+    return {**field_values(exercise["dosage"]), "rest_seconds": exercise["dosage"].get("rest_seconds")}
 
 
 def test_every_limit_has_the_checks_own_words() -> None:
@@ -63,16 +69,11 @@ def test_every_limit_has_the_checks_own_words() -> None:
 
 
 def test_the_code_says_nothing_but_the_language_the_exercises_and_their_numbers() -> None:
-    numbers = {
-        "hold_seconds": 25,
-        "reps": 3,
-        "sets": 1,
-        "frequency_times_per_day": 2,
-        "frequency_days_per_week": 7,
-    }
-    code = packet_code("es", [("knee-to-chest", numbers), ("cat-cow", {**numbers, "hold_seconds": None})])
+    numbers = dict(zip(ADJUSTABLE_FIELDS, (25, 3, 1, 2, 7), strict=True))
+    bird_dog = {**numbers, "hold_seconds": 8, "rest_seconds": 30, "sides": "alternate"}
+    code = packet_code("es", [("knee-to-chest", {**numbers, "sides": "each"}), ("bird-dog", bird_dog)])
     body, check = code.rsplit("~", 1)
-    assert body == f"1.es~{entry_key('knee-to-chest')}.25.3.1.2.7~{entry_key('cat-cow')}..3.1.2.7"
+    assert body == f"1.es~{entry_key('knee-to-chest')}.25.3.1.2.7..e~{entry_key('bird-dog')}.8.3.1.2.7.30.a"
     assert check == check_characters(body)
 
 

@@ -31,7 +31,7 @@ class DosageView(TypedDict):
     sets: int
     sides: str  # each | alternate | none
     sessions_per_day: int
-    numbers: dict[str, int | None]  # the adjustable fields (model.ADJUSTABLE_FIELDS): the phone link's
+    numbers: dict[str, int | None]  # model.ADJUSTABLE_FIELDS and rest_seconds: the phone link's
 
 
 class ImageLinks(TypedDict):

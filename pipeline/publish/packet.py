@@ -235,7 +235,8 @@ def phone_link(studio: Mapping[str, Any], language: str, exercises: list[Exercis
     )
     if not page:
         return None
-    return f"{page}#{packet_code(language, [(e['id'], e['dosage']['numbers']) for e in exercises])}"
+    dosages = [(e["id"], {**e["dosage"]["numbers"], "sides": e["dosage"]["sides"]}) for e in exercises]
+    return f"{page}#{packet_code(language, dosages)}"
 
 
 def _refuse_draft(entry_id: str, status: object) -> None:

@@ -110,7 +110,7 @@ def dosage_view(dosage: Mapping[str, Any], words: gettext.NullTranslations = ENG
         sets=sets,
         sides=sides,
         sessions_per_day=int(frequency.get("times_per_day", 1)),
-        numbers=field_values(dosage),
+        numbers={**field_values(dosage), "rest_seconds": rest},
     )
 
 

@@ -6,7 +6,9 @@
 "use strict";
 
 const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
-const FIELDS = ["hold_seconds", "reps", "sets", "frequency_times_per_day", "frequency_days_per_week"];
+// The numbers in a code, in order (publish/phone/code.py: CODE_FIELDS), then the sides
+const FIELDS = ["hold_seconds", "reps", "sets", "frequency_times_per_day", "frequency_days_per_week", "rest_seconds"];
+const SIDES = { e: "each", a: "alternate", n: "none" };
 const TICKS = "bf-packet-ticks";
 
 function checkCharacters(text) {
@@ -26,21 +28,25 @@ function readCode(text) {
   const items = [];
   for (const part of parts.slice(1)) {
     const bits = part.split(".");
-    if (bits.length !== 1 + FIELDS.length || !/^[0-9a-z]{5}$/.test(bits[0])) return null;
+    if (bits.length !== 2 + FIELDS.length || !/^[0-9a-z]{5}$/.test(bits[0])) return null;
     const numbers = {};
     for (const [index, name] of FIELDS.entries()) {
       const bit = bits[index + 1];
       if (bit !== "" && !/^[0-9]{1,4}$/.test(bit)) return null;
       numbers[name] = bit === "" ? null : Number(bit);
     }
-    items.push({ key: bits[0], numbers });
+    const sides = bits[FIELDS.length + 1];
+    if (sides !== "" && !(sides in SIDES)) return null;
+    items.push({ key: bits[0], numbers, sides: SIDES[sides] || null });
   }
   return { language, items, body: parts.join("~") };
 }
 
 /** The exercise's own dosage with the code's numbers put in (publish/adjust.py: adjusted). */
-function dosageFor(exercise, numbers) {
+function dosageFor(exercise, item) {
+  const numbers = item.numbers;
   const dosage = { ...exercise.dosage, frequency: { ...(exercise.dosage.frequency || {}) } };
+  if (item.sides) dosage.sides = item.sides;
   for (const name of FIELDS) {
     const value = numbers[name];
     if (value === null) continue;
@@ -173,7 +179,7 @@ class Packet {
     const refused = [];
     this.code.items.forEach((item, index) => {
       const exercise = exercises[index];
-      if (exercise) refused.push(...refusals(exercise, dosageFor(exercise, item.numbers)));
+      if (exercise) refused.push(...refusals(exercise, dosageFor(exercise, item)));
     });
     root.replaceChildren();
     if (refused.length) {
@@ -214,7 +220,7 @@ class Packet {
     // An exercise not yet published in this language is shown in English, marked as such
     const shown = exercise.text[this.language] ? this.language : "en";
     const text = exercise.text[shown];
-    const dosage = dosageFor(exercise, item.numbers);
+    const dosage = dosageFor(exercise, item);
     const id = `exercise-${index + 1}`;
     const total = this.code.items.length;
     return element("article", { class: "exercise", "aria-labelledby": id, lang: shown === this.language ? null : shown },

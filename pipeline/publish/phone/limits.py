@@ -14,8 +14,11 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, TypedDict
 
-from pipeline.model import ADJUSTABLE, ADJUSTABLE_FIELDS
+from pipeline.model import ADJUSTABLE
 from pipeline.publish.adjust import adjusted, exercise_validator, problems
+
+# The numbers a code carries (publish/phone/code.py: CODE_FIELDS), as paths in the dosage
+CHECKED = (*(path for path, _ in ADJUSTABLE), ("rest_seconds",))
 
 
 class FieldLimit(TypedDict):
@@ -34,11 +37,11 @@ class Limits(TypedDict):
 def limits_of(exercise: Mapping[str, Any]) -> Limits:
     """The limits `exercise` (kind, level and dosage as published) is held to."""
     instance = {"kind": exercise.get("kind"), "level": exercise.get("level"), "dosage": exercise["dosage"]}
-    found: dict[str, dict[str, int]] = {name: {} for name in ADJUSTABLE_FIELDS}
+    found: dict[str, dict[str, int]] = {"_".join(path): {} for path in CHECKED}
     per_side: list[int] = []
     validator = exercise_validator()
     for dosage_schema in _dosage_schemas(validator, validator.schema, instance):
-        for path, _ in ADJUSTABLE:
+        for path in CHECKED:
             node = _field_schema(dosage_schema, path)
             name = "_".join(path)
             if "minimum" in node:
