@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browserkit import chromium, needs_axe, needs_chromium, serious_problems
 from deskkit import BS3, CLIENT, STRAP, check_the_handout
 from pypdf import PdfReader
 
@@ -30,15 +31,13 @@ playwright = pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, BrowserContext, Page, Route  # noqa: E402
 
 REPO = Path(__file__).parent.parent
-CHROMIUM = shutil.which("chromium") or shutil.which("google-chrome")
-AXE = REPO / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 HOLD = f"dose.{STRAP}.hold_seconds"
 REFUSAL = (
     "dosage.hold_seconds is 45, but a beginner static stretch allows at most 30 s "
     "(ACSM: hold 10–30 s, 30–60 s for older adults)"
 )
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt install chromium)")
+pytestmark = needs_chromium
 
 
 class DeskLog(list[str]):
@@ -74,10 +73,8 @@ def desk_url(tmp_path_factory: pytest.TempPathFactory, desk_log: DeskLog) -> Ite
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with playwright.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 class Handouts:
@@ -216,7 +213,7 @@ def test_the_same_packet_with_javascript_off(browser: Browser, desk_url: str) ->
 # -- accessibility -------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm ci --prefix tools/axe)")
+@needs_axe
 def test_axe_finds_no_serious_or_critical_problem(browser: Browser, desk_url: str) -> None:
     # The page's CSP (rightly) refuses an injected script; this context lets axe in.
     context = browser.new_context(bypass_csp=True, viewport={"width": 1360, "height": 900})
@@ -228,12 +225,7 @@ def test_axe_finds_no_serious_or_critical_problem(browser: Browser, desk_url: st
     page.fill(f'input[name="{HOLD}"]', "45")
     page.click(f'button[name=check][value="{STRAP}"]')
     page.wait_for_selector(f'[id="p-{HOLD}"]')  # the page with a packet and a refusal on it
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-             .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"""
-    )
-    serious = [v for v in found if v["impact"] in ("serious", "critical")]
+    serious = serious_problems(page)
     assert not serious, serious
     context.close()
 

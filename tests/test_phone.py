@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import segno
+from browserkit import chromium, needs_axe, needs_chromium, serious_problems
 from conftest import publish_spanish
 from pypdf import PdfReader
 
@@ -31,8 +32,6 @@ playwright = pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, Page  # noqa: E402
 
 REPO = Path(__file__).parent.parent
-CHROMIUM = shutil.which("chromium") or shutil.which("google-chrome")
-AXE = REPO / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 TODAY = date(2026, 11, 24)
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -46,7 +45,7 @@ TITLES = {
 }
 
 pytestmark = [
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt install chromium)"),
+    needs_chromium,
     pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbar (zbar-tools) is not installed"),
 ]
 
@@ -80,10 +79,8 @@ def site(studio: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with playwright.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def printed_link(studio: Path, language: str, ids: list[str], tmp_path: Path, adjust: bool = True) -> str:
@@ -242,7 +239,7 @@ def test_it_works_offline_once_opened_and_keeps_ticks_on_the_phone_only(
     page.context.close()
 
 
-@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm ci --prefix tools/axe)")
+@needs_axe
 @pytest.mark.parametrize("zoom", [1, 2])
 def test_axe_finds_no_serious_or_critical_problem(
     studio: Path, site: str, browser: Browser, zoom: int
@@ -256,12 +253,8 @@ def test_axe_finds_no_serious_or_critical_problem(
     page = context.new_page()
     page.goto(f"{site}packet.html#{code}")
     page.wait_for_selector("html[data-shown]")
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-             .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"""
-    )
-    assert [v for v in found if v["impact"] in ("serious", "critical")] == []
+    serious = serious_problems(page)
+    assert serious == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing cut off
     context.close()
 
