@@ -162,9 +162,11 @@ function figures(images) {
 }
 
 class Packet {
-  constructor(data, code) {
+  /** `exercises`: the files of the code's exercises, by key (none for one withdrawn since). */
+  constructor(data, code, exercises) {
     this.data = data;
     this.code = code;
+    this.exercises = exercises;
     this.language = code.language in data.languages ? code.language : "en";
     this.ticks = this.readTicks();
   }
@@ -175,7 +177,7 @@ class Packet {
 
   show(root) {
     document.documentElement.lang = this.language;
-    const exercises = this.code.items.map((item) => this.data.exercises[item.key] || null);
+    const exercises = this.code.items.map((item) => this.exercises[item.key] || null);
     const refused = [];
     this.code.items.forEach((item, index) => {
       const exercise = exercises[index];
@@ -312,6 +314,20 @@ function today() {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
+/** The files of the code's exercises, asked for at once, side by side with the page's data;
+ *  one the library no longer has (not in `data.exercises`) is left out: it shows as withdrawn. */
+function exercisesOf(code) {
+  const version = document.documentElement.dataset.packetVersion;
+  const keys = [...new Set(code.items.map((item) => item.key))];
+  const files = keys.map((key) => fetch(`packet/exercises/${key}.json?v=${version}`)
+    .then((response) => (response.ok ? response.json() : null), () => null));
+  return async (data) => {
+    const found = await Promise.all(files);
+    return Object.fromEntries(keys.map((key, index) => [key, found[index]])
+      .filter(([key, file]) => file && data.exercises.includes(key)));
+  };
+}
+
 /** A link that is not one the studio printed: said in each of the studio's languages. */
 function damaged(data) {
   const said = Object.entries(data.languages).map(([code, language]) => element("p", { lang: code },
@@ -322,8 +338,6 @@ function damaged(data) {
 
 async function start() {
   const root = document.getElementById("packet");
-  const response = await fetch(document.documentElement.dataset.packetData);
-  const data = await response.json();
   let fragment = window.location.hash.slice(1);
   try {
     fragment = decodeURIComponent(fragment);
@@ -331,10 +345,13 @@ async function start() {
     fragment = "";
   }
   const code = readCode(fragment);
+  const exercises = code ? exercisesOf(code) : null;
+  const response = await fetch(document.documentElement.dataset.packetData);
+  const data = await response.json();
   if (!code) {
     root.replaceChildren(damaged(data));
   } else {
-    new Packet(data, code).show(root);
+    new Packet(data, code, await exercises(data)).show(root);
   }
   document.documentElement.dataset.shown = "yes";  // for tests and the benchmark
   performance.mark("packet-shown");

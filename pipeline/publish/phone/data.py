@@ -1,13 +1,15 @@
-"""The library as the phone page reads it (html/packet/data.<hash>.json): every published
-exercise's client-facing content in every language it is published in, its web photos, its
-own dosage and the limits a code's numbers are checked against; the studio's name and phone;
-and the page's fixed words with their plural forms. Nothing about any client."""
+"""The library as the phone page reads it. The page's data (html/packet/data.<hash>.json):
+the studio's name and phone, the page's fixed words in each language with their plural forms,
+and where each exercise's own file is, by its key. An exercise's file: its client-facing
+content in every language it is published in, its web photos, its own dosage and the limits a
+code's numbers are checked against. A phone fetches the files of its packet's exercises only,
+so what it loads does not grow with the library. Nothing about any client."""
 
 from __future__ import annotations
 
 import gettext
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipeline.model import N_, Entry
 from pipeline.publish.phone.code import entry_key
@@ -57,7 +59,12 @@ PLURALS = (
 PLURAL_TABLE = 301  # the plural form of 0..300 (the largest dosage number, rest_seconds)
 
 
-def phone_data(project: Project, exercise_ids: list[str]) -> dict[str, Any]:
+class PhoneData(NamedTuple):
+    page: dict[str, Any]  # its "exercises" (key -> file) is filled in by page.py
+    exercises: dict[str, dict[str, Any]]  # by key
+
+
+def phone_data(project: Project, exercise_ids: list[str]) -> PhoneData:
     """`exercise_ids`: the published exercises, whose web photos the build has made."""
     keys: dict[str, str] = {}
     exercises = {}
@@ -69,12 +76,12 @@ def phone_data(project: Project, exercise_ids: list[str]) -> dict[str, Any]:
         exercises[key] = _exercise(project, exercise_id)
     studio = project.studio
     phone = studio.get("phone")
-    return {
+    page = {
         "format": 1,
         "studio": {"name": studio["name"], "phone": phone, "tel": _tel(phone)},
         "languages": {language: _language(language) for language in project.languages},
-        "exercises": exercises,
     }
+    return PhoneData(page, exercises)
 
 
 def _exercise(project: Project, exercise_id: str) -> dict[str, Any]:

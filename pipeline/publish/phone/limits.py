@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any, TypedDict
 
 from pipeline.model import ADJUSTABLE
@@ -35,8 +36,18 @@ class Limits(TypedDict):
 
 
 def limits_of(exercise: Mapping[str, Any]) -> Limits:
-    """The limits `exercise` (kind, level and dosage as published) is held to."""
-    instance = {"kind": exercise.get("kind"), "level": exercise.get("level"), "dosage": exercise["dosage"]}
+    """The limits `exercise` is held to. They follow from its kind and level (and, in case a
+    studio's schema says so, its sides): worked out once for each of those in a library."""
+    return _limits_for(
+        str(exercise.get("kind")), str(exercise.get("level")), str(exercise["dosage"].get("sides"))
+    )
+
+
+@cache
+def _limits_for(kind: str, level: str, sides: str) -> Limits:
+    # A dosage with nothing in it but what every dosage has; each probe below sets the rest
+    exercise = {"id": "limits", "kind": kind, "level": level, "dosage": {"reps": 1, "sides": sides}}
+    instance = {"kind": kind, "level": level, "dosage": exercise["dosage"]}
     found: dict[str, dict[str, int]] = {"_".join(path): {} for path in CHECKED}
     per_side: list[int] = []
     validator = exercise_validator()

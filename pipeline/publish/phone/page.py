@@ -5,6 +5,9 @@
     html/packet/app.<hash>.js      the page's script, its stylesheet and its data, named by
     html/packet/style.<hash>.css   their content so a browser may keep them for good
     html/packet/data.<hash>.json
+    html/packet/exercises/<key>.json   one exercise each (publish/phone/data.py), named by its
+                                   key so a phone asks for it at once, with ?v=<the library's
+                                   version> so that a new build is never hidden by a cache
     html/packet/fonts/             Atkinson Hyperlegible, as on the handouts
 
 Files of an earlier build left in html/packet/ are removed.
@@ -24,31 +27,42 @@ FOLDER = "packet"
 FONTS = ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf", "OFL.txt")
 
 
-def write_phone_page(project: Project, exercise_ids: list[str], html_dir: Path) -> list[str]:
-    """Write the page for the published `exercise_ids`; returns the files written, relative
-    to `html_dir`'s parent (html/packet.html, ...)."""
-    data = json.dumps(
-        phone_data(project, exercise_ids), ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    )
+def write_phone_page(project: Project, exercise_ids: list[str], html_dir: Path) -> None:
+    """Write the page for the published `exercise_ids` into `html_dir` (the build's html/)."""
+    library = phone_data(project, exercise_ids)
     files: dict[str, bytes] = {}
+    for key, exercise in library.exercises.items():
+        files[f"{FOLDER}/exercises/{key}.json"] = _json(exercise)
     script = _hashed(files, "app", ".js", project.templates.find("phone/packet.js").read_bytes())
     style = _hashed(files, "style", ".css", project.templates.find("phone/packet.css").read_bytes())
-    data_name = _hashed(files, "data", ".json", data.encode())
+    data = _hashed(files, "data", ".json", _json({**library.page, "exercises": sorted(library.exercises)}))
     for font in FONTS:
         files[f"{FOLDER}/fonts/{font}"] = project.templates.find(f"fonts/{font}").read_bytes()
+    # Any file changed, a new version: the exercises are asked for with it, and the service
+    # worker installs again and drops what the old one kept
+    version = hashlib.sha256(b"".join(files[name] for name in sorted(files))).hexdigest()[:12]
     from pipeline.publish.render import render_template  # Jinja2 only when rendering
 
-    context = {"studio": project.studio["name"], "script": script, "style": style, "data": data_name}
+    context = {
+        "studio": project.studio["name"],
+        "script": script,
+        "style": style,
+        "data": data,
+        "version": version,
+    }
     files["packet.html"] = render_template("phone/packet.html.j2", context, project.templates).encode()
-    cached = ["packet.html", script, style, data_name, *(f"{FOLDER}/fonts/{f}" for f in FONTS[:2])]
+    # Kept when the service worker installs; an exercise's file when it is first shown
+    cached = ["packet.html", script, style, data, *(f"{FOLDER}/fonts/{f}" for f in FONTS[:2])]
     worker = project.templates.find("phone/packet-sw.js").read_text("utf-8")
-    version = hashlib.sha256("".join(cached).encode()).hexdigest()[:12]
     worker = worker.replace('"__FILES__"', json.dumps(cached)).replace("__VERSION__", version)
     files["packet-sw.js"] = worker.encode()
     for name, content in files.items():
         write_if_changed(html_dir / name, content)
     _remove_others(html_dir / FOLDER, {html_dir / name for name in files})
-    return [f"html/{name}" for name in sorted(files)]
+
+
+def _json(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
 def _hashed(files: dict[str, bytes], stem: str, suffix: str, content: bytes) -> str:
