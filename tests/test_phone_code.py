@@ -4,6 +4,7 @@ must refuse exactly what the desk refuses, and a link typed with one slip must n
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -89,3 +90,19 @@ def test_one_slip_in_a_code_never_opens_another_packet() -> None:
         if index + 1 < len(body) and body[index + 1] != character:  # two neighbours swapped
             swapped = body[:index] + body[index + 1] + character + body[index + 2 :]
             assert check_characters(swapped) != check, index
+
+
+def test_a_long_packets_code_grows_rather_than_shrink_its_modules() -> None:
+    from pipeline.publish.render import qr_code
+
+    def printed_mm(url: str) -> float:
+        return float(
+            re.search(r'width="([\d.]+)mm"', qr_code(url, "code", size_mm=25, module_mm=0.4)).group(1)
+        )  # type: ignore[union-attr]
+
+    dosage = {"hold_seconds": 20, "reps": 10, "sets": 2, "rest_seconds": 45, "sides": "each"}
+    six = packet_code("en", [(f"exercise-{n}", dosage) for n in range(6)])
+    twelve = packet_code("en", [(f"exercise-{n}", dosage) for n in range(12)])
+    page = "https://bodyfundamentals.example/html/packet.html#"
+    assert printed_mm(page + six) == 25
+    assert printed_mm(page + twelve) > 25  # 0.4 mm modules at least

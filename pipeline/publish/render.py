@@ -58,19 +58,21 @@ def css_string(text: str, **counters: str) -> Markup:
     return Markup(" ".join(out))
 
 
-def qr_code(url: str, label: str, size_mm: float | None = None) -> Markup:
+def qr_code(
+    url: str, label: str, size_mm: float = QR_MIN_SIZE_MM, module_mm: float = QR_MIN_MODULE_MM
+) -> Markup:
     """`{{ e.video | qr_code("…") }}`: an inline SVG QR code that a phone's camera opens.
 
     Inline, so nothing is fetched; its <title> becomes the figure's alternate text in the
     tagged PDF. At least 2.8 cm, and larger for a long address, so that no module is under
     0.6 mm (what phone cameras read reliably from paper). Two modules of quiet zone are drawn;
-    the margin around it gives the rest. `size_mm` sets the size instead (a packet's phone
-    link: 2.5 cm, which its code keeps to version 10 or below)."""
+    the margin around it gives the rest. A packet's phone link asks for 2.5 cm and modules of
+    0.4 mm: 2.5 cm up to version 10 (six exercises), larger for a longer packet."""
     import segno  # only handouts with a video need it
 
     code = segno.make(url, error="m", micro=False)
     modules = code.symbol_size(border=QR_BORDER)[0]
-    size_mm = size_mm or max(QR_MIN_SIZE_MM, modules * QR_MIN_MODULE_MM)
+    size_mm = max(size_mm, modules * module_mm)
     svg = code.svg_inline(scale=size_mm / modules, unit="mm", border=QR_BORDER, title=label, dark="#000")
     return Markup(svg)
 
