@@ -350,3 +350,16 @@ def test_the_printed_qr_code_scans_to_the_video(tmp_path: Path, video: str) -> N
         ["zbarimg", "--quiet", "--raw", f"{image}.png"], capture_output=True, text=True, check=True
     )
     assert scanned.stdout.strip() == video
+
+
+def test_the_phone_page_is_written_again_when_it_is_missing(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    run_build(root, pdf=False, jobs=1)
+    page = root / "build/html/packet.html"
+    data = next((root / "build/html/packet").glob("data.*.json"))
+    exercises = {p.name for p in (root / "build/html/packet/exercises").glob("*.json")}
+    assert len(exercises) == 8  # every published exercise, by its key
+    page.unlink()
+    run_build(root, pdf=False, jobs=1)  # nothing else changed
+    assert page.is_file() and data.is_file()
+    assert data.name in page.read_text("utf-8")

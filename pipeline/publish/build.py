@@ -142,7 +142,8 @@ def build(
             _clean_image_cache(project)
         # The preview page and the phone page show every snippet's entry: made again only
         # when one of them changed.
-        if options.html and (changed or not (options.out / "index.html").is_file()):
+        pages = (options.out / "index.html", options.out / "html/packet.html")
+        if options.html and (changed or not all(page.is_file() for page in pages)):
             shown = [
                 job.entry
                 for job in everything.values()
