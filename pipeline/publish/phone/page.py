@@ -43,13 +43,10 @@ def write_phone_page(project: Project, exercise_ids: list[str], html_dir: Path) 
     version = hashlib.sha256(b"".join(files[name] for name in sorted(files))).hexdigest()[:12]
     from pipeline.publish.render import render_template  # Jinja2 only when rendering
 
-    context = {
-        "studio": project.studio["name"],
-        "script": script,
-        "style": style,
-        "data": data,
-        "version": version,
-    }
+    needs = "This page needs JavaScript to show your exercises."
+    noscript = [(code, language["words"][needs]) for code, language in library.page["languages"].items()]
+    context = {"studio": project.studio["name"], "script": script, "style": style, "data": data}
+    context |= {"version": version, "noscript": noscript}
     files["packet.html"] = render_template("phone/packet.html.j2", context, project.templates).encode()
     # Kept when the service worker installs; an exercise's file when it is first shown
     cached = ["packet.html", script, style, data, *(f"{FOLDER}/fonts/{f}" for f in FONTS[:2])]
