@@ -33,8 +33,8 @@ from pipeline.publish.pdf_settings import PdfSettings
 from pipeline.resources import Templates
 
 STYLESHEET = "handout.css"
-# Large print (--layout large): its rules apply only under .bf-layout-large, so it is always loaded.
-LARGE_PRINT_STYLESHEET = "handout-large.css"
+# Every layout's: large print's rules (--layout large) apply only under .bf-layout-large
+BASE_STYLESHEETS = (STYLESHEET, "handout-large.css")
 # When a handout must fit on fewer pages than it takes, it is laid out again with these
 # added, one more each time: tighter spacing and smaller photos, never smaller body type.
 FIT_STYLESHEETS = ("handout-fit-1.css", "handout-fit-2.css", "handout-fit-3.css")
@@ -162,13 +162,12 @@ class Renderer:
         self.media_dir = settings.media_dir
         self.font_config = FontConfiguration()
         fetcher = self._fetcher()
-        # The base stylesheets, then one per fit level
+        # The base stylesheets, then one per fit level (a studio's templates may leave those out)
+        fits = [name for name in FIT_STYLESHEETS if templates.find(name).is_file()]
         self.stylesheets = [
             CSS(filename=str(templates.find(name)), font_config=self.font_config, url_fetcher=fetcher)
-            for name in (STYLESHEET, LARGE_PRINT_STYLESHEET, *FIT_STYLESHEETS)
-            if templates.find(name).is_file() or name == STYLESHEET
+            for name in (*BASE_STYLESHEETS, *fits)
         ]
-        self.base = 2 if templates.find(LARGE_PRINT_STYLESHEET).is_file() else 1
 
     def _fetcher(self) -> ProjectFilesOnly:
         return ProjectFilesOnly((self.content_dir,), self.media_dir, self.templates)
@@ -206,7 +205,7 @@ class Renderer:
         return Fitted(pdf, needed)
 
     def _fitted(self, document: HTML, fit: bool, start: int) -> tuple[Document, dict[str, int]]:
-        levels = len(self.stylesheets) - self.base + 1 if fit else 1
+        levels = len(self.stylesheets) - len(BASE_STYLESHEETS) + 1 if fit else 1
         start = min(max(0, start), levels - 1)
         needed: dict[str, int] = {}
         roomiest = None
@@ -225,7 +224,7 @@ class Renderer:
         return (roomiest if start == 0 else self._laid_out(document, 0)), needed
 
     def _laid_out(self, document: HTML, level: int) -> Document:
-        stylesheets = self.stylesheets[: self.base + level]
+        stylesheets = self.stylesheets[: len(BASE_STYLESHEETS) + level]
         return document.render(font_config=self.font_config, stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import gettext
 import re
+from functools import cache
 from typing import Any, NamedTuple
 
 from pipeline.model import N_, Entry
+from pipeline.publish.contexts import ImageLinker
 from pipeline.publish.phone.code import entry_key
 from pipeline.publish.phone.limits import limits_of
 from pipeline.publish.project import Project
@@ -60,7 +62,7 @@ PLURAL_TABLE = 301  # the plural form of 0..300 (the largest dosage number, rest
 
 
 class PhoneData(NamedTuple):
-    page: dict[str, Any]  # its "exercises" (key -> file) is filled in by page.py
+    page: dict[str, Any]  # page.py adds "exercises": the keys of those it wrote a file for
     exercises: dict[str, dict[str, Any]]  # by key
 
 
@@ -68,12 +70,14 @@ def phone_data(project: Project, exercise_ids: list[str]) -> PhoneData:
     """`exercise_ids`: the published exercises, whose web photos the build has made."""
     keys: dict[str, str] = {}
     exercises = {}
+    # One look at each photo's web copy for all the languages an exercise is in
+    image_links = cache(project.web_images("media/"))
     for exercise_id in exercise_ids:
         key = entry_key(exercise_id)
         if key in keys:  # a key names one exercise forever: a clash is for a person to settle
             raise ValueError(f'"{exercise_id}" and "{keys[key]}" have the same phone key; rename one of them')
         keys[key] = exercise_id
-        exercises[key] = _exercise(project, exercise_id)
+        exercises[key] = _exercise(project, exercise_id, image_links)
     studio = project.studio
     phone = studio.get("phone")
     page = {
@@ -84,13 +88,13 @@ def phone_data(project: Project, exercise_ids: list[str]) -> PhoneData:
     return PhoneData(page, exercises)
 
 
-def _exercise(project: Project, exercise_id: str) -> dict[str, Any]:
+def _exercise(project: Project, exercise_id: str, image_links: ImageLinker) -> dict[str, Any]:
     source = project.exercises[exercise_id]
     text = {}
     for language in project.languages:
         entry = Entry("exercise", exercise_id, language)
         if language == "en" or (project.has_translation(entry) and not project.is_draft(entry)):
-            text[language] = _text(project, entry)
+            text[language] = _text(project, entry, image_links)
     return {
         "id": exercise_id,
         "dosage": whole_numbers(source["dosage"]),
@@ -99,9 +103,9 @@ def _exercise(project: Project, exercise_id: str) -> dict[str, Any]:
     }
 
 
-def _text(project: Project, entry: Entry) -> dict[str, Any]:
+def _text(project: Project, entry: Entry, image_links: ImageLinker) -> dict[str, Any]:
     words = translations(entry.language)
-    view = exercise_view(project.data(entry), project.web_images("media/"), words=words)
+    view = exercise_view(project.data(entry), image_links, words=words)
     meta = [view["kind_label"], view["level_label"]]
     if view["equipment"]:
         meta.append(words.gettext("You need: %(things)s") % {"things": ", ".join(view["equipment"])})

@@ -15,11 +15,10 @@ Files of an earlier build left in html/packet/ are removed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
-from pipeline.publish.outputs import write_if_changed
+from pipeline.publish.outputs import sha256_bytes, write_if_changed
 from pipeline.publish.phone.data import phone_data
 from pipeline.publish.project import Project
 
@@ -40,7 +39,7 @@ def write_phone_page(project: Project, exercise_ids: list[str], html_dir: Path) 
         files[f"{FOLDER}/fonts/{font}"] = project.templates.find(f"fonts/{font}").read_bytes()
     # Any file changed, a new version: the exercises are asked for with it, and the service
     # worker installs again and drops what the old one kept
-    version = hashlib.sha256(b"".join(files[name] for name in sorted(files))).hexdigest()[:12]
+    version = sha256_bytes(b"".join(files[name] for name in sorted(files)))[:12]
     from pipeline.publish.render import render_template  # Jinja2 only when rendering
 
     needs = "This page needs JavaScript to show your exercises."
@@ -63,7 +62,7 @@ def _json(data: object) -> bytes:
 
 
 def _hashed(files: dict[str, bytes], stem: str, suffix: str, content: bytes) -> str:
-    name = f"{FOLDER}/{stem}.{hashlib.sha256(content).hexdigest()[:12]}{suffix}"
+    name = f"{FOLDER}/{stem}.{sha256_bytes(content)[:12]}{suffix}"
     files[name] = content
     return name
 
