@@ -6,8 +6,8 @@ found through `importlib.resources`, never by a path relative to the working fol
 same code works from a checkout, a wheel, pipx and a pre-commit environment.
 
 A studio's project may hold its own `templates/` (any file of it overrides the packaged file
-of the same name, as MkDocs' `custom_dir` does) and its own `schema/` (used whole, instead of
-the packaged schemas).
+of the same name, as MkDocs' `custom_dir` does) and its own `schema/`. Both are untrusted
+(docs/security.md): a studio file reached through a symlink is refused, never followed.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+
+from pipeline.trust.files import link_on_the_way, regular_file_inside
 
 SCHEMA = "schema"
 TEMPLATES = "templates"
@@ -47,11 +49,13 @@ class Templates:
         return self.folders[-1]
 
     def find(self, name: str) -> Path:
-        """The file (or folder) `name` resolves to: the studio's own if it has one."""
-        for folder in self.folders:
+        """The file (or folder) `name` resolves to: the studio's own if it has one. A studio
+        file reached through a symlink is refused (UntrustedPath), never followed: a pull
+        request could aim one at `.git/config` and have it published."""
+        for folder in self.folders[:-1]:
             candidate = folder / name
-            if candidate.exists():
-                return candidate
+            if os.path.lexists(candidate) or link_on_the_way(folder.parent, candidate) is not None:
+                return regular_file_inside(folder.parent, candidate, f"{TEMPLATES}/{name}")
         return self.packaged / name
 
     def names(self) -> list[str]:
@@ -60,7 +64,7 @@ class Templates:
             path.relative_to(folder).as_posix()
             for folder in self.folders
             for path in folder.rglob("*")
-            if path.is_file()
+            if path.is_file() and link_on_the_way(folder, path) is None
         }
         return sorted(found)
 
@@ -75,8 +79,9 @@ class Templates:
 def templates_for(root: Path) -> Templates:
     """The project's own templates/ in front of the packaged ones, when it has one."""
     ours = packaged(TEMPLATES).resolve()
-    own = (root / TEMPLATES).resolve()
-    if own.is_dir() and own != ours:
+    # Not resolved: a templates/ that is itself a link must be seen as one (Templates.find).
+    own = Path(os.path.abspath(root / TEMPLATES))
+    if (own.is_dir() or os.path.islink(own)) and own.resolve() != ours:
         return Templates((own, ours))
     return Templates((ours,))
 

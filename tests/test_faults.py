@@ -222,7 +222,7 @@ def make_link_to_endless_device(path: Path) -> None:
     [
         (make_named_pipe, "this is a named pipe, not a file of text; remove or rename it [file-unreadable]"),
         (make_folder, "this is a folder, not a file of text; remove or rename it [file-unreadable]"),
-        (make_link_to_endless_device, '"odd.yaml" is a link to "/dev/zero", outside content/'),
+        (make_link_to_endless_device, '"content/exercises/odd.yaml" is a link (to "/dev/zero")'),
     ],
     ids=["named-pipe", "folder", "link-to-dev-zero"],
 )

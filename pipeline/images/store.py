@@ -20,6 +20,7 @@ from pipeline.images.derive import RECIPE, ImageProblem, derive_many
 from pipeline.images.renditions import SUFFIX_OF_FORMAT, Format, Rendition, output_format
 from pipeline.images.svg import clean_svg
 from pipeline.publish.outputs import write_atomically
+from pipeline.trust.files import content_file
 
 CACHE_FOLDER = Path("cache") / "images"
 DIGESTS = "original-digests.json"  # beside the images: the originals' sha256 by their stat
@@ -49,7 +50,7 @@ def make_missing(content_dir: Path, src: str, todo: list[Missing]) -> str | None
 def make(content_dir: Path, src: str, todo: list[Missing]) -> None:
     """Make one original's missing renditions from one decode (largest first) and write them
     to the cache. Raises ImageProblem naming `src`, or OSError."""
-    data = (content_dir / src).read_bytes()
+    data = content_file(content_dir, src).read_bytes()  # never a link, never outside content/
     try:
         if is_svg(src):
             made = [clean_svg(data).data for _ in todo]
@@ -82,13 +83,13 @@ class ImageStore:
     _seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # learnt this run
 
     def original(self, src: str) -> bytes:
-        return (self.content_dir / src).read_bytes()
+        return content_file(self.content_dir, src).read_bytes()
 
     def digest(self, src: str) -> str:
         """The original's sha256, read again only when its size, time or inode changed (a
         library's photos are most of its bytes: a rebuild with nothing changed reads none)."""
         if src not in self._digests:
-            stat = (self.content_dir / src).stat()
+            stat = content_file(self.content_dir, src).stat()
             seen = f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"
             remembered = self._remembered().get(src)
             if remembered and remembered[0] == seen:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipeline.load.yaml import Document, load_file, refused_file
 from pipeline.model import is_translation
+from pipeline.trust.files import link_message, link_on_the_way
 
 EXERCISES = "exercises"
 ROUTINES = "routines"
@@ -75,30 +76,18 @@ def translation_files(root: Path, folder: str) -> list[Path]:
 
 
 def load_files(root: Path, paths: Iterable[Path]) -> list[Document]:
-    content = (root / "content").resolve()
-    return [_load_inside(content, path, display_path(root, path)) for path in paths]
+    return [_load_inside(root, path, display_path(root, path)) for path in paths]
 
 
-def _load_inside(content: Path, path: Path, display: str) -> Document:
-    """Content is read only from inside content/: a link elsewhere (a file in someone's home
-    folder, which CI will not have, or a system file) is refused, not followed."""
-    link = _link_leading_outside(content, path)
+def _load_inside(root: Path, path: Path, display: str) -> Document:
+    """Content is read only as a file kept in content/ itself: a link (to a file in someone's
+    home folder, which CI will not have, or to `.git/config`) is refused, not followed,
+    wherever it points (pipeline/trust/files.py)."""
+    base = Path(os.path.abspath(root))
+    link = link_on_the_way(base, Path(os.path.abspath(path)))
     if link is not None:
-        return refused_file(
-            display,
-            "file-outside-content",
-            f'"{link.name}" is a link to "{os.readlink(link)}", outside content/; '
-            "put the file itself in content/",
-        )
+        return refused_file(display, "file-link", link_message(link, base))
     return load_file(path, display)
-
-
-def _link_leading_outside(content: Path, path: Path) -> Path | None:
-    for link in (path, path.parent):
-        # Resolving only links keeps this cheap: two lstat calls for a plain file.
-        if os.path.islink(link):
-            return None if Path(os.path.realpath(path)).is_relative_to(content) else link
-    return None
 
 
 def load_library(
@@ -129,7 +118,7 @@ def load_studio(root: Path) -> Document | None:
     """content/studio.yaml, or None when there is none."""
     studio = root / "content" / STUDIO_FILE
     if studio.exists() or studio.is_symlink():
-        return _load_inside((root / "content").resolve(), studio, display_path(root, studio))
+        return _load_inside(root, studio, display_path(root, studio))
     return None
 
 

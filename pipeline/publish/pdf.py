@@ -31,6 +31,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from pipeline.images.store import MEDIA_SCHEME
 from pipeline.publish.pdf_settings import PdfSettings
 from pipeline.resources import Templates
+from pipeline.trust.files import UntrustedPath
 
 STYLESHEET = "handout.css"
 # Every layout's: large print's rules (--layout large) apply only under .bf-layout-large
@@ -85,7 +86,7 @@ class ProjectFilesOnly(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no
             return None
         try:
             path = self._overridden(candidate).resolve(strict=True)
-        except (OSError, RuntimeError):
+        except (OSError, RuntimeError, UntrustedPath):
             return None
         inside = any(path.is_relative_to(folder) for folder in self.allowed)
         return path if inside and path.is_file() else None

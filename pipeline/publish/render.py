@@ -8,15 +8,19 @@ nowhere else. The environment escapes every value (`autoescape=True` for all tem
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from pipeline.resources import Templates
+from pipeline.trust.files import UntrustedPath
+from pipeline.trust.sandbox import BoundedSandbox, TemplateLimit, render_bounded
 
 QR_BORDER = 2
 QR_MIN_SIZE_MM = 28.0
@@ -29,9 +33,9 @@ def environment(templates: Templates, language: str = "en") -> jinja2.Environmen
     `{% trans %}` in the templates print the language's fixed words (pipeline/translations/catalogs.py)."""
     from pipeline.translations.catalogs import translations
 
-    env = jinja2.Environment(
-        # A list of folders: the studio's own templates/ overrides ours file by file.
-        loader=jinja2.FileSystemLoader(templates.folders),
+    env = BoundedSandbox(
+        # The studio's own templates/ overrides ours file by file.
+        loader=TemplatesLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -43,6 +47,28 @@ def environment(templates: Templates, language: str = "en") -> jinja2.Environmen
     env.filters["qr_code"] = qr_code
     env.filters["css_string"] = css_string
     return env
+
+
+class TemplatesLoader(jinja2.BaseLoader):
+    """Templates by name through `Templates.find`: the studio's file first, never through a
+    symlink, never outside its folder (`..` is refused by Jinja's own path splitting)."""
+
+    def __init__(self, templates: Templates) -> None:
+        self.templates = templates
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        parts = split_template_path(template)
+        try:
+            path = self.templates.find("/".join(parts))
+        except UntrustedPath as refused:
+            raise jinja2.TemplateError(str(refused)) from None
+        if not path.is_file():
+            raise jinja2.TemplateNotFound(template)
+        source = path.read_text("utf-8")
+        mtime = path.stat().st_mtime
+        return source, str(path), lambda: path.stat().st_mtime == mtime
 
 
 def css_string(text: str, **counters: str) -> Markup:
@@ -77,14 +103,35 @@ def qr_code(
     return Markup(svg)
 
 
+# Templates that ran past a limit in this process: refused at once from then on, so a
+# hostile template costs one timeout per build, not one per exercise.
+_stopped: dict[tuple[Templates, str], TemplateLimit] = {}
+
+
 def render_template(name: str, context: Mapping[str, Any], templates: Templates, language: str = "en") -> str:
-    return environment(templates, language).get_template(name).render(**context)
+    """`name` rendered with `context`; TemplateLimit when it runs too long or writes too much."""
+    if (templates, name) in _stopped:
+        raise _stopped[templates, name]
+    try:
+        return render_bounded(environment(templates, language).get_template(name), context)
+    except TemplateLimit as stopped:
+        _stopped[templates, name] = stopped
+        raise
 
 
 def describe_template_error(exc: jinja2.TemplateError, templates: Templates) -> str:
     """`templates/x.html.j2:12: 'studio' is undefined`: the template and line at fault."""
+    if isinstance(exc, TemplateLimit):
+        return str(exc)
+    if isinstance(exc, SecurityError):
+        return f"{_location(exc, templates)}{_unsafe_in_words(exc)}"
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return f"templates/{exc.name or exc.filename}:{exc.lineno}: {exc.message}"
+    return f"{_location(exc, templates)}template error: {exc}"
+
+
+def _location(exc: BaseException, templates: Templates) -> str:
+    """`templates/x.html.j2:12: `: the last template frame of the traceback."""
     location = ""
     tb = exc.__traceback__
     while tb is not None:
@@ -94,4 +141,14 @@ def describe_template_error(exc: jinja2.TemplateError, templates: Templates) -> 
             shown = templates.relative(name) or name
             location = f"templates/{shown}:{tb.tb_lineno}: "
         tb = tb.tb_next
-    return f"{location}template error: {exc}"
+    return location
+
+
+def _unsafe_in_words(exc: SecurityError) -> str:
+    """The sandbox's refusal as a studio's designer would understand it."""
+    found = re.search(r"attribute '([^']+)'", str(exc))
+    what = f"`{found.group(1)}`" if found else "something"
+    return (
+        f"the template reaches for {what}, which templates may not use: a template may show "
+        "the content's words and numbers, never run code (docs/security.md)"
+    )

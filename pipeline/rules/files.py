@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from pipeline.diagnostics import Diagnostic, Severity
+from pipeline.load.library import Library
 from pipeline.load.yaml import Document
+from pipeline.resources import SCHEMA, TEMPLATES
 from pipeline.rules.registry import Context, check, rules
+from pipeline.trust.files import link_message, links_under
 
 ERROR = Severity.ERROR
 
@@ -24,6 +29,12 @@ READING = rules(
     ("yaml-alias", ERROR, "YAML anchors and aliases are refused (no billion-laughs expansion)."),
     ("yaml-key", ERROR, "Keys must be plain names (no complex or merge keys)."),
     ("yaml-too-deep", ERROR, "Nesting deeper than 32 levels is refused."),
+    (
+        "file-link",
+        ERROR,
+        "A symlink in content/, templates/ or schema/: only files kept in the repository are read.",
+    ),
+    ("image-path", ERROR, "An image path that is not a plain relative path inside content/images/."),
 )
 
 
@@ -31,3 +42,15 @@ READING = rules(
 def readable(doc: Document, context: Context) -> Iterable[Diagnostic]:
     """What the loader found while reading the file."""
     return doc.diagnostics
+
+
+@check("library", reports=())
+def no_links_in_the_studio_folders(library: Library, context: Context) -> Iterator[Diagnostic]:
+    """A symlink anywhere in the studio's templates/ or schema/ (content/ files are refused
+    as they are read): a pull request could aim one at `.git/config` and have it published."""
+    root = Path(os.path.abspath(library.root))
+    for folder in (TEMPLATES, SCHEMA):
+        candidates = [root / folder] if os.path.islink(root / folder) else list(links_under(root / folder))
+        for link in candidates:
+            shown = link.relative_to(root).as_posix()
+            yield Diagnostic(shown, 1, 1, ERROR, "file-link", link_message(link, root))

@@ -17,6 +17,7 @@ from pipeline.load.library import real_path
 from pipeline.load.yaml import Document, Path_
 from pipeline.rules.messages import warning
 from pipeline.rules.registry import Context, check, rules
+from pipeline.trust.files import UntrustedPath, content_file
 
 if TYPE_CHECKING:
     pass  # imported only when an image is inspected (_inspect)
@@ -90,13 +91,13 @@ def image_diagnostics(
 def file_diagnostics(
     doc: Document, path: Path_, src: str, content_dir: Path, cache_dir: Path | None = None
 ) -> Iterator[Diagnostic]:
-    """Problems of one image file named at `path` (the schema reports missing files)."""
+    """Problems of one image file named at `path` (the schema reports missing files, links
+    and paths outside content/images/)."""
     try:
-        resolved = real_path(content_dir / src)
-        content = real_path(content_dir)
-    except (OSError, RuntimeError):
+        resolved = content_file(real_path(content_dir), src)
+    except (OSError, RuntimeError, UntrustedPath):
         return
-    if not resolved.is_relative_to(content) or not resolved.is_file():
+    if not resolved.is_file():
         return
     try:
         findings = inspect(resolved, cache_dir)

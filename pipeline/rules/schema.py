@@ -31,6 +31,7 @@ from pipeline.model import ExerciseFacts
 from pipeline.resources import SCHEMA, packaged
 from pipeline.rules.messages import custom_error, diagnostics_for
 from pipeline.rules.registry import Context, check, rules
+from pipeline.trust.files import content_src_problem, link_message, link_on_the_way
 
 ERROR = Severity.ERROR
 SCHEMA_NAMES = ("exercise", "routine", "studio", "translation")
@@ -235,6 +236,10 @@ def _const_test(if_schema: Any) -> tuple[str, str] | None:
 
 def _check_content_file(content_root: Path, reference: str) -> Iterator[ValidationError]:
     target = content_root / reference
+    link = link_on_the_way(content_root, target)  # refused wherever it points (trust/files.py)
+    if link is not None:
+        yield custom_error(link_message(link, content_root.parent), "file-link")
+        return
     try:
         resolved = real_path(target)
     except (OSError, RuntimeError):  # a symlink loop
@@ -246,6 +251,8 @@ def _check_content_file(content_root: Path, reference: str) -> Iterator[Validati
         )
     elif not resolved.is_file():
         yield custom_error(f'"{reference}" does not exist in content/', "file-missing")
+    elif (problem := content_src_problem(reference)) is not None:
+        yield custom_error(f'"{reference}" {problem}', "image-path")
 
 
 def schema_diagnostics(validator: Validator, doc: Document) -> list[Diagnostic]:

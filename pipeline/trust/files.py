@@ -1,0 +1,113 @@
+"""Only the repository's own files: what a pull request's paths may name.
+
+Every file the pipeline reads from content/, templates/ or schema/ must be a regular file
+inside that folder, reached without passing through a symlink. A link is refused even when
+it points inside the folder: git stores a link as its target's text, so a pull request can
+aim one at `../.git/config` or `/proc/self/environ`, and the only safe rule is the one
+GitHub Pages' safe mode and Hugo's read-only theme filesystem keep, no links at all.
+
+Paths written in content (an image's `src`, the studio's `logo`) are checked here too,
+whatever schema is in force: relative, posix, under `images/`, no `..`.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+
+IMAGES = "images"
+
+
+class UntrustedPath(PermissionError):
+    """A path a pull request could use to reach outside its folder; the message says why in
+    an author's words and names the file as the author sees it. A PermissionError, so every
+    place that already reports an unreadable file reports this one too."""
+
+    def __init__(self, shown: str, message: str) -> None:
+        super().__init__(message)
+        self.shown = shown
+
+
+def link_on_the_way(folder: Path, path: Path) -> Path | None:
+    """The first symlink met walking from `folder` down to `path` (itself included), or None.
+    `folder` itself is not looked at: it is the project's own, chosen by whoever runs us."""
+    try:
+        relative = path.relative_to(folder)
+    except ValueError:
+        return None
+    current = folder
+    for part in relative.parts:
+        current = current / part
+        if os.path.islink(current):
+            return current
+    return None
+
+
+def regular_file_inside(folder: Path, path: Path, shown: str) -> Path:
+    """`path` if it is a regular file inside `folder` reached through no symlink; else
+    UntrustedPath naming it as `shown` (the path as the author writes it)."""
+    link = link_on_the_way(folder, path)
+    if link is not None:
+        raise UntrustedPath(shown, link_message(link, folder))
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise UntrustedPath(shown, f'"{shown}" lies outside the project')
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return path  # missing: the caller reports it in its own words
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise UntrustedPath(shown, f'"{shown}" is not a plain file; put the file itself there')
+    return path
+
+
+def link_message(link: Path, base: Path) -> str:
+    """What to tell the author of `link`, named relative to `base` (the project's root)."""
+    try:
+        target = os.readlink(link)
+    except OSError:
+        target = "?"
+    name = link.relative_to(base).as_posix() if link.is_relative_to(base) else link.name
+    return (
+        f'"{name}" is a link (to "{target}"); the pipeline reads only files kept in the '
+        "repository itself: replace the link with the file"
+    )
+
+
+def links_under(folder: Path) -> Iterator[Path]:
+    """Every symlink inside `folder`, never followed, in a stable order."""
+    if not folder.is_dir() or os.path.islink(folder):
+        return
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        base = Path(dirpath)
+        for name in sorted([*dirnames, *filenames]):
+            if os.path.islink(base / name):
+                yield base / name
+        dirnames.sort()
+
+
+def content_src_problem(src: str) -> str | None:
+    """Why `src` (an image's or the logo's path, relative to content/) may not be used, or
+    None: it must be a relative posix path under images/, without `..`, a drive or a `\\`."""
+    if "\\" in src:
+        return "uses a backslash; write folders with / (images/knee-to-chest-1.jpg)"
+    if "\x00" in src or any(ord(c) < 32 for c in src):
+        return "contains a control character; retype it"
+    pure = PurePosixPath(src)
+    if pure.is_absolute() or (len(src) > 1 and src[1] == ":"):
+        return "is an absolute path; write it relative to content/, as images/<file>"
+    if ".." in pure.parts:
+        return "climbs out with '..'; photos must be inside content/images/"
+    if len(pure.parts) < 2 or pure.parts[0] != IMAGES:
+        return "must be inside content/images/, written as images/<file>"
+    return None
+
+
+def content_file(content_dir: Path, src: str) -> Path:
+    """The file an image `src` names inside content/, or UntrustedPath: what the image
+    store and the renderer open, so a path the check let through still cannot escape."""
+    problem = content_src_problem(src)
+    if problem is not None:
+        raise UntrustedPath(src, f'"{src}" {problem}')
+    return regular_file_inside(content_dir, content_dir / src, src)

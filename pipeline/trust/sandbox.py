@@ -1,0 +1,193 @@
+"""Templates are data, not code: every template renders in Jinja's immutable sandbox, bounded.
+
+A studio's `templates/` arrives in pull requests. An ordinary Jinja environment lets
+`{{ cycler.__init__.__globals__.os.popen(...) }}` run a shell command; Jinja's
+`ImmutableSandboxedEnvironment` refuses attributes that lead there and any call that changes
+a list or dict (Jinja2 >= 3.1.6 closes the known escapes of the sandbox). The sandbox bounds
+neither time nor size, so this module does:
+
+- **size**: `*` and `**` are worked out before they are done, every call's string arguments
+  and result are measured, and the output is counted as it is produced; past
+  MAX_OUTPUT_CHARS the render stops;
+- **time**: a render still running after MAX_RENDER_SECONDS is interrupted. Loops that call
+  nothing are interrupted by a watchdog that raises in the rendering thread (the only way to
+  stop pure-Python code running in a thread), calls and lookups check the clock themselves.
+
+Both stop with TemplateLimit, which names the template.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from jinja2 import Template, TemplateError
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+MAX_RENDER_SECONDS = 5.0  # a handout renders in milliseconds
+MAX_OUTPUT_CHARS = 128 * 1024 * 1024  # the preview page of a 10,000-exercise library is ~50 MiB
+MAX_POWER_BITS = 4096
+
+
+def _too_slow(seconds: float) -> str:
+    return (
+        f"the template was still running after {seconds:g} s and was stopped; "
+        "a loop that never ends, or one that repeats too much?"
+    )
+
+
+class TemplateLimit(TemplateError):
+    """A render took too long or made too much; the message names the template. A
+    TemplateError, so every place that reports a template's errors reports this too."""
+
+
+class _OverLimit(SecurityError):
+    """One of our bounds, met inside the sandbox; its message ends a TemplateLimit."""
+
+
+class _Overtime(BaseException):
+    """Raised inside the rendering thread by the watchdog. A BaseException, so a template's
+    own error handling (Jinja has none, but filters might) cannot swallow it."""
+
+
+def _too_big(size: int) -> bool:
+    return size > MAX_OUTPUT_CHARS
+
+
+def _sized(value: object) -> int:
+    return len(value) if isinstance(value, str | bytes | list | tuple | dict) else 0
+
+
+def _repeats_too_much(left: object, right: object) -> bool:
+    """`"ab" * 10**9` or `10**9 * [1]`, judged before it is done."""
+    for sequence, count in ((left, right), (right, left)):
+        if isinstance(count, int) and _sized(sequence) and _too_big(_sized(sequence) * count):
+            return True
+    return False
+
+
+def _power_too_large(base: object, exponent: object) -> bool:
+    """`10**10**10` would keep the CPU busy in C, where no deadline can stop it."""
+    if not isinstance(base, int) or not isinstance(exponent, int):
+        return False
+    return exponent > 0 and abs(base) > 1 and abs(base).bit_length() * exponent > MAX_POWER_BITS
+
+
+class _Deadline:
+    """When the render being done in this thread must end."""
+
+    local = threading.local()
+
+    @classmethod
+    def start(cls, seconds: float) -> None:
+        cls.local.until = time.monotonic() + seconds
+        cls.local.seconds = seconds
+
+    @classmethod
+    def check(cls) -> None:
+        until = getattr(cls.local, "until", None)
+        if until is not None and time.monotonic() > until:
+            raise _OverLimit(_too_slow(cls.local.seconds))
+
+    @classmethod
+    def stop(cls) -> None:
+        cls.local.until = None
+
+
+class BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox with bounds on what one render may compute."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        _Deadline.check()
+        if operator == "*" and _repeats_too_much(left, right):
+            raise _OverLimit("the template repeats a text or list too many times")
+        if operator == "**" and _power_too_large(left, right):
+            raise _OverLimit("the template works out a number too large")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _Deadline.check()
+        if any(_too_big(_sized(a)) for a in (*args, *kwargs.values())):
+            raise _OverLimit("the template passes on a text too long")
+        result = super().call(__context, __obj, *args, **kwargs)
+        if _too_big(_sized(result)):
+            raise _OverLimit("the template made a text too long")
+        return result
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        _Deadline.check()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        _Deadline.check()
+        return super().getitem(obj, argument)
+
+
+class _Watchdog:
+    """Interrupts the thread that started it once `seconds` have passed, unless finished."""
+
+    def __init__(self, seconds: float) -> None:
+        self.thread_id = threading.get_ident()
+        self.lock = threading.Lock()
+        self.finished = False
+        self.timer = threading.Timer(seconds, self._interrupt)
+        self.timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self.lock:
+            self.finished = True
+        self.timer.cancel()
+
+    def _interrupt(self) -> None:
+        with self.lock:
+            if not self.finished:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(self.thread_id), ctypes.py_object(_Overtime)
+                )
+
+
+def render_bounded(
+    template: Template,
+    context: Mapping[str, Any],
+    seconds: float = MAX_RENDER_SECONDS,
+    max_chars: int = MAX_OUTPUT_CHARS,
+) -> str:
+    """`template` rendered with `context`, or TemplateLimit when it runs past `seconds` or
+    produces more than `max_chars` characters."""
+    name = template.name or "a template"
+    try:
+        with _Watchdog(seconds):
+            _Deadline.start(seconds)
+            try:
+                return _collect(template.generate(**context), max_chars, name)
+            finally:
+                _Deadline.stop()
+    except _Overtime:
+        raise TemplateLimit(f"templates/{name}: {_too_slow(seconds)}") from None
+    except _OverLimit as exc:
+        raise TemplateLimit(f"templates/{name}: {exc}") from None
+
+
+def _collect(chunks: Iterable[str], max_chars: int, name: str) -> str:
+    out: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > max_chars:
+            raise TemplateLimit(
+                f"templates/{name}: the template wrote more than {max_chars:,} characters and was "
+                "stopped; a loop that never ends, or one that repeats too much?"
+            )
+        out.append(chunk)
+    return "".join(out)
