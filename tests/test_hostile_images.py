@@ -128,7 +128,72 @@ def test_an_animated_link_is_published_without_its_animation(tmp_path: Path) -> 
         assert trace not in text
 
 
-def test_a_css_escaped_url_is_refused(tmp_path: Path) -> None:
+def test_a_css_escaped_url_is_refused_as_the_url_it_is(tmp_path: Path) -> None:
     check = run(project(tmp_path, "drawing.svg", ESCAPED_URL), "check")
     assert check.exit_code == 1
-    assert "style attribute holds a CSS escape" in check.output and "[image-unsafe]" in check.output
+    assert (
+        'style attribute loads another file or site (url("http://evil.example/x.png"))' in check.output
+        and "[image-unsafe]" in check.output
+    )
+
+
+_DRAWING = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">
+<style>rect {{ fill: #8ab }}<desc>a note</desc>{after}</style><rect width="10" height="10"/></svg>"""
+LOADING_CSS = {
+    "@import after a child of <style>": (
+        "@import url(https://evil.example/a.css);",
+        "<style> element loads another stylesheet (@import)",
+    ),
+    "url() after a child of <style>": (
+        "rect { fill: url(https://evil.example/p.png) }",
+        '<style> element loads another file or site (url("https://evil.example/p.png"))',
+    ),
+    "image-set() with a string": (
+        'rect { fill: image-set("https://evil.example/p.png" 1x) }',
+        "<style> element loads another file or site (image-set(...))",
+    ),
+    "a font from elsewhere": (
+        "@font-face { font-family: x; src: url(//evil.example/f.woff) }",
+        '<style> element loads another file or site (url("//evil.example/f.woff"))',
+    ),
+}
+
+
+@pytest.mark.parametrize("css", LOADING_CSS.values(), ids=list(LOADING_CSS))
+def test_css_that_loads_anything_is_refused_wherever_it_hides_in_a_style_element(
+    tmp_path: Path, css: tuple[str, str]
+) -> None:
+    after, words = css
+    root = project(tmp_path, "drawing.svg", _DRAWING.format(after=after).encode())
+    check = run(root, "check")
+    assert check.exit_code == 1
+    assert (
+        f"content/exercises/hostile-photo.yaml:17:10: error: images/drawing.svg is an SVG whose {words}"
+        in (check.output)
+    )
+    built = run(root, "build", "--drafts", "--quiet", "--no-pdf")
+    assert built.exit_code == 1
+    assert "evil.example" not in "".join(p.read_text() for p in root.rglob("build/**/*.svg"))
+
+
+OWN_GRADIENT = b"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">
+<defs><linearGradient id="shade"><stop offset="0" stop-color="#8ab"/></linearGradient></defs>
+<style>rect { fill: url(#shade); cursor: pointer }<desc>note</desc>@media print { rect { fill: red } }
+</style><rect width="10" height="10" style="stroke: #333; behavior: url(#shade); fill: attr(x)"/></svg>"""
+
+
+def test_a_drawing_keeps_only_allowed_css_and_its_own_fragments(tmp_path: Path) -> None:
+    root = project(tmp_path, "drawing.svg", OWN_GRADIENT)
+    check = run(root, "check")
+    assert check.exit_code == 0
+    assert (
+        "images/drawing.svg is published without <desc> inside <style>, CSS cursor, CSS @media, "
+        "CSS behavior, CSS fill with attr()"
+    ) in check.output
+    assert run(root, "build", "--drafts", "--quiet", "--no-pdf").exit_code == 0
+    (published,) = (root / "build/drafts/html/media").rglob("*.svg")
+    text = published.read_text()
+    assert "<style>rect{fill:url(#shade)}</style>" in text
+    assert 'style="stroke:#333"' in text
+    for trace in ("cursor", "@media", "red", "behavior", "attr", "note"):
+        assert trace not in text

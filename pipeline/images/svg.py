@@ -5,19 +5,21 @@ link to `javascript:`, links to other files or sites, CSS that loads a URL (esca
 XML entities. defusedxml refuses entities and DTDs while parsing. Then every element and
 attribute must be on the lists below: refused outright when it runs or fetches (an error
 naming it), dropped when it only does not belong in a printed drawing (animations, editors'
-data: a warning names what was dropped). What is published is always the tree written anew.
+data: a warning names what was dropped). CSS, in `<style>` and in every attribute, is read
+by a CSS parser (pipeline/trust/css.py). What is published is always the tree written anew.
 """
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from pipeline.images.derive import ImageProblem
+from pipeline.trust.css import CleanCss, UnsafeCss, clean_declarations, clean_stylesheet, refuse_loading
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -51,10 +53,6 @@ ATTRIBUTES = _words(
     "word-spacing text-decoration writing-mode vector-effect paint-order shape-rendering "
     "text-rendering color-interpolation space lang startOffset method spacing side",
 )
-# url() that names anything but a fragment of this file; CSS escapes (\75 rl( is url( in
-# disguise); @import.
-_OUTSIDE_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
-_CSS_HIDING = re.compile(r"\\|@import|expression\s*\(|javascript:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,8 @@ def _clean(element: ET.Element, dropped: list[str]) -> None:
     element.tag = _local(element.tag)[1]
     _clean_attributes(element, dropped)
     if element.tag == "style":
-        _check_css(element.text or "", "<style> element")
+        _clean_style_element(element, dropped)
+        return
     for child in list(element):
         if not isinstance(child.tag, str):  # a comment or processing instruction
             element.remove(child)
@@ -127,17 +126,43 @@ def _clean_attributes(element: ET.Element, dropped: list[str]) -> None:
                 f'is an SVG that refers to another file or site ("{value[:60]}"); '
                 "draw everything inside the file"
             )
-        _check_css(value, f"{attribute} attribute")
+        value = _clean_css_value(attribute, value, dropped)
+        if not value:
+            continue
         # xlink:href is written as SVG 2's plain href: one namespace to write.
         element.set(f"{{{XML}}}{attribute}" if namespace == XML else attribute, value)
 
 
-def _check_css(text: str, where: str) -> None:
-    if _OUTSIDE_URL.search(text):
-        raise ImageProblem(f"is an SVG whose {where} loads another file or site (url(...))")
-    hidden = _CSS_HIDING.search(text)
-    if hidden:
-        what = "a CSS escape (\\)" if hidden.group(0) == "\\" else f'"{hidden.group(0)}"'
-        raise ImageProblem(
-            f"is an SVG whose {where} holds {what}, which can hide a link to another site; write plain values"
-        )
+def _clean_style_element(element: ET.Element, dropped: list[str]) -> None:
+    """The stylesheet is the text directly inside <style>, the tails of child elements
+    included (a browser reads them as CSS); it is published as the CSS parser rewrote it.
+    The children's own text is looked at too, in case some reader takes all of it."""
+    _css(_as_is, "".join(element.itertext()), "<style> element", dropped)
+    text = (element.text or "") + "".join(child.tail or "" for child in element)
+    for child in list(element):
+        dropped.append(f"<{_local(child.tag)[1]}> inside <style>")
+        element.remove(child)
+    element.text = _css(clean_stylesheet, text, "<style> element", dropped)
+
+
+def _clean_css_value(attribute: str, value: str, dropped: list[str]) -> str:
+    """A `style` attribute keeps only allowed declarations; any other attribute is read as
+    CSS too (presentation attributes are CSS values) and refused if it loads anything."""
+    if attribute == "style":
+        return _css(clean_declarations, value, "style attribute", dropped)
+    _css(_as_is, value, f"{attribute} attribute", dropped)
+    return value
+
+
+def _as_is(text: str) -> CleanCss:
+    refuse_loading(text)
+    return CleanCss(text, ())
+
+
+def _css(clean: Callable[[str], CleanCss], text: str, where: str, dropped: list[str]) -> str:
+    try:
+        cleaned = clean(text)
+    except UnsafeCss as unsafe:
+        raise ImageProblem(f"is an SVG whose {where} {unsafe}") from None
+    dropped.extend(cleaned.dropped)
+    return cleaned.text
