@@ -9,7 +9,9 @@ of a full build's workers for 100 and 500 PDFs.
 images: phone photos through the pipeline (benchmarks/images.py).
 desk: packets and the page of `pipeline desk` (benchmarks/desk.py).
 phone: the packet on the phone, its size and its first render (benchmarks/phone.py).
-Usage: python -m benchmarks [desk|phone] [--check N ...] [--build N] [--scale] [--images]
+sandbox: the starter build with every template in the bounded sandbox beside a plain Jinja
+environment (benchmarks/sandbox.py).
+Usage: python -m benchmarks [desk|phone|sandbox] [--check N ...] [--build N] [--scale] [--images]
 (default: all of it: check 1000 10000, build 1000, scale)
 """
 
@@ -34,7 +36,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         "section",
         nargs="?",
-        choices=["desk", "phone"],
+        choices=["desk", "phone", "sandbox"],
         help="only the front desk's or the phone page's figures",
     )
     args = parser.parse_args(argv)
@@ -68,6 +70,10 @@ def main(argv: list[str]) -> None:
         from benchmarks.phone import bench_phone
 
         bench_phone(Path(__file__).parent.parent / "content")
+    if args.section == "sandbox" or everything:
+        from benchmarks.sandbox import bench_sandbox
+
+        bench_sandbox()
     if args.scale or everything:
         bench_scale(10000, 500)
 

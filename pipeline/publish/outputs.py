@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from pipeline.errors import ContentError, UsageError
+from pipeline.trust.files import refuse_links_in_output
 
 if TYPE_CHECKING:
     from pipeline.check import CheckResult
@@ -117,6 +118,7 @@ def manifest_bytes(outputs: dict[str, OutputRecord], version: str) -> bytes:
 @contextlib.contextmanager
 def build_lock(out: Path) -> Iterator[None]:
     """One build at a time per output folder: a second one is refused, not interleaved."""
+    refuse_links_in_output(out)  # every write below lands inside `out` (docs/security.md)
     try:
         out.mkdir(parents=True, exist_ok=True)
         handle = open(out / LOCK, "a")  # noqa: SIM115 ("a": taking the lock must not touch the file)

@@ -9,7 +9,7 @@ from pathlib import Path
 from pipeline.diagnostics import Diagnostic, Severity
 from pipeline.load.library import Library
 from pipeline.load.yaml import Document
-from pipeline.resources import SCHEMA, TEMPLATES
+from pipeline.resources import TEMPLATES
 from pipeline.rules.registry import Context, check, rules
 from pipeline.trust.files import link_message, links_under
 
@@ -45,12 +45,12 @@ def readable(doc: Document, context: Context) -> Iterable[Diagnostic]:
 
 
 @check("library", reports=())
-def no_links_in_the_studio_folders(library: Library, context: Context) -> Iterator[Diagnostic]:
-    """A symlink anywhere in the studio's templates/ or schema/ (content/ files are refused
-    as they are read): a pull request could aim one at `.git/config` and have it published."""
+def no_links_in_the_studio_templates(library: Library, context: Context) -> Iterator[Diagnostic]:
+    """A symlink anywhere in the studio's templates/ (content/ files are refused as they are
+    read, schema/ files as they are vetted, pipeline/trust/schema.py): a pull request could
+    aim one at `.git/config` and have it published."""
     root = Path(os.path.abspath(library.root))
-    for folder in (TEMPLATES, SCHEMA):
-        candidates = [root / folder] if os.path.islink(root / folder) else list(links_under(root / folder))
-        for link in candidates:
-            shown = link.relative_to(root).as_posix()
-            yield Diagnostic(shown, 1, 1, ERROR, "file-link", link_message(link, root))
+    folder = root / TEMPLATES
+    for link in [folder] if os.path.islink(folder) else links_under(folder):
+        shown = link.relative_to(root).as_posix()
+        yield Diagnostic(shown, 1, 1, ERROR, "file-link", link_message(link, root))

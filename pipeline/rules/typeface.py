@@ -19,6 +19,7 @@ from pipeline.load.yaml import Document, Path_
 from pipeline.resources import Templates
 from pipeline.rules.messages import label, warning
 from pipeline.rules.registry import Context, check, rules
+from pipeline.trust.files import UntrustedPath
 
 # Values that never print, or print as words the templates choose (enums).
 _NOT_PRINTED = frozenset(
@@ -81,7 +82,11 @@ def _describe(missing: list[str]) -> str:
 def characters_drawn(templates: Templates) -> frozenset[str] | None:
     """The characters every face of the handout's typeface has; None when templates/fonts/
     holds no font (the studio chose system fonts, which cannot be known here)."""
-    fonts = sorted(p for p in templates.find("fonts").glob("*") if p.suffix.lower() in (".ttf", ".otf"))
+    try:
+        folder = templates.find("fonts")
+    except UntrustedPath:
+        return None  # a link: reported as file-link, and nothing of it is read
+    fonts = sorted(p for p in folder.glob("*") if p.suffix.lower() in (".ttf", ".otf") and not p.is_symlink())
     if not fonts:
         return None
     from fontTools.ttLib import TTFont  # a WeasyPrint dependency; loaded only when needed

@@ -17,6 +17,8 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from pipeline.errors import ContentError
+
 IMAGES = "images"
 
 
@@ -76,15 +78,36 @@ def link_message(link: Path, base: Path) -> str:
 
 
 def links_under(folder: Path) -> Iterator[Path]:
-    """Every symlink inside `folder`, never followed, in a stable order."""
+    """Every symlink inside `folder`, never followed, in a stable order. Read from the folder
+    entries' types (scandir), so a build folder of thousands of files costs milliseconds."""
     if not folder.is_dir() or os.path.islink(folder):
         return
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        base = Path(dirpath)
-        for name in sorted([*dirnames, *filenames]):
-            if os.path.islink(base / name):
-                yield base / name
-        dirnames.sort()
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_symlink():
+            yield Path(entry.path)
+        elif entry.is_dir(follow_symlinks=False):
+            yield from links_under(Path(entry.path))
+
+
+class OutputFolderLink(ContentError):
+    """The output folder, or a folder or file in it, is a link: a pull request can commit
+    `build/html` as a link to anywhere, and the build would write there."""
+
+
+def refuse_links_in_output(out: Path) -> None:
+    """Before a build writes anything: `out` and everything in it must be real folders and
+    files, so that every write lands inside `out` (OutputFolderLink otherwise)."""
+    found = [out] if os.path.islink(out) else list(links_under(out))
+    if found:
+        shown = ", ".join(f"{link} (to {os.readlink(link)})" for link in found[:3])
+        raise OutputFolderLink(
+            f"the output folder holds links, and the build writes only into real folders: {shown}; "
+            "remove them (they may have come in a pull request) and build again"
+        )
 
 
 def content_src_problem(src: str) -> str | None:
