@@ -1,8 +1,13 @@
 #!/bin/sh
 # System libraries the pipeline needs: Pango for WeasyPrint, HarfBuzz's subsetter so PDF fonts
 # are subset in C (the fontTools fallback is about ten times slower), poppler-utils to look at
-# PDFs. Installed with apt-get when run as root; otherwise the command is printed.
+# PDFs. And what the tests use to look at the output as people do, so that `make test` runs
+# every test on a fresh machine: Chromium (the desk, the preview and the phone page in a real
+# browser), zbar (scanning a handout's QR code) and Ghostscript (proving that a photo that is
+# really a PostScript file never reaches it). Installed with apt-get when run as root;
+# otherwise the one command that installs them is printed.
 PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils"
+PACKAGES="$PACKAGES chromium zbar-tools ghostscript"
 missing=""
 for pkg in $PACKAGES; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
