@@ -10,10 +10,8 @@ Problems of a draft translation never fail the check: they are lowered to warnin
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
@@ -21,8 +19,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from pipeline.diagnostics import Diagnostic, Severity, sort_key
+from pipeline.images import inspect as photo_memo
 from pipeline.images.inspect import FOLDER as IMAGE_CHECKS
-from pipeline.images.inspect import forget_listings
+from pipeline.images.memo import Remembered
 from pipeline.load.library import (
     EXERCISES,
     ROUTINES,
@@ -107,23 +106,25 @@ def check_project(
     (the build needs it; the check alone does not)."""
     registered()
     forget_folders()
-    forget_listings()
+    photo_memo.start_run(user_cache(IMAGE_CHECKS), root / "content")
     studio = load_studio(root)  # first: translations are checked against its languages
     settings = _Settings(
         root, today or date.today(), languages_of(studio.data if studio else None), schema_folder_for(root)
     )
-    exercises, translations, findings = _check_exercises(
+    exercises, translations, findings, learnt = _check_exercises(
         settings, jobs or os.cpu_count() or 1, full_documents
     )
     library = load_library(root, exercises, translations, studio)
     diagnostics = findings + _check_the_rest(library, settings)
+    photo_memo.finish_run(learnt)
     wanted = tuple(p.resolve() for p in paths)
     checked = sum(1 for doc in library.documents() if _selected(root / doc.file, wanted))
     reported = [d for d in diagnostics if _selected(root / d.file, wanted)]
     return CheckResult(library, sorted(reported, key=sort_key), checked, settings.schema)
 
 
-Checked = tuple[list[Document], list[Document], list[Diagnostic]]  # exercises, translations, findings
+# exercises, translations, findings, and what was learnt about photos (for the memo)
+Checked = tuple[list[Document], list[Document], list[Diagnostic], dict[str, Remembered]]
 
 
 def _check_exercises(settings: _Settings, jobs: int, full_documents: bool) -> Checked:
@@ -133,21 +134,29 @@ def _check_exercises(settings: _Settings, jobs: int, full_documents: bool) -> Ch
     by_source = _translations_by_source(settings.root, files)
     work = partial(_load_and_check_exercises, settings, by_source=by_source)
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
-        documents, translations, findings = work(files, slim=False)
+        documents, translations, findings, learnt = work(files, slim=False)
     else:
+        # Imported here: a small library's check (most runs) starts no process.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         size = min(CHUNK_SIZE, -(-len(files) // jobs))
         chunks = [files[i : i + size] for i in range(0, len(files), size)]
-        # fork: workers start with the parent's modules already imported.
+        # fork: workers start with the parent's modules already imported, and the photo memo
+        # already read.
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        documents, translations, findings = [], [], []
+        documents, translations, findings, learnt = [], [], [], {}
         ending = (os.getpid(), gc.disable, ())  # gc off in workers; they end with this process
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker, initargs=ending) as pool:
-            for docs, translated, found in pool.map(partial(work, slim=not full_documents), chunks):
+            for docs, translated, found, remembered in pool.map(
+                partial(work, slim=not full_documents), chunks
+            ):
                 documents += docs
                 translations += translated
                 findings += found
+                learnt.update(remembered)
     orphans = load_files(settings.root, _orphan_translations(settings.root, EXERCISES, files))
-    return documents, translations + orphans, findings
+    return documents, translations + orphans, findings, learnt
 
 
 def _load_and_check_exercises(
@@ -169,7 +178,7 @@ def _load_and_check_exercises(
     if slim:
         documents = [doc.slim(EXERCISE_KEYS_USED_ACROSS_FILES) for doc in documents]
         translated = [doc.slim(()) for doc in translated]
-    return documents, translated, findings
+    return documents, translated, findings, photo_memo.learnt_here()
 
 
 def _translations_by_source(root: Path, sources: list[Path]) -> dict[str, list[Path]]:

@@ -237,11 +237,9 @@ def test_an_svg_is_written_anew_without_comments_metadata_or_editor_data() -> No
 
 
 def _decodes_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Count the check's decodes; forget what this process remembered (a new `pipeline check`)."""
+    """Count the check's decodes (each check_project reads the memo afresh, as a new process)."""
     from pipeline.images import derive as derive_module
-    from pipeline.images import inspect as inspect_module
 
-    inspect_module._inspect_once.cache_clear()
     calls: list[int] = []
     real = derive_module.verify
 

@@ -1,36 +1,39 @@
-"""What the check learns about an original, remembered on disk so a photo is decoded once.
+"""What the check learns about an original, remembered so a photo is decoded once.
 
-An inspection's findings are kept in the user's cache folder (`~/.cache/bodyfundamentals-
-pipeline/image-checks/`, or under XDG_CACHE_HOME), one small file per photo, named by what
-they depend on: the file's path, size, modification time and inode (found with one `stat`,
-without reading the photo) and the settings that shape the findings (Pillow's and
-pillow-heif's versions, INSPECTION). A changed photo, or one merely touched, is inspected
-again; deleting the folder loses nothing. Writing is best effort: a read-only home is
-checked just the same, only not remembered.
+An inspection's findings are kept in one index per project in the user's cache folder
+(`~/.cache/bodyfundamentals-pipeline/image-checks/`, or under XDG_CACHE_HOME; see
+pipeline/images/memo.py), read once when a check starts and written once when it ends.
+Each photo is known there by its path and its stamp (size, modification time, change time
+and inode, found with one `stat`; the content's sha256 as well while the file is recent:
+pipeline/trust/stamps.py), under the settings that shape the findings (Pillow's and
+pillow-heif's versions, INSPECTION). A photo changed in any way, even rewritten in place
+with its old size and time, is inspected again; deleting the folder loses nothing. Writing
+is best effort: a read-only home is checked just the same, only not remembered.
 
 A first inspection is cheap too: a JPEG is checked whole by walking its structure
 (derive.verify: a quarter of a millisecond for an 850-pixel photo, where even libjpeg's 1/8
-decoding takes 1.3 ms); other formats are decoded in full. Keying by the content's hash as
-well was tried and dropped: hashing costs as much as that inspection, and the second file
-per photo made a first check of 1,736 photos half a second slower.
+decoding takes 1.3 ms); other formats are decoded in full. Hashing every photo on every run
+was tried and dropped: it costs as much as that inspection.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-from collections.abc import Sequence
+import importlib.util
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+from pipeline.images.memo import MemoIndex, Remembered
 from pipeline.images.renditions import (
     FIGURE_WIDTH_IN,
     LARGE_ORIGINAL_BYTES,
     LOW_PRINT_DPI,
     print_dpi,
 )
+from pipeline.trust.stamps import is_recent, stamp_of, unchanged
 
 INSPECTION = "3"  # bump when what an inspection finds, or how it says it, changes
 FOLDER = "image-checks"  # in the user's cache (resources.user_cache): a check writes nothing
@@ -55,90 +58,94 @@ class Finding:
     message: str
 
 
+@dataclass(frozen=True)
+class _Run:
+    cache_dir: Path | None
+    index: MemoIndex
+
+
+_run: _Run | None = None  # this check's memo; a forked worker process inherits it as read
+
+
+def start_run(cache_dir: Path | None, content_dir: Path) -> None:
+    """Called when a check starts: the project's memo, read once for the whole run."""
+    global _run
+    file = None
+    if cache_dir is not None:
+        project = hashlib.sha256(str(content_dir.resolve()).encode()).hexdigest()[:20]
+        file = cache_dir / f"index-{project}.json"
+    _run = _Run(cache_dir, MemoIndex.open(file, _settings()))
+
+
+def learnt_here() -> dict[str, Remembered]:
+    """What this process learnt since it last said (a worker's share, for the parent)."""
+    return _run.index.take_learnt() if _run else {}
+
+
+def finish_run(learnt_elsewhere: Mapping[str, Remembered]) -> None:
+    """Called when a check ends: the memo written once, with what the workers learnt."""
+    if _run:
+        _run.index.absorb(learnt_elsewhere)
+        _run.index.save()
+
+
 def inspect(path: Path, cache_dir: Path | None) -> Sequence[Finding]:
-    """What is wrong with one original (`path` resolved, inside content/)."""
+    """What is wrong with one original (`path` resolved, inside content/): remembered when
+    the run's memo knows the file as it is now, inspected (and remembered) otherwise."""
+    index = _run.index if _run and _run.cache_dir == cache_dir and cache_dir else None
     stat = path.stat()
-    return _inspect_once(path, stat.st_size, stat.st_mtime_ns, stat.st_ino, cache_dir)
-
-
-@cache
-def _inspect_once(
-    path: Path, size: int, mtime_ns: int, inode: int, cache_dir: Path | None
-) -> Sequence[Finding]:
-    """Once per process (exercises share photos), and once per photo while the cache lasts."""
-    settings = _settings()
-    by_stat = hashlib.sha256(f"{path}|{size}|{mtime_ns}|{inode}|{settings}".encode()).hexdigest()[:40]
-    memo = cache_dir / f"{by_stat}.json" if cache_dir else None
-    remembered = _read(memo)
-    if remembered is not None:
-        return remembered
-    findings = _findings(path.read_bytes(), path.suffix.lower(), size)
-    _write(memo, findings)
+    read = _reader(path)
+    key = str(path)
+    remembered = index.get(key) if index else None
+    if index and remembered and unchanged(remembered.stamp, stat, read):
+        findings = _decoded(remembered.value)
+        if findings is not None:
+            if remembered.stamp.sha256 and not is_recent(stat):
+                index.keep(key, stamp_of(stat, read), remembered.value)  # old enough: its times tell now
+            return findings
+    findings = _findings(read(), path.suffix.lower(), stat.st_size)
+    if index:
+        index.keep(key, stamp_of(stat, read), [asdict(f) for f in findings])
     return findings
+
+
+def _reader(path: Path) -> Callable[[], bytes]:
+    """The file's bytes, read at most once, and only if asked for."""
+    data: list[bytes] = []
+
+    def read() -> bytes:
+        if not data:
+            data.append(path.read_bytes())
+        return data[0]
+
+    return read
+
+
+def _decoded(value: Any) -> tuple[Finding, ...] | None:
+    try:
+        return tuple(Finding(**item) for item in value)
+    except TypeError:
+        return None  # damaged: inspected again
 
 
 @cache
 def _settings() -> str:
-    import PIL
+    import PIL  # the package alone: its version, not its image modules
 
+    return f"inspection {INSPECTION} pillow {PIL.__version__} pillow-heif {_heif_version()}"
+
+
+def _heif_version() -> str:
+    """pillow-heif's version file, read rather than imported: importing it costs 30 ms, most
+    of a warm check's start, and a check with every photo remembered needs no decoder."""
+    spec = importlib.util.find_spec("pillow_heif")
+    if spec is None or not spec.submodule_search_locations:
+        return "none"
     try:
-        import pillow_heif
-
-        heif = pillow_heif.__version__
-    except ImportError:
-        heif = "none"
-    return f"inspection {INSPECTION} pillow {PIL.__version__} pillow-heif {heif}"
-
-
-def _read(file: Path | None) -> tuple[Finding, ...] | None:
-    """The findings remembered in `file`; None when there are none remembered. A photo with
-    nothing to say (most of them) is remembered by an empty `.ok` file, so the folder's
-    listing alone answers for it."""
-    if file is None:
-        return None
-    known = _known(file.parent)  # one listing of the folder, not an open per photo
-    if file.with_suffix(".ok").name in known:
-        return ()
-    if file.name not in known:
-        return None
-    try:
-        return tuple(Finding(**item) for item in json.loads(file.read_text("utf-8")))
-    except (OSError, ValueError, TypeError):
-        return None  # absent, or damaged: inspected again
-
-
-def _write(file: Path | None, findings: Sequence[Finding]) -> None:
-    """Written in place, not through a temporary file: a memo cut short by a crash or by a
-    second process writing the same one does not parse, and is inspected again."""
-    if file is None:
-        return
-    try:
-        _folder_made(file.parent)
-        if findings:
-            file.write_text(json.dumps([asdict(f) for f in findings]), "utf-8")
-        else:
-            file.with_suffix(".ok").touch()
+        text = (Path(next(iter(spec.submodule_search_locations))) / "_version.py").read_bytes()
     except OSError:
-        pass  # a read-only or full disk: checked, not remembered
-
-
-def forget_listings() -> None:
-    """Called when a check starts: memos written since the last listing are found."""
-    _known.cache_clear()
-    _folder_made.cache_clear()
-
-
-@cache
-def _known(folder: Path) -> frozenset[str]:
-    try:
-        return frozenset(os.listdir(folder))
-    except OSError:
-        return frozenset()
-
-
-@cache
-def _folder_made(folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+        return "unknown"
+    return hashlib.sha256(text).hexdigest()[:16]
 
 
 def _findings(data: bytes, suffix: str, size: int) -> tuple[Finding, ...]:

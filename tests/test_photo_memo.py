@@ -1,0 +1,122 @@
+"""The check's memory of photos: one index a run, never fooled by a photo rewritten in place,
+never damaged by two checks at once (docs/security.md, "The lesser ones")."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import run
+
+from pipeline.images.inspect import FOLDER
+from pipeline.resources import user_cache
+
+PHOTO = "content/images/cat-cow-end.jpg"
+
+
+def rewrite_in_place_cut_short(path: Path) -> None:
+    """What a careless tool (or a hostile one) can do: the same file, inode and size, the
+    end of the photo turned to zeros, the old modification time put back."""
+    before = path.stat()
+    data = path.read_bytes()
+    damaged = data[: len(data) // 2] + bytes(len(data) - len(data) // 2)
+    with open(path, "r+b") as handle:
+        handle.write(damaged)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+
+
+def index_of(root: Path) -> Path:
+    (index,) = user_cache(FOLDER).glob("index-*.json")  # this test's project is the only one
+    return index
+
+
+@pytest.fixture
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of this test's own, so the only index in it is this project's."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    return cache
+
+
+def test_a_photo_rewritten_in_place_with_its_old_size_and_time_is_inspected_again(
+    root: Path, own_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.trust import stamps
+
+    monkeypatch.setattr(stamps, "RECENT_NS", 0)  # every file old: only its stamp speaks for it
+    assert run(root, "check").exit_code == 0
+    assert str((root / PHOTO).resolve()) in json.loads(index_of(root).read_text())["entries"]
+    rewrite_in_place_cut_short(root / PHOTO)
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert "content/exercises/cat-cow.yaml:38:" in result.output
+    assert "images/cat-cow-end.jpg cannot be decoded (the file is cut short)" in result.output
+
+
+def test_a_photo_changed_within_its_clock_tick_is_told_by_its_content(root: Path, own_cache: Path) -> None:
+    """A file system whose clock is coarse can give the rewrite the very change time the memo
+    saw; a photo that was that recent is then known by its sha256, not by its times."""
+    assert run(root, "check").exit_code == 0  # the photos were copied just now: recent
+    index = index_of(root)
+    memo = json.loads(index.read_text())
+    key = str((root / PHOTO).resolve())
+    assert memo["entries"][key][0][4], "a recent photo's memo keeps its content's hash"
+    rewrite_in_place_cut_short(root / PHOTO)
+    memo["entries"][key][0][2] = (root / PHOTO).stat().st_ctime_ns  # as a coarse clock would show
+    index.write_text(json.dumps(memo))
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert "images/cat-cow-end.jpg cannot be decoded (the file is cut short)" in result.output
+
+
+CHECK = [sys.executable, "-m", "pipeline", "check", "--format", "json"]
+
+
+def test_checks_run_at_once_leave_one_whole_index_that_the_next_check_uses(
+    root: Path, own_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = {**os.environ, "PIPELINE_TODAY": "2026-11-24"}
+    for _ in range(2):
+        for photo in root.glob("content/images/*.jpg"):  # every photo new to the memo again
+            photo.write_bytes(photo.read_bytes() + b"\0")
+        runs = [subprocess.Popen(CHECK, cwd=root, env=env, stdout=subprocess.PIPE) for _ in range(5)]
+        outputs = [process.communicate()[0] for process in runs]
+        assert [process.returncode for process in runs] == [0] * 5
+        assert len({json.dumps(json.loads(output)["diagnostics"]) for output in outputs}) == 1
+    entries = json.loads(index_of(root).read_text())["entries"]
+    photos = {str(p.resolve()) for p in root.glob("content/images/*.jpg")}
+    assert photos <= set(entries)
+    assert not list(index_of(root).parent.glob(".*.tmp")), "no temporary file left behind"
+
+    from pipeline.images import derive
+
+    decoded: list[int] = []
+    real = derive.verify
+    monkeypatch.setattr(derive, "verify", lambda data: decoded.append(len(data)) or real(data))
+    assert run(root, "check").exit_code == 0
+    assert decoded == []
+
+
+def test_what_two_runs_learn_at_once_is_kept_from_both(tmp_path: Path) -> None:
+    from pipeline.images.memo import MemoIndex
+    from pipeline.trust.stamps import Stamp
+
+    file = tmp_path / "index.json"
+    first, second = MemoIndex.open(file, "settings"), MemoIndex.open(file, "settings")
+    first.keep(str(tmp_path), Stamp(1, 2, 3, 4), ["first"])
+    second.keep(str(file.parent.parent), Stamp(5, 6, 7, 8), ["second"])
+    first.save()
+    second.save()
+    again = MemoIndex.open(file, "settings")
+    assert {item.value[0] for item in again.known.values()} == {"first", "second"}
+    assert MemoIndex.open(file, "other settings").known == {}
