@@ -1,8 +1,11 @@
-"""Stage 3: diagnostics to text for people, JSON for tools, workflow commands for GitHub."""
+"""Stage 3: diagnostics to text for people, JSON for tools, workflow commands for GitHub.
+
+File names and messages carry a pull request's words: each format escapes them through
+pipeline/trust/output.py, so none can forge a line, a workflow command or a terminal escape.
+"""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -11,6 +14,7 @@ from typing import Any, TextIO
 import click
 
 from pipeline.diagnostics import Diagnostic, Severity
+from pipeline.trust.output import github_data, github_property, json_text, log_line, markdown_text, visible
 
 
 def _plural(count: int, word: str) -> str:
@@ -45,10 +49,18 @@ def text_report(
             severity = click.style(
                 severity, fg="red" if d.severity is Severity.ERROR else "yellow", bold=True
             )
-        out.write(f"{d.file}:{d.line}:{d.column}: {severity}: {d.message} [{d.rule}]\n")
+        out.write(f"{log_line(_where(d))}: {severity}: {log_line(d.message)} [{log_line(d.rule)}]\n")
         if color:
             out.write(_excerpt(sources.get(d.file, ""), d.line, d.column))
     out.write(summary_line(diagnostics, files_checked, note) + "\n")
+
+
+def _where(d: Diagnostic) -> str:
+    return f"{d.file}:{d.line}:{d.column}"
+
+
+def _log_line(d: Diagnostic) -> str:
+    return log_line(f"{_where(d)}: {d.severity.value}: {d.message} [{d.rule}]")
 
 
 def wants_color(stream: Any) -> bool:
@@ -80,7 +92,9 @@ def _excerpt(text: str, line: int, column: int) -> str:
     if not 0 < line <= len(lines):
         return ""
     source = lines[line - 1].replace("\t", " ")
-    return f"  {line:>4} | {source}\n       | {' ' * (column - 1)}{click.style('^', fg='green')}\n"
+    # Controls in the line are shown escaped; the caret moves right by what they grew.
+    indent = len(visible(source[: column - 1]))
+    return f"  {line:>4} | {visible(source)}\n       | {' ' * indent}{click.style('^', fg='green')}\n"
 
 
 def json_report(diagnostics: Sequence[Diagnostic], files_checked: int, out: TextIO, failed: bool) -> None:
@@ -89,16 +103,7 @@ def json_report(diagnostics: Sequence[Diagnostic], files_checked: int, out: Text
         "files_checked": files_checked,
         "diagnostics": [d.as_dict() for d in diagnostics],
     }
-    json.dump(payload, out, indent=2, ensure_ascii=False)
-    out.write("\n")
-
-
-def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(value: str) -> str:
-    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+    out.write(json_text(payload) + "\n")
 
 
 def github_report(
@@ -111,12 +116,12 @@ def github_report(
     ten annotations per step) and, in a workflow, a table in the job summary."""
     for d in diagnostics:
         props = ",".join(
-            f"{key}={_escape_property(str(value))}"
+            f"{key}={github_property(str(value))}"
             for key, value in (("file", d.file), ("line", d.line), ("col", d.column), ("title", d.rule))
         )
-        out.write(f"::{d.severity.value} {props}::{_escape_data(d.message)}\n")
+        out.write(f"::{d.severity.value} {props}::{github_data(d.message)}\n")
     for d in diagnostics:
-        out.write(f"{d.file}:{d.line}:{d.column}: {d.severity.value}: {d.message} [{d.rule}]\n")
+        out.write(_log_line(d) + "\n")
     out.write(summary_line(diagnostics, files_checked) + "\n")
     summary_file = environ.get("GITHUB_STEP_SUMMARY")
     if summary_file:
@@ -129,9 +134,10 @@ def markdown_summary(diagnostics: Sequence[Diagnostic], files_checked: int) -> s
     if diagnostics:
         lines += ["| File | Line | Severity | Rule | Problem |", "|---|---|---|---|---|"]
         for d in diagnostics:
-            message = d.message.replace("|", "\\|").replace("\n", " ")
+            file, rule, message = (markdown_text(text) for text in (d.file, d.rule, d.message))
             lines.append(
-                f"| `{d.file}` | {d.line}:{d.column} | {d.severity.value} | `{d.rule}` | {message} |"
+                f"| <code>{file}</code> | {d.line}:{d.column} | {d.severity.value} | <code>{rule}</code> "
+                f"| {message} |"
             )
     return "\n".join(lines) + "\n\n"
 
@@ -180,5 +186,4 @@ def sarif_report(diagnostics: Sequence[Diagnostic], out: TextIO, version: str) -
             }
         ],
     }
-    json.dump(payload, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    out.write(json_text(payload) + "\n")

@@ -89,8 +89,11 @@ def test_github_report_escapes_and_writes_the_step_summary(tmp_path: Path) -> No
         "title=safety-limit::hold_seconds × reps is 45 × 3"
     )
     assert "content/exercises/test-stretch.yaml:11:3: error:" in result.output  # plain log line
-    table = summary.read_text()
-    assert "| `content/exercises/test-stretch.yaml` | 11:3 | error | `safety-limit` |" in table
+    from markdown_it import MarkdownIt
+
+    table = MarkdownIt("gfm-like").render(summary.read_text())  # as GitHub shows the summary
+    row = "<td><code>content/exercises/test-stretch.yaml</code></td>\n<td>11:3</td>\n<td>error</td>"
+    assert f"{row}\n<td><code>safety-limit</code></td>\n<td>hold_seconds × reps is 45 × 3" in table
 
 
 def test_github_escaping_of_special_characters() -> None:
