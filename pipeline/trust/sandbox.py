@@ -9,9 +9,10 @@ neither time nor size, so this module does:
 - **size**: `*` and `**` are worked out before they are done, every call's string arguments
   and result are measured, and the output is counted as it is produced; past
   MAX_OUTPUT_CHARS the render stops;
-- **time**: a render still running after MAX_RENDER_SECONDS is interrupted. Loops that call
-  nothing are interrupted by a watchdog that raises in the rendering thread (the only way to
-  stop pure-Python code running in a thread), calls and lookups check the clock themselves.
+- **time**: a render still running after MAX_RENDER_SECONDS is interrupted by a watchdog
+  that raises in the rendering thread (the only way to stop pure-Python code running in a
+  thread, loops that call nothing included); what could run long in C (`**`, `*`) is judged
+  before it starts.
 
 Both stop with TemplateLimit, which names the template.
 """
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import ctypes
 import threading
-import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -78,34 +78,12 @@ def _power_too_large(base: object, exponent: object) -> bool:
     return exponent > 0 and abs(base) > 1 and abs(base).bit_length() * exponent > MAX_POWER_BITS
 
 
-class _Deadline:
-    """When the render being done in this thread must end."""
-
-    local = threading.local()
-
-    @classmethod
-    def start(cls, seconds: float) -> None:
-        cls.local.until = time.monotonic() + seconds
-        cls.local.seconds = seconds
-
-    @classmethod
-    def check(cls) -> None:
-        until = getattr(cls.local, "until", None)
-        if until is not None and time.monotonic() > until:
-            raise _OverLimit(_too_slow(cls.local.seconds))
-
-    @classmethod
-    def stop(cls) -> None:
-        cls.local.until = None
-
-
 class BoundedSandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox with bounds on what one render may compute."""
 
     intercepted_binops = frozenset({"*", "**"})
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-        _Deadline.check()
         if operator == "*" and _repeats_too_much(left, right):
             raise _OverLimit("the template repeats a text or list too many times")
         if operator == "**" and _power_too_large(left, right):
@@ -113,21 +91,12 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        _Deadline.check()
         if any(_too_big(_sized(a)) for a in (*args, *kwargs.values())):
             raise _OverLimit("the template passes on a text too long")
         result = super().call(__context, __obj, *args, **kwargs)
         if _too_big(_sized(result)):
             raise _OverLimit("the template made a text too long")
         return result
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        _Deadline.check()
-        return super().getattr(obj, attribute)
-
-    def getitem(self, obj: Any, argument: Any) -> Any:
-        _Deadline.check()
-        return super().getitem(obj, argument)
 
 
 class _Watchdog:
@@ -168,11 +137,7 @@ def render_bounded(
     name = template.name or "a template"
     try:
         with _Watchdog(seconds):
-            _Deadline.start(seconds)
-            try:
-                return _collect(template.generate(**context), max_chars, name)
-            finally:
-                _Deadline.stop()
+            return _collect(template.generate(**context), max_chars, name)
     except _Overtime:
         raise TemplateLimit(f"templates/{name}: {_too_slow(seconds)}") from None
     except _OverLimit as exc:
