@@ -114,3 +114,12 @@ def test_json_formats_keep_the_values_exactly_and_send_no_raw_control_to_a_termi
         messages = " ".join(r["message"]["text"] for r in results)
     assert HOSTILE_NAME in files
     assert f'kind is "{HOSTILE_VALUE}"' in messages
+
+
+def test_the_list_of_exercises_shows_a_title_escaped(hostile: Path) -> None:
+    result = CliRunner().invoke(cli, ["--root", str(hostile), "list", "--drafts", "forged"])
+    print(result.output)
+    assert result.exit_code == 0
+    assert_obeys_nothing(result.output)
+    assert not any(COMMAND.match(line) for line in result.output.splitlines())
+    assert "\\x1b[31mForged\\n::error file=x::forged (" in result.output

@@ -84,6 +84,7 @@ def list_entries(ctx: click.Context, words: tuple[str, ...], drafts: bool) -> No
     """
     from pipeline.catalog import find_entries
     from pipeline.check import check_project
+    from pipeline.trust.output import log_line
 
     check = check_project(project_root(ctx), today=today())
     entries = find_entries(check, words, drafts=drafts)
@@ -95,7 +96,8 @@ def list_entries(ctx: click.Context, words: tuple[str, ...], drafts: bool) -> No
     for entry in entries:
         notes = [entry.detail] + (["draft"] if entry.status != "published" else [])
         notes += ["has errors: run pipeline check"] if entry.has_errors else []
-        click.echo(f"{entry.id:<{width}}  {entry.kind:<8}  {entry.title} ({'; '.join(notes)})")
+        # A title is a pull request's text: shown, never obeyed by the terminal or a CI log.
+        click.echo(log_line(f"{entry.id:<{width}}  {entry.kind:<8}  {entry.title} ({'; '.join(notes)})"))
 
 
 COMMANDS = (check, schema, list_entries)
