@@ -10,7 +10,9 @@
                                    version> so that a new build is never hidden by a cache
     html/packet/fonts/             Atkinson Hyperlegible, as on the handouts
 
-Files of an earlier build left in html/packet/ are removed.
+Files of an earlier build left in html/packet/ are removed. The version names everything a
+phone keeps: these files, and the photos the page shows (html/media/, named by their source,
+not their content), so a photo replaced under the same name reaches a phone that kept the old.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pipeline.images.derive import RECIPE
+from pipeline.model import Entry
 from pipeline.publish.outputs import sha256_bytes, write_if_changed
 from pipeline.publish.phone.data import phone_data
 from pipeline.publish.project import Project
@@ -37,9 +41,10 @@ def write_phone_page(project: Project, exercise_ids: list[str], html_dir: Path) 
     data = _hashed(files, "data", ".json", _json({**library.page, "exercises": sorted(library.exercises)}))
     for font in FONTS:
         files[f"{FOLDER}/fonts/{font}"] = project.templates.find(f"fonts/{font}").read_bytes()
-    # Any file changed, a new version: the exercises are asked for with it, and the service
-    # worker installs again and drops what the old one kept
-    version = sha256_bytes(b"".join(files[name] for name in sorted(files)))[:12]
+    # Any file or photo changed, a new version: the exercises are asked for with it, and the
+    # service worker installs again and drops what the old one kept
+    published = b"".join(files[name] for name in sorted(files)) + _photos_made_from(project, exercise_ids)
+    version = sha256_bytes(published)[:12]
     from pipeline.publish.render import render_template  # Jinja2 only when rendering
 
     needs = "This page needs JavaScript to show your exercises."
@@ -55,6 +60,16 @@ def write_phone_page(project: Project, exercise_ids: list[str], html_dir: Path) 
     for name, content in files.items():
         write_if_changed(html_dir / name, content)
     _remove_others(html_dir / FOLDER, {html_dir / name for name in files})
+
+
+def _photos_made_from(project: Project, exercise_ids: list[str]) -> bytes:
+    """What the page's photos are made from: each original's sha256 (read once per build,
+    for the manifest too) and the recipe of its web copies, so a photo's bytes change the
+    version without reading every web copy again."""
+    sources = {src for i in exercise_ids for src in project.images_of(Entry("exercise", i, "en"))}
+    return f"recipe {RECIPE}\n".encode() + b"".join(
+        f"{src} {project.images.digest(src)}\n".encode() for src in sorted(sources)
+    )
 
 
 def _json(data: object) -> bytes:
