@@ -40,8 +40,9 @@ from pipeline.resources import SchemaFolder, schema_folder_for, templates_for, u
 from pipeline.rules import registered
 from pipeline.rules.crossfile import EXERCISE_KEYS_USED_ACROSS_FILES
 from pipeline.rules.registry import Context, Target, run_document_checks, run_library_checks
-from pipeline.rules.schema import build_validators
+from pipeline.rules.studio_schema import validators_in_force
 from pipeline.translations.files import Source
+from pipeline.trust.files import forget_checked_folders
 
 # Below this many exercises a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 400
@@ -84,7 +85,7 @@ class _Settings:
             today=self.today,
             content_dir=content,
             templates=templates_for(self.root),
-            validators=build_validators(content, facts or {}, schema_dir=own_schema),
+            validators=validators_in_force(content, facts or {}, schema_dir=own_schema),
             languages=self.languages,
             schema_dir=own_schema,
             facts=facts or {},
@@ -106,6 +107,7 @@ def check_project(
     (the build needs it; the check alone does not)."""
     registered()
     forget_folders()
+    forget_checked_folders()
     photo_memo.start_run(user_cache(IMAGE_CHECKS), root / "content")
     studio = load_studio(root)  # first: translations are checked against its languages
     settings = _Settings(

@@ -97,14 +97,20 @@ def user_cache(name: str) -> Path:
 @dataclass(frozen=True)
 class SchemaFolder:
     path: Path
-    own: bool  # the project's own schema/, not the packaged one
+    own: bool  # the project's own schema/, applied on top of the packaged one
+
+
+SCHEMA_FILES = tuple(f"{name}.schema.json" for name in ("exercise", "routine", "studio", "translation"))
 
 
 def schema_folder_for(root: Path | None) -> SchemaFolder:
-    """The project's own schema/ when it has one (used whole), else the packaged schemas."""
+    """The project's own schema/ when it holds any of the four schema files (it adds to the
+    packaged schemas, never replaces them: pipeline/trust/schema.py), else the packaged one.
+    A file there that is a link counts too, so that it is refused rather than passed over."""
     ours = packaged(SCHEMA).resolve()
     if root is not None:
-        own = (root / SCHEMA).resolve()
-        if (own / "exercise.schema.json").is_file() and own != ours:
+        own = root.resolve() / SCHEMA
+        present = any(os.path.lexists(own / name) for name in SCHEMA_FILES)
+        if present and own.resolve() != ours:
             return SchemaFolder(own, True)
     return SchemaFolder(ours, False)

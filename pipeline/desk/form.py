@@ -234,7 +234,8 @@ def _check_doses(result: DeskForm, snapshot: Snapshot) -> None:
         if not change:
             continue
         exercise = snapshot.project.exercises[item.exercise_id]
-        for problem in problems(exercise, adjusted(item.dosage, change)):
+        schema_dir = snapshot.project.schema_dir  # the studio's own schema/ tightens too
+        for problem in problems(exercise, adjusted(item.dosage, change), schema_dir):
             key = dose_field(item.exercise_id, problem.field or "")
             result.problems.setdefault(key, problem.message)
 

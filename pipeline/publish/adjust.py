@@ -2,23 +2,22 @@
 
 An instructor may change an exercise's hold, reps, sets or frequency for one client. The
 adjusted dosage is put in place of the exercise's own and the exercise is validated by the
-same schema `pipeline check` uses, so a refusal is worded exactly as the check words it
-("dosage.hold_seconds is 45, but a beginner static stretch allows at most 30 s (ACSM: ...)").
+same schemas `pipeline check` uses (the packaged ones, and a studio's own on top), so a
+refusal is worded exactly as the check words it ("dosage.hold_seconds is 45, but a beginner
+static stretch allows at most 30 s (ACSM: ...)").
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema.protocols import Validator
-
 from pipeline.load.yaml import Document
 from pipeline.model import ADJUSTABLE, ADJUSTABLE_FIELDS
-from pipeline.rules.schema import build_validators, schema_diagnostics
+from pipeline.rules.limits import exercise_validators
+from pipeline.rules.schema import schema_diagnostics
 
 Adjustment = Mapping[str, int]  # field name (ADJUSTABLE_FIELDS) -> the value typed at the desk
 
@@ -42,21 +41,18 @@ def adjusted(dosage: Mapping[str, Any], adjustment: Adjustment) -> dict[str, Any
     return result
 
 
-def problems(exercise: Mapping[str, Any], dosage: Mapping[str, Any]) -> list[AdjustmentProblem]:
-    """What the check would say of `exercise` if its dosage were `dosage`."""
+def problems(
+    exercise: Mapping[str, Any], dosage: Mapping[str, Any], schema_dir: Path | None = None
+) -> list[AdjustmentProblem]:
+    """What the check would say of `exercise` if its dosage were `dosage`, under the packaged
+    schema and the project's own (`schema_dir`, the project's schema/ when it has one)."""
     # Only what the safety limits read: the rest of the exercise passed the check already.
     data = {"kind": exercise.get("kind"), "level": exercise.get("level"), "dosage": dict(dosage)}
     doc = Document(f"exercises/{exercise.get('id')}.yaml", data)
     found = []
-    for diagnostic in schema_diagnostics(exercise_validator(), doc):
+    for diagnostic in schema_diagnostics(exercise_validators(schema_dir), doc):
         parts = diagnostic.path.split("/")[1:]
         if parts[:1] != ["dosage"]:
             continue  # "id is required" and the like: not part of the dosage
         found.append(AdjustmentProblem("_".join(parts[1:]), diagnostic.message))
     return found
-
-
-@cache
-def exercise_validator() -> Validator:
-    # A dosage has no file paths in it, so the content folder is never read.
-    return build_validators(Path("content"), {})["exercise"]

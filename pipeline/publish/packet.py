@@ -121,7 +121,7 @@ def _select(
             data = project.exercises[entry_id]
             _refuse_draft(entry_id, data.get("status"))
             entry = _in_language(project, Entry("exercise", entry_id, language))
-            dosage = _for_this_client(data, data["dosage"], adjustments)
+            dosage = _for_this_client(project, data, data["dosage"], adjustments)
             view = exercise_view(project.data(entry), image, dosage, words=words)
             exercises += printed.new([view], "on its own")
             sources.add(project.exercise_files[entry_id][0])
@@ -159,14 +159,18 @@ def _in_language(project: Project, entry: Entry) -> Entry:
 
 
 def _for_this_client(
-    exercise: Mapping[str, Any], dosage: Mapping[str, Any], adjustments: Mapping[str, Adjustment]
+    project: Project,
+    exercise: Mapping[str, Any],
+    dosage: Mapping[str, Any],
+    adjustments: Mapping[str, Adjustment],
 ) -> dict[str, Any]:
-    """`dosage` with the desk's adjustment for this exercise, refused if outside the limits."""
+    """`dosage` with the desk's adjustment for this exercise, refused if outside the limits
+    (the packaged schema's and the studio's own, the stricter of the two)."""
     adjustment = adjustments.get(exercise["id"])
     if not adjustment:
         return dict(dosage)
     result = adjusted(dosage, adjustment)
-    found = problems(exercise, result)
+    found = problems(exercise, result, project.schema_dir)
     if found:
         raise PacketProblem(f'the adjusted dosage of "{exercise["id"]}" is refused: {found[0].message}')
     return result
@@ -179,7 +183,8 @@ def _adjusted_routine(
     items = []
     for item in routine["exercises"]:
         exercise = project.exercises[item["exercise"]]
-        dosage = _for_this_client(exercise, merged_dosage(exercise, item.get("dosage")), adjustments)
+        merged = merged_dosage(exercise, item.get("dosage"))
+        dosage = _for_this_client(project, exercise, merged, adjustments)
         items.append({**item, "dosage": dosage})
     return {**routine, "exercises": items}
 

@@ -30,7 +30,7 @@ from pipeline.publish.views import (
     routine_view,
     studio_view,
 )
-from pipeline.resources import Templates, templates_for
+from pipeline.resources import Templates, schema_folder_for, templates_for
 from pipeline.translations.catalogs import language_name, locale_tag, translations
 from pipeline.translations.files import fields_for, translated
 
@@ -53,6 +53,7 @@ class Project:
     translations: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
     translation_files: dict[tuple[str, str, str], tuple[str, str]] = field(default_factory=dict)
     languages: tuple[str, ...] = ("en",)
+    schema_dir: Path | None = None  # the project's own schema/, applied on top of ours
 
     @classmethod
     def from_library(
@@ -77,6 +78,7 @@ class Project:
             translations={key: d.data for key, d in translated if key and d.data},
             translation_files={key: (d.file, d.sha256) for key, d in translated if key},
             languages=languages_of(studio),
+            schema_dir=own.path if (own := schema_folder_for(root)).own else None,
         )
 
     @property

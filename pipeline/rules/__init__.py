@@ -2,6 +2,7 @@
 
 - files: reading the file (the loader's own findings)
 - schema: the JSON Schemas, safety limits included
+- studio_schema: a studio's own schema/, on top of ours (it may only tighten)
 - prose: a text that says to hold longer than the dosage allows
 - crossfile: ids, references between routines and exercises, review dates
 - images: photos and drawings that cannot be used or would print badly
@@ -18,7 +19,16 @@ from pipeline.rules.registry import CHECKS, RULES, Check, Rule
 
 def registered() -> tuple[list[Check], dict[str, Rule]]:
     """Every check and rule; importing a family registers its checks (once per process)."""
-    from pipeline.rules import crossfile, files, images, prose, schema, translations, typeface  # noqa: F401
+    from pipeline.rules import (  # noqa: F401
+        crossfile,
+        files,
+        images,
+        prose,
+        schema,
+        studio_schema,
+        translations,
+        typeface,
+    )
 
     return CHECKS, RULES
 

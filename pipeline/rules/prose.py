@@ -2,40 +2,28 @@
 
 The schema limits `dosage.hold_seconds`, but a step that says "hold for 90 seconds" prints on
 the handout just the same, and a client follows the words. So every duration in the text the
-client reads (summary, setup, steps, tips, variations, cautions) is compared with the longest
-hold the safety limits allow this exercise's kind and level, read from the schema itself.
+client reads (title, summary, setup, steps, cues, variations, cautions, stop_if), written in
+figures or words, English or Spanish (pipeline/rules/durations.py), is compared with the
+longest hold this exercise's kind and level allow under every schema in force, the packaged
+one and a studio's own (pipeline/rules/limits.py).
 It is a warning: a number in the text is not always a hold ("walk for 5 minutes").
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
-from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from pipeline.diagnostics import Diagnostic, Severity
 from pipeline.load.yaml import Document, Path_
 from pipeline.model import ExerciseFacts
+from pipeline.rules.durations import longest_duration
+from pipeline.rules.limits import HoldLimit, hold_limit
 from pipeline.rules.messages import label, warning
 from pipeline.rules.registry import Context, check, rules
-from pipeline.rules.schema import load_schemas
 
-# "90 seconds", "90 s", "90-second", "1 minute", "2 mins", "30 to 60 seconds" (the larger
-# counts); in Spanish translations "90 segundos", "1 minuto", "30 a 60 segundos"
-_DURATION = re.compile(
-    r"(?<![\d.])(\d+)(?:\s*(?:-|–|to|a)\s*(\d+))?[\s-]*"
-    r"(seconds?|secs?|s|minutes?|mins?|segundos?|segs?|minutos?)\b",
-    re.IGNORECASE,
-)
-_TEXT_FIELDS = ("summary", "setup", "steps", "cues", "cautions")
-
-
-class HoldLimit(NamedTuple):
-    seconds: int
-    who: str  # "a beginner static stretch"
-    source: str
+_TEXT_FIELDS = ("title", "summary", "setup", "steps", "cues", "cautions", "stop_if")
 
 
 def prose_diagnostics(doc: Document, schema_dir: Path | None = None) -> Iterator[Diagnostic]:
@@ -76,13 +64,14 @@ def routine_prose_diagnostics(
 def _longer_than(
     limit: HoldLimit, doc: Document, path: Path_, text: str, hold_field: str
 ) -> Iterator[Diagnostic]:
-    longest = _longest_duration(text)
+    longest = longest_duration(text)
     if longest is not None and longest[0] > limit.seconds:
+        who = limit.who or "this exercise"
         yield warning(
             doc,
             path,
             "hold-in-text",
-            f'{label(path)} says "{longest[1]}", longer than {limit.who} may be held (at most '
+            f'{label(path)} says "{longest[1]}", longer than {who} may be held (at most '
             f"{limit.seconds} s: {limit.source}); if it is a hold, put it in {hold_field}, "
             "where the limit is checked",
         )
@@ -97,48 +86,9 @@ def _texts(data: dict[str, Any]) -> Iterator[tuple[Path_, str]]:
             yield from (((key, i), item) for i, item in enumerate(value) if isinstance(item, str))
     variations = data.get("variations")
     for i, variation in enumerate(variations if isinstance(variations, list) else []):
-        if isinstance(variation, dict) and isinstance(variation.get("instructions"), str):
-            yield ("variations", i, "instructions"), variation["instructions"]
-
-
-def _longest_duration(text: str) -> tuple[int, str] | None:
-    found = []
-    for match in _DURATION.finditer(text):
-        number = int(match.group(2) or match.group(1))
-        seconds = number * 60 if match.group(3).lower().startswith("m") else number
-        found.append((seconds, match.group(0).strip()))
-    return max(found) if found else None
-
-
-def hold_limit(kind: Any, level: Any, schema_dir: Path | None = None) -> HoldLimit | None:
-    """The largest `hold_seconds` the schema's safety limits allow this kind and level."""
-    # Checked before the cache: a broken file may hold a list here, which cannot be hashed.
-    if not isinstance(kind, str) or not isinstance(level, str):
-        return None
-    return _hold_limit(kind, level, schema_dir)
-
-
-@cache
-def _hold_limit(kind: str, level: str, schema_dir: Path | None) -> HoldLimit | None:
-    limits = load_schemas(schema_dir)["exercise"]["$defs"]["safetyLimits"]
-    for kind_block in limits.get("allOf", []):
-        if _const(kind_block, "kind") != kind:
-            continue
-        for level_block in kind_block.get("then", {}).get("allOf", []):
-            if _const(level_block, "level") == level:
-                return _hold_limit_in(level_block["then"])
-    return None
-
-
-def _hold_limit_in(level_schema: dict[str, Any]) -> HoldLimit | None:
-    hold = level_schema["properties"]["dosage"]["properties"].get("hold_seconds", {})
-    if "maximum" not in hold:
-        return None
-    return HoldLimit(hold["maximum"], hold.get("x-limit-for", ""), hold.get("description", ""))
-
-
-def _const(block: dict[str, Any], key: str) -> Any:
-    return block.get("if", {}).get("properties", {}).get(key, {}).get("const")
+        for key in ("name", "instructions"):
+            if isinstance(variation, dict) and isinstance(variation.get(key), str):
+                yield ("variations", i, key), variation[key]
 
 
 HOLD_IN_TEXT = rules(

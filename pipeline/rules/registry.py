@@ -9,7 +9,7 @@ tests/cases/, with no edit to the runner.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -44,7 +44,7 @@ class Context:
     today: date
     content_dir: Path
     templates: Templates
-    validators: Mapping[str, Validator]
+    validators: Mapping[str, Sequence[Validator]]  # the packaged schema's, then the studio's
     languages: tuple[str, ...]
     schema_dir: Path | None = None  # the project's own schema/, when it has one
     facts: Mapping[Any, ExerciseFacts] = field(default_factory=dict)  # for routines

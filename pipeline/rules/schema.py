@@ -7,13 +7,16 @@ Schema cannot express; those are custom keywords (`x-...`) implemented here:
 - `x-content-file`: a path must name an existing file inside content/;
 - `x-merged-dosage-limits`: a routine's dosage override, merged onto the exercise's dosage,
   must pass the exercise's safety limits.
+
+A studio's own schema/ applies on top of the packaged schemas, never instead of them
+(pipeline/rules/studio_schema.py; the boundary itself is pipeline/trust/schema.py).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -22,7 +25,6 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
-from referencing import Registry, Resource
 
 from pipeline.diagnostics import Diagnostic, Severity
 from pipeline.load.library import real_path
@@ -32,9 +34,10 @@ from pipeline.resources import SCHEMA, packaged
 from pipeline.rules.messages import custom_error, diagnostics_for
 from pipeline.rules.registry import Context, check, rules
 from pipeline.trust.files import content_src_problem, link_message, link_on_the_way
+from pipeline.trust.schema import SCHEMA_NAMES as SCHEMA_NAMES
+from pipeline.trust.schema import linear_pattern, matches, registry_of
 
 ERROR = Severity.ERROR
-SCHEMA_NAMES = ("exercise", "routine", "studio", "translation")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -46,11 +49,6 @@ def schema_path(name: str, folder: Path | None = None) -> Path:
 @cache
 def load_schemas(folder: Path | None = None) -> dict[str, dict[str, Any]]:
     return {name: json.loads(schema_path(name, folder).read_text("utf-8")) for name in SCHEMA_NAMES}
-
-
-def _registry(schemas: Mapping[str, dict[str, Any]]) -> Registry:
-    resources = [(s["$id"], Resource.from_contents(s)) for s in schemas.values()]
-    return Registry().with_resources(resources)
 
 
 def _format_checker() -> FormatChecker:
@@ -72,10 +70,15 @@ def build_validators(
     exercises: Mapping[Any, ExerciseFacts],
     *,
     fast: bool = True,
-    schema_dir: Path | None = None,
+    schemas: Mapping[str, dict[str, Any]] | None = None,
 ) -> dict[str, Validator]:
-    """One validator per schema, with our keywords bound to this project's content."""
+    """One validator per schema, with our keywords bound to this project's content: the
+    packaged schemas, or a studio's own `schemas` (vetted by pipeline/trust/schema.py),
+    whose patterns are matched in linear time and whose references resolve to the packaged
+    schemas where it has no file of its own."""
     content_root = content_dir.resolve()
+    studio = schemas is not None
+    search = matches if studio else lambda pattern, text: re.search(pattern, text) is not None
 
     def max_hold_per_side(
         validator: Validator, spec: dict[str, Any], instance: Any, schema: dict[str, Any]
@@ -95,7 +98,7 @@ def build_validators(
     ) -> Iterator[ValidationError]:
         # A path the schema's own `pattern` refuses (a URL, a .txt file) is reported there.
         pattern = schema.get("pattern")
-        if enabled and isinstance(instance, str) and not (pattern and not re.search(pattern, instance)):
+        if enabled and isinstance(instance, str) and not (pattern and not search(pattern, instance)):
             yield from _check_content_file(content_root, instance)
 
     def merged_dosage(
@@ -122,12 +125,14 @@ def build_validators(
         "x-max-hold-per-side": max_hold_per_side,
         "x-content-file": content_file,
         "x-merged-dosage-limits": merged_dosage,
+        **({"pattern": linear_pattern} if studio else {}),
     }
     cls = validators.extend(Draft202012Validator, keywords)
-    schemas = load_schemas(schema_dir)
-    registry = _registry(schemas)
+    packaged = load_schemas()
+    registry = registry_of({**packaged, **(schemas or {})})
     checker = _format_checker()
-    return {name: cls(schema, registry=registry, format_checker=checker) for name, schema in schemas.items()}
+    chosen = packaged if schemas is None else schemas
+    return {name: cls(schema, registry=registry, format_checker=checker) for name, schema in chosen.items()}
 
 
 _STANDARD_IF = Draft202012Validator.VALIDATORS["if"]
@@ -255,11 +260,13 @@ def _check_content_file(content_root: Path, reference: str) -> Iterator[Validati
         yield custom_error(f'"{reference}" {problem}', "image-path")
 
 
-def schema_diagnostics(validator: Validator, doc: Document) -> list[Diagnostic]:
-    """Every schema problem of one loaded document, each said once."""
+def schema_diagnostics(layers: Sequence[Validator], doc: Document) -> list[Diagnostic]:
+    """Every schema problem of one loaded document against every layer (the packaged schema
+    first, so its words come first), each said once."""
     if doc.data is None:
         return []
-    found = [d for error in validator.iter_errors(doc.data) for d in diagnostics_for(error, doc)]
+    data = doc.data
+    found = [d for v in layers for error in v.iter_errors(data) for d in diagnostics_for(error, doc)]
     return _most_telling(list(dict.fromkeys(found)))
 
 

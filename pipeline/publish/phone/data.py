@@ -98,7 +98,7 @@ def _exercise(project: Project, exercise_id: str, image_links: ImageLinker) -> d
     return {
         "id": exercise_id,
         "dosage": whole_numbers(source["dosage"]),
-        "limits": limits_of(source),
+        "limits": limits_of(source, project.schema_dir),
         "text": text,
     }
 
