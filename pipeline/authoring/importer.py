@@ -19,6 +19,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from pipeline.authoring.scaffold import STARTING_DOSAGE
+from pipeline.authoring.starter import in_this_project
 
 CATEGORY_TO_KIND = {
     "stretching": "static-stretch",
@@ -54,6 +55,7 @@ MUSCLES = {
 }
 MAX_STEPS, MAX_STEP, MIN_STEP, MAX_TITLE = 12, 400, 3, 80
 STOP_IF = ["Sharp or shooting pain", "Numbness, tingling or dizziness"]
+SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/exercise.schema.json\n"
 REVIEW_AUTHOR = "Imported from free-exercise-db (public domain); not yet reviewed"
 
 
@@ -200,7 +202,7 @@ def import_free_exercise_db(upstream: Path, root: Path) -> ImportReport:
         path = exercises_dir / f"{entry_id}.yaml"
         exercises_dir.mkdir(parents=True, exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
-            handle.write("# yaml-language-server: $schema=../../schema/exercise.schema.json\n")
+            handle.write(in_this_project(root, SCHEMA_LINE))
             yaml.dump(data, handle)
         report.written.append(path)
     return report

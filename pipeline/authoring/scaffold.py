@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from pipeline.authoring.starter import in_this_project
 from pipeline.errors import UsageError
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -100,5 +101,5 @@ def create(root: Path, kind: str, entry_id: str, exercise_kind: str, level: str)
         text = routine_template(entry_id, existing[0] if existing else "an-exercise-id")
     folder.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8") as handle:  # "x": refuse a file created meanwhile
-        handle.write(text)
+        handle.write(in_this_project(root, text))
     return path

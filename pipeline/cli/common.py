@@ -22,7 +22,8 @@ def project_root(ctx: click.Context) -> Path:
     root: Path = ctx.obj
     if not (root / "content").is_dir():
         raise UsageProblem(
-            f"no content/ folder in {root.resolve()}: run this in the project's folder or pass --root DIR"
+            f"no content/ folder in {root.resolve()}: run this in the project's folder, pass --root DIR, "
+            "or start a studio's repository here with `pipeline init`"
         )
     return root
 

@@ -20,6 +20,7 @@ from pipeline.cli.common import (
     project_root,
     today,
 )
+from pipeline.cli.site import publish_site, refuse_a_partial_site
 from pipeline.model import Layout
 
 
@@ -42,6 +43,13 @@ from pipeline.model import Layout
     "Routines: one exercise per page, or compact (two to a page, photos small). Large: every "
     "handout in large print (18 pt and up)."
 )
+@click.option(
+    "--site",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write the public website here: the published snippets, handouts and phone page, "
+    "nothing else (what the studio's workflow puts on GitHub Pages).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary and problems.")
 @click.pass_context
 def build(
@@ -54,6 +62,7 @@ def build(
     html: bool,
     page_size: str | None,
     layout: str,
+    site: Path | None,
     quiet: bool,
 ) -> None:
     """Check the content, then render handouts (PDF) and web snippets (HTML).
@@ -66,7 +75,10 @@ def build(
     Example:
       pipeline build
       pipeline build --only knee-to-chest --page-size a4
+      pipeline build --site site
     """
+    if site is not None:
+        refuse_a_partial_site(only, drafts, pdf, html)
     from pipeline.publish.build import BuildOptions
     from pipeline.publish.build import build as run_build
 
@@ -95,6 +107,8 @@ def build(
             + (f", removed {len(report.removed)}" if report.removed else "")
             + f" in {report.seconds:.1f} s → {options.out}"
         )
+    if site is not None and report.ok and not publish_site(options.out, site):
+        ctx.exit(EXIT_CONTENT)
     ctx.exit(EXIT_OK if report.ok else EXIT_CONTENT)
 
 

@@ -150,7 +150,8 @@ def _studio_present(library: Library) -> Iterator[Diagnostic]:
             1,
             Severity.ERROR,
             "studio-missing",
-            f"content/{STUDIO_FILE} is missing; every handout needs the studio's name and disclaimer",
+            f"content/{STUDIO_FILE} is missing; every handout needs the studio's name and disclaimer: "
+            "write one, or start a studio's repository with `pipeline init`",
         )
 
 
