@@ -5,18 +5,28 @@ The handouts are set in the fonts under templates/fonts/. A character none of th
 empty box: on a safety handout, "hold ≤ 30 s" must not print as "hold □ 30 s". So every
 character of the text a client reads is looked up in the typeface (all its faces: a step may
 be set in bold), and each missing one is reported where it was typed.
+
+The faces are the ones the stylesheets name (`@font-face { src: url(fonts/...) }` in
+handout.css, handout-large.css and the phone page's packet.css, a studio's own if it has
+them), each found as the renderer finds it: in the studio's templates/fonts/, else ours. A
+studio's templates/fonts/ that holds only some of those faces (or none) is an error: a
+handout would mix two typefaces, and the check could not say which one a character needs.
 """
 
 from __future__ import annotations
 
+import os
+import struct
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from pipeline.diagnostics import Diagnostic, Severity
+from pipeline.load.library import Library
 from pipeline.load.yaml import Document, Path_
-from pipeline.resources import Templates
+from pipeline.resources import TEMPLATES, Templates
 from pipeline.rules.messages import label, warning
 from pipeline.rules.registry import Context, check, rules
 from pipeline.trust.files import UntrustedPath
@@ -38,6 +48,9 @@ _NOT_PRINTED = frozenset(
     )
 )
 _ALWAYS_DRAWN = frozenset(chr(c) for c in range(0x20, 0x7F)) | {"\n", "\t"}
+# The stylesheets whose @font-face rules name the faces text is set in.
+STYLESHEETS = ("handout.css", "handout-large.css", "phone/packet.css")
+FONTS = "fonts"
 
 
 def unprintable_diagnostics(doc: Document, templates: Templates) -> Iterator[Diagnostic]:
@@ -80,22 +93,75 @@ def _describe(missing: list[str]) -> str:
 
 @cache
 def characters_drawn(templates: Templates) -> frozenset[str] | None:
-    """The characters every face of the handout's typeface has; None when templates/fonts/
-    holds no font (the studio chose system fonts, which cannot be known here)."""
-    try:
-        folder = templates.find("fonts")
-    except UntrustedPath:
-        return None  # a link: reported as file-link, and nothing of it is read
-    fonts = sorted(p for p in folder.glob("*") if p.suffix.lower() in (".ttf", ".otf") and not p.is_symlink())
+    """The characters every face of the handout's typeface has; None when the stylesheets
+    name no font file (the studio chose system fonts, which cannot be known here)."""
+    fonts = [path for path in faces(templates).values() if path is not None]
     if not fonts:
         return None
-    from fontTools.ttLib import TTFont  # a WeasyPrint dependency; loaded only when needed
+    from fontTools.ttLib import TTFont, TTLibError  # a WeasyPrint dependency; only when needed
 
-    faces = []
+    drawn = []
     for font in fonts:
-        with TTFont(font, lazy=True) as face:  # closed: it is only read once
-            faces.append(frozenset(chr(code) for code in face["cmap"].getBestCmap()))
-    return frozenset.intersection(*faces) | _ALWAYS_DRAWN
+        try:
+            with TTFont(font, lazy=True) as face:  # closed: it is only read once
+                drawn.append(frozenset(chr(code) for code in face["cmap"].getBestCmap()))
+        except (TTLibError, OSError, KeyError, ValueError, struct.error):  # not a font: the build says so
+            continue
+    return frozenset.intersection(*drawn) | _ALWAYS_DRAWN if drawn else None
+
+
+@cache
+def faces(templates: Templates) -> dict[str, Path | None]:
+    """Each font file the stylesheets name ("AtkinsonHyperlegible-Bold.ttf"), and where the
+    renderer finds it (None: a link, reported as file-link, and nothing of it is read)."""
+    found: dict[str, Path | None] = {}
+    for name in sorted({face for sheet in STYLESHEETS for face in _faces_named(templates, sheet)}):
+        try:
+            found[name] = templates.find(f"{FONTS}/{name}")
+        except UntrustedPath:
+            found[name] = None
+    return found
+
+
+def _faces_named(templates: Templates, stylesheet: str) -> Iterator[str]:
+    import tinycss2  # only when a studio has its own fonts or a text needs the typeface
+
+    try:
+        text = templates.find(stylesheet).read_text("utf-8")
+    except (OSError, UnicodeDecodeError, UntrustedPath):
+        return  # missing, unreadable or a link: reported by the build or as file-link
+    for rule in tinycss2.parse_stylesheet(text, skip_whitespace=True, skip_comments=True):
+        if rule.type == "at-rule" and rule.lower_at_keyword == "font-face" and rule.content:
+            for token in rule.content:
+                url = token.value if token.type == "url" else ""
+                if token.type == "function" and token.lower_name == "url":
+                    url = next((arg.value for arg in token.arguments if arg.type == "string"), "")
+                if url.startswith(f"{FONTS}/") and "/" not in url[len(FONTS) + 1 :]:
+                    yield url[len(FONTS) + 1 :]
+
+
+def missing_faces(root: Path, templates: Templates) -> Iterator[Diagnostic]:
+    """A studio's templates/fonts/ must hold every face the stylesheets name, or none at all
+    (no folder): an empty or partial one is an error, never a check quietly switched off."""
+    own = Path(os.path.abspath(root)) / TEMPLATES / FONTS
+    if not own.is_dir() or os.path.islink(own):
+        return  # no folder of its own (a link is reported as file-link)
+    named = sorted(faces(templates))
+    absent = [name for name in named if not os.path.lexists(own / name)]
+    if not absent:
+        return
+    shown = f"{TEMPLATES}/{FONTS}/"
+    if len(absent) == len(named):
+        message = (
+            f"{shown} holds none of the fonts the handouts are set in ({', '.join(named)}); add "
+            "all of them, or remove the folder to print in the pipeline's own typeface"
+        )
+    else:
+        message = (
+            f"{shown} has no {', '.join(absent)}, which the handouts are set in too: they would mix "
+            "your typeface with the pipeline's; add the missing fonts, or remove the folder"
+        )
+    yield Diagnostic(shown, 1, 1, Severity.ERROR, "typeface-incomplete", message)
 
 
 PRINTABLE = rules(
@@ -105,6 +171,13 @@ PRINTABLE = rules(
         "Text has a character the handout's typeface does not have (warning).",
     ),
 )
+TYPEFACE = rules(
+    (
+        "typeface-incomplete",
+        Severity.ERROR,
+        "A studio's templates/fonts/ without every font the handouts are set in.",
+    ),
+)
 
 
 @check("exercise", "routine", "studio", "translation", reports=PRINTABLE)
@@ -112,3 +185,8 @@ def printable(doc: Document, context: Context) -> Iterable[Diagnostic]:
     if context.target == "translation" and not context.source_readable:
         return []
     return unprintable_diagnostics(doc, context.templates)
+
+
+@check("library", reports=TYPEFACE)
+def complete_typeface(library: Library, context: Context) -> Iterable[Diagnostic]:
+    return missing_faces(library.root, context.templates)
