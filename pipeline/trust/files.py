@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 from pipeline.errors import ContentError
@@ -34,17 +35,30 @@ class UntrustedPath(PermissionError):
 
 def link_on_the_way(folder: Path, path: Path) -> Path | None:
     """The first symlink met walking from `folder` down to `path` (itself included), or None.
-    `folder` itself is not looked at: it is the project's own, chosen by whoever runs us."""
+    `folder` itself is not looked at: it is the project's own, chosen by whoever runs us.
+    The folders on the way are looked at once per check (forget_checked_folders), the file
+    itself every time: a library names the same images/ folder for each of its photos."""
     try:
-        relative = path.relative_to(folder)
+        *folders, name = path.relative_to(folder).parts
     except ValueError:
-        return None
+        return None  # not below `folder`, or `folder` itself
     current = folder
-    for part in relative.parts:
+    for part in folders:
         current = current / part
-        if os.path.islink(current):
+        if _is_link(current):
             return current
-    return None
+    current = current / name
+    return current if os.path.islink(current) else None
+
+
+@cache
+def _is_link(folder: Path) -> bool:
+    return os.path.islink(folder)
+
+
+def forget_checked_folders() -> None:
+    """Called when a check starts: a folder may have become a link since the last one."""
+    _is_link.cache_clear()
 
 
 def regular_file_inside(folder: Path, path: Path, shown: str) -> Path:
@@ -53,7 +67,7 @@ def regular_file_inside(folder: Path, path: Path, shown: str) -> Path:
     link = link_on_the_way(folder, path)
     if link is not None:
         raise UntrustedPath(shown, link_message(link, folder))
-    if not path.resolve().is_relative_to(folder.resolve()):
+    if not _plainly_inside(folder, path) and not path.resolve().is_relative_to(folder.resolve()):
         raise UntrustedPath(shown, f'"{shown}" lies outside the project')
     try:
         mode = os.lstat(path).st_mode
@@ -62,6 +76,16 @@ def regular_file_inside(folder: Path, path: Path, shown: str) -> Path:
     if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
         raise UntrustedPath(shown, f'"{shown}" is not a plain file; put the file itself there')
     return path
+
+
+def _plainly_inside(folder: Path, path: Path) -> bool:
+    """Below `folder` by its very name, with no `..` or `.` on the way: once no link is on
+    the way either (link_on_the_way), its real path is inside, without resolving it."""
+    try:
+        parts = path.relative_to(folder).parts
+    except ValueError:
+        return False
+    return bool(parts) and ".." not in parts and "." not in parts
 
 
 def link_message(link: Path, base: Path) -> str:
