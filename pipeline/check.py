@@ -40,7 +40,7 @@ from pipeline.resources import SchemaFolder, schema_folder_for, templates_for, u
 from pipeline.rules import registered
 from pipeline.rules.crossfile import EXERCISE_KEYS_USED_ACROSS_FILES
 from pipeline.rules.registry import Context, Target, run_document_checks, run_library_checks
-from pipeline.rules.schema import build_validators
+from pipeline.rules.studio_schema import validators_in_force
 from pipeline.translations.files import Source
 from pipeline.trust.files import forget_checked_folders
 
@@ -85,7 +85,7 @@ class _Settings:
             today=self.today,
             content_dir=content,
             templates=templates_for(self.root),
-            validators=build_validators(content, facts or {}, schema_dir=own_schema),
+            validators=validators_in_force(content, facts or {}, schema_dir=own_schema),
             languages=self.languages,
             schema_dir=own_schema,
             facts=facts or {},
