@@ -8,8 +8,9 @@ import io
 import re
 from pathlib import Path
 
-from conftest import run
+from conftest import REPO, run
 from PIL import Image
+from ruamel.yaml import YAML
 
 WORKER = "build/html/packet-sw.js"
 
@@ -41,3 +42,46 @@ def test_a_photo_replaced_under_its_name_gives_the_phone_page_a_new_version(root
     assert second != first, "a phone would keep serving the old photo"
     page = (root / "build/html/packet.html").read_text("utf-8")
     assert f'data-packet-version="{second}"' in page  # the exercises are asked for with it
+
+
+def hook(name: str) -> dict[str, object]:
+    hooks = YAML(typ="safe").load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    (found,) = [h for h in hooks if h["id"] == name]
+    return dict(found)
+
+
+def arguments_pre_commit_gives(hook: dict[str, object], staged: list[str]) -> list[str] | None:
+    """The file names pre-commit adds to the hook's entry for a commit of `staged`, or None
+    when it skips the hook (pre-commit matches `files:` with re.search on each path)."""
+    matched = [path for path in staged if re.search(str(hook["files"]), path)]
+    if not matched:
+        return None
+    return matched if hook.get("pass_filenames", True) else []
+
+
+def test_the_pre_commit_hook_runs_on_a_commit_of_a_photo_schema_or_template() -> None:
+    check = hook("pipeline-check")
+    for path in (
+        "content/images/cat-cow-start.jpg",
+        "content/images/drawing.svg",
+        "content/exercises/cat-cow.yaml",
+        "schema/exercise.schema.json",
+        "templates/snippet.css",
+        "templates/fonts/AtkinsonHyperlegible-Bold.ttf",
+    ):
+        assert re.search(str(check["files"]), path), f"a commit of only {path} is not checked"
+    assert not re.search(str(check["files"]), "README.md")
+
+
+def test_a_commit_of_a_broken_photo_is_refused_by_the_hook(root: Path) -> None:
+    photo = root / "content/images/cat-cow-start.jpg"
+    photo.write_bytes(photo.read_bytes()[:5000])
+    check = hook("pipeline-check")
+    arguments = arguments_pre_commit_gives(check, ["content/images/cat-cow-start.jpg"])
+    assert arguments is not None, "pre-commit would not run the check at all"
+    result = run(root, *str(check["entry"]).split()[1:], *(str(root / a) for a in arguments))
+    assert result.exit_code == 1
+    assert (
+        "content/exercises/cat-cow.yaml:34:10: error: images/cat-cow-start.jpg cannot be decoded"
+        in result.output
+    )
