@@ -108,6 +108,9 @@ def test_the_wheel_carries_the_schemas_templates_fonts_and_catalogs(wheel: Path)
         "pipeline/templates/snippet.html.j2",
         "pipeline/templates/desk/page.html.j2",
         "pipeline/translations/locale/es/LC_MESSAGES/messages.po",
+        "pipeline/starter/exercises/knee-to-chest.yaml",  # what `pipeline init` gives a studio
+        "pipeline/starter/images/knee-to-chest-start.jpg",
+        "pipeline/authoring/init_files/exercises.yml",
     ):
         assert expected in names
     assert any(n.startswith("pipeline/templates/fonts/") for n in names)
@@ -139,6 +142,23 @@ def test_the_installed_pipeline_checks_builds_and_prints_outside_the_checkout(
     handout = pipeline(installed, studio, "handout", "knee-to-chest", "--client", "Ana", "-o", "ana.pdf")
     assert handout.returncode == 0, handout.stderr
     assert (studio / "ana.pdf").read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_init_from_the_wheel_makes_a_studio_that_checks_builds_and_publishes(
+    installed: Path, tmp_path: Path
+) -> None:
+    """`pipeline init` reads its starter library and files from the package, not the checkout."""
+    made = pipeline(installed, tmp_path, "init", "core", "--yes", "--name", "Core Pilates", "--empty")
+    assert made.returncode == 0, made.stderr
+    studio = tmp_path / "core"
+    assert "status: draft" in (studio / "content/exercises/knee-to-chest.yaml").read_text()
+    assert (studio / ".github/workflows/exercises.yml").is_file() and (studio / ".git").is_dir()
+    check = pipeline(installed, studio, "check")
+    assert check.returncode == 0, check.stdout
+    build = pipeline(installed, studio, "build", "--quiet", "--site", "site")
+    assert build.returncode == 0, build.stderr
+    assert (studio / "site/index.html").is_file() and (studio / "site/html/packet.html").is_file()
 
 
 def test_a_studio_restyles_one_template_and_keeps_the_rest(installed: Path, studio: Path) -> None:
