@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from conftest import REPO, run
-from PIL import Image
+from PIL import Image, PngImagePlugin
 from ruamel.yaml import YAML
 
 WORKER = "build/html/packet-sw.js"
@@ -85,3 +85,37 @@ def test_a_commit_of_a_broken_photo_is_refused_by_the_hook(root: Path) -> None:
         "content/exercises/cat-cow.yaml:34:10: error: images/cat-cow-start.jpg cannot be decoded"
         in result.output
     )
+
+
+def png_with_text(chunks: int, size: int) -> bytes:
+    info = PngImagePlugin.PngInfo()
+    for number in range(chunks):
+        info.add_text(f"Comment{number}", "A" * size, zip=True)
+    buffer = io.BytesIO()
+    Image.new("RGB", (1000, 800), (90, 120, 150)).save(buffer, "PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
+# Names of a library's insides: PngImagePlugin, MAX_TEXT_CHUNK, ValueError, PIL.
+INTERNALS = re.compile(r"[A-Z]{2,}_[A-Z_]+|\w+Plugin|\w+(Error|Exception)\b|\bPIL\b|Pillow")
+
+
+def test_no_message_about_a_photo_shows_a_library_s_insides(root: Path) -> None:
+    photos = {
+        "one-huge-text.png": png_with_text(1, 3 * 1024 * 1024),  # past Pillow's MAX_TEXT_CHUNK
+        "many-texts.png": png_with_text(70, 1000 * 1024),  # past its MAX_TEXT_MEMORY
+    }
+    exercise = (root / "content/exercises/cat-cow.yaml").read_text("utf-8")
+    for name, data in photos.items():
+        (root / "content/images" / name).write_bytes(data)
+    exercise = exercise.replace("images/cat-cow-start.jpg", "images/one-huge-text.png", 1)
+    exercise = exercise.replace("images/cat-cow-end.jpg", "images/many-texts.png", 1)
+    (root / "content/exercises/cat-cow.yaml").write_text(exercise, "utf-8")
+    check = run(root, "check")
+    assert check.exit_code == 1
+    for name in photos:
+        assert (
+            f"images/{name} cannot be read as an image (the text stored inside it is more than a "
+            "photo may safely carry; export it without metadata) [image-unreadable]"
+        ) in check.output
+    assert not INTERNALS.search(check.output), INTERNALS.search(check.output)

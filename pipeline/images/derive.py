@@ -90,7 +90,7 @@ def open_original(data: bytes) -> Image.Image:
     except UnidentifiedImageError:
         raise ImageProblem(_refused(data)) from None
     except (OSError, ValueError, SyntaxError) as exc:
-        raise ImageProblem(f"cannot be read as an image ({exc})") from None
+        raise ImageProblem(f"cannot be read as an image ({_reason(exc)})") from None
     width, height = image.size
     if width * height > (Image.MAX_IMAGE_PIXELS or 0):
         raise ImageProblem(_too_many_pixels(image.size))
@@ -219,8 +219,14 @@ def _png_chunks_whole(data: bytes) -> bool:
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc)
-    return "the file is cut short" if "truncated" in text or "broken data stream" in text else text
+    """Pillow's complaint in an author's words. Its own text is never shown: it names
+    Pillow's insides ("Decompressed data too large for PngImagePlugin.MAX_TEXT_CHUNK")."""
+    text = str(exc).lower()
+    if "truncated" in text or "broken data stream" in text:
+        return "the file is cut short"
+    if "text chunk" in text or "max_text" in text:
+        return "the text stored inside it is more than a photo may safely carry; export it without metadata"
+    return "the file is damaged"
 
 
 def to_srgb_rgb(image: Image.Image) -> Image.Image:
