@@ -21,7 +21,8 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-OWN_SCHEMA_NOTE = "checked against this project's own schema/, not the pipeline's"
+# Said by every format when a studio's schema/ is in force (pipeline/trust/schema.py)
+OWN_SCHEMA_NOTE = "this project's own schema/ applies too, on top of the pipeline's; it may only tighten"
 
 
 def summary_line(diagnostics: Sequence[Diagnostic], files_checked: int, note: str = "") -> str:
@@ -97,10 +98,14 @@ def _excerpt(text: str, line: int, column: int) -> str:
     return f"  {line:>4} | {visible(source)}\n       | {' ' * indent}{click.style('^', fg='green')}\n"
 
 
-def json_report(diagnostics: Sequence[Diagnostic], files_checked: int, out: TextIO, failed: bool) -> None:
+def json_report(
+    diagnostics: Sequence[Diagnostic], files_checked: int, out: TextIO, failed: bool, note: str = ""
+) -> None:
     payload = {
         "ok": not failed,
         "files_checked": files_checked,
+        "studio_schema": bool(note),
+        **({"note": note} if note else {}),
         "diagnostics": [d.as_dict() for d in diagnostics],
     }
     out.write(json_text(payload) + "\n")
@@ -111,9 +116,12 @@ def github_report(
     files_checked: int,
     out: TextIO,
     environ: Mapping[str, str] = os.environ,
+    note: str = "",
 ) -> None:
     """Annotations for the pull request, plus every problem as a log line (GitHub shows only
     ten annotations per step) and, in a workflow, a table in the job summary."""
+    if note:
+        out.write(f"::notice title=studio schema::{github_data(note)}\n")
     for d in diagnostics:
         props = ",".join(
             f"{key}={github_property(str(value))}"
@@ -122,15 +130,15 @@ def github_report(
         out.write(f"::{d.severity.value} {props}::{github_data(d.message)}\n")
     for d in diagnostics:
         out.write(_log_line(d) + "\n")
-    out.write(summary_line(diagnostics, files_checked) + "\n")
+    out.write(summary_line(diagnostics, files_checked, note) + "\n")
     summary_file = environ.get("GITHUB_STEP_SUMMARY")
     if summary_file:
         with open(summary_file, "a", encoding="utf-8") as summary:
-            summary.write(markdown_summary(diagnostics, files_checked))
+            summary.write(markdown_summary(diagnostics, files_checked, note))
 
 
-def markdown_summary(diagnostics: Sequence[Diagnostic], files_checked: int) -> str:
-    lines = ["## Exercise content check", "", summary_line(diagnostics, files_checked), ""]
+def markdown_summary(diagnostics: Sequence[Diagnostic], files_checked: int, note: str = "") -> str:
+    lines = ["## Exercise content check", "", summary_line(diagnostics, files_checked, note), ""]
     if diagnostics:
         lines += ["| File | Line | Severity | Rule | Problem |", "|---|---|---|---|---|"]
         for d in diagnostics:
@@ -145,8 +153,9 @@ def markdown_summary(diagnostics: Sequence[Diagnostic], files_checked: int) -> s
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def sarif_report(diagnostics: Sequence[Diagnostic], out: TextIO, version: str) -> None:
-    """SARIF 2.1.0 for GitHub code scanning: one rule per rule id, each result with its region."""
+def sarif_report(diagnostics: Sequence[Diagnostic], out: TextIO, version: str, note: str = "") -> None:
+    """SARIF 2.1.0 for GitHub code scanning: one rule per rule id, each result with its region;
+    a `note` (a studio schema in force) as a notification of the run's configuration."""
     from pipeline.rules import rule_meanings
 
     meanings = rule_meanings()
@@ -183,7 +192,15 @@ def sarif_report(diagnostics: Sequence[Diagnostic], out: TextIO, version: str) -
                     }
                     for d in diagnostics
                 ],
+                "properties": {"studioSchema": bool(note)},
+                **({"invocations": [_configured(note)]} if note else {}),
             }
         ],
     }
     out.write(json_text(payload) + "\n")
+
+
+def _configured(note: str) -> dict[str, Any]:
+    """A SARIF invocation that says how the run was configured (a studio schema in force)."""
+    notice = {"level": "note", "descriptor": {"id": "studio-schema"}, "message": {"text": note}}
+    return {"executionSuccessful": True, "toolConfigurationNotifications": [notice]}

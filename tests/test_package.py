@@ -181,7 +181,7 @@ def test_a_project_with_its_own_schema_says_so(installed: Path, studio: Path) ->
     shutil.copytree(REPO / "schema", studio / "schema")
     check = pipeline(installed, studio, "check")
     assert check.returncode == 0
-    assert "checked against this project's own schema/" in check.stdout
+    assert "this project's own schema/ applies too, on top of the pipeline's" in check.stdout
 
 
 def test_a_folder_without_content_is_a_usage_error_not_a_traceback(installed: Path, tmp_path: Path) -> None:

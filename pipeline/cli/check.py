@@ -40,14 +40,14 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -
     result = check_project(project_root(ctx), paths, today=today())
     failed = result.failed(strict)
     out = sys.stdout
+    note = OWN_SCHEMA_NOTE if result.schema and result.schema.own else ""  # said in every format
     if fmt == "json":
-        json_report(result.diagnostics, result.files_checked, out, failed)
+        json_report(result.diagnostics, result.files_checked, out, failed, note)
     elif fmt == "github":
-        github_report(result.diagnostics, result.files_checked, out)
+        github_report(result.diagnostics, result.files_checked, out, note=note)
     elif fmt == "sarif":
-        sarif_report(result.diagnostics, out, __version__)
+        sarif_report(result.diagnostics, out, __version__, note)
     else:
-        note = OWN_SCHEMA_NOTE if result.schema and result.schema.own else ""
         terminal_report(result.library.root, result.diagnostics, result.files_checked, out, note)
     ctx.exit(EXIT_CONTENT if failed else EXIT_OK)
 

@@ -99,6 +99,10 @@ def build(
     show_progress = not quiet and wants_color(sys.stderr)
     report = run_build(root, options, progress_bar if show_progress else None)
     print_problems(report.check)
+    if report.check.schema and report.check.schema.own:  # the log says which rules held
+        from pipeline.report import OWN_SCHEMA_NOTE
+
+        click.echo(f"Note: {OWN_SCHEMA_NOTE}.")
     for output, why in report.failed:
         click.echo(f"{output}: error: {why}", err=True)
     if not report.check.errors:

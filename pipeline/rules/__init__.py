@@ -3,6 +3,7 @@
 - files: reading the file (the loader's own findings)
 - schema: the JSON Schemas, safety limits included
 - studio_schema: a studio's own schema/, on top of ours (it may only tighten)
+- studio: the studio file's fields together (packet_page on the studio's own site)
 - prose: a text that says to hold longer than the dosage allows
 - crossfile: ids, references between routines and exercises, review dates
 - images: photos and drawings that cannot be used or would print badly
@@ -25,6 +26,7 @@ def registered() -> tuple[list[Check], dict[str, Rule]]:
         images,
         prose,
         schema,
+        studio,
         studio_schema,
         translations,
         typeface,

@@ -35,7 +35,7 @@ from pipeline.rules.messages import custom_error, diagnostics_for
 from pipeline.rules.registry import Context, check, rules
 from pipeline.trust.files import content_src_problem, link_message, link_on_the_way
 from pipeline.trust.schema import SCHEMA_NAMES as SCHEMA_NAMES
-from pipeline.trust.schema import linear_pattern, matches, registry_of
+from pipeline.trust.schema import linear_pattern, matches, patterns_in, registry_of
 
 ERROR = Severity.ERROR
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -49,6 +49,11 @@ def schema_path(name: str, folder: Path | None = None) -> Path:
 @cache
 def load_schemas(folder: Path | None = None) -> dict[str, dict[str, Any]]:
     return {name: json.loads(schema_path(name, folder).read_text("utf-8")) for name in SCHEMA_NAMES}
+
+
+@cache
+def _our_patterns() -> frozenset[str]:
+    return patterns_in(load_schemas())
 
 
 def _format_checker() -> FormatChecker:
@@ -78,7 +83,11 @@ def build_validators(
     schemas where it has no file of its own."""
     content_root = content_dir.resolve()
     studio = schemas is not None
-    search = matches if studio else lambda pattern, text: re.search(pattern, text) is not None
+    packaged = load_schemas()
+    ours = _our_patterns()  # matched by `re` as ever; a studio's other patterns by RE2
+
+    def search(pattern: str, text: str) -> bool:
+        return matches(pattern, text, ours) if studio else re.search(pattern, text) is not None
 
     def max_hold_per_side(
         validator: Validator, spec: dict[str, Any], instance: Any, schema: dict[str, Any]
@@ -125,10 +134,9 @@ def build_validators(
         "x-max-hold-per-side": max_hold_per_side,
         "x-content-file": content_file,
         "x-merged-dosage-limits": merged_dosage,
-        **({"pattern": linear_pattern} if studio else {}),
+        **({"pattern": linear_pattern(ours)} if studio else {}),
     }
     cls = validators.extend(Draft202012Validator, keywords)
-    packaged = load_schemas()
     registry = registry_of({**packaged, **(schemas or {})})
     checker = _format_checker()
     chosen = packaged if schemas is None else schemas

@@ -12,8 +12,10 @@ error, when it:
   pipeline's or the studio's: nothing is ever fetched, and no other file is read;
 - has a `pattern` that cannot be matched in linear time: a studio's patterns are matched by
   RE2 (google-re2), which has no backtracking, so `^(a+)+$` costs what `^a+$` costs; a
-  pattern RE2 cannot take (a back-reference, a look-ahead) is refused. `patternProperties`
-  is refused too, since jsonschema matches its keys with Python's backtracking `re`.
+  pattern RE2 cannot take (a back-reference, a look-ahead) is refused, unless it is one of
+  the packaged schemas' own patterns, copied as it is (ours are known, and matched as ours
+  are). `patternProperties` is refused too, since jsonschema matches its keys with Python's
+  backtracking `re`.
 
 What a studio file tries to loosen (a higher maximum, a dropped pattern or required field)
 is named in a warning (pipeline/trust/loosened.py); the packaged limit still holds either way.
@@ -22,7 +24,8 @@ is named in a warning (pipeline/trust/loosened.py); the packaged limit still hol
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -74,6 +77,7 @@ def read_studio_schemas(root: Path, packaged: Mapping[str, dict[str, Any]]) -> S
     schemas: dict[str, dict[str, Any]] = {}
     documents: dict[str, Document] = {}
     findings: list[Diagnostic] = []
+    ours = patterns_in(packaged)
     for name in SCHEMA_NAMES:
         path = root / SCHEMA / f"{name}.schema.json"
         doc = _read(root, path, shown(name))
@@ -81,7 +85,7 @@ def read_studio_schemas(root: Path, packaged: Mapping[str, dict[str, Any]]) -> S
             continue
         if doc.data is not None:
             doc.data.setdefault("$id", packaged[name]["$id"])
-            doc.diagnostics += _shape_problems(doc)
+            doc.diagnostics += _shape_problems(doc, ours)
         if doc.diagnostics:
             findings += doc.diagnostics
         else:
@@ -131,7 +135,7 @@ def _refused(display: str, message: str, line: int = 1, column: int = 1) -> Docu
     return doc
 
 
-def _shape_problems(doc: Document) -> list[Diagnostic]:
+def _shape_problems(doc: Document, ours: frozenset[str]) -> list[Diagnostic]:
     """Too deep, not a JSON Schema, or a pattern that cannot be matched in linear time."""
     assert doc.data is not None
     if _depth(doc.data) > MAX_DEPTH:
@@ -140,7 +144,7 @@ def _shape_problems(doc: Document) -> list[Diagnostic]:
     invalid = sorted(meta.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
     if invalid:
         return [_not_a_schema(doc, invalid[0])]
-    return list(_slow_patterns(doc))
+    return [*_custom_keyword_problems(doc), *_slow_patterns(doc, ours)]
 
 
 def _not_a_schema(doc: Document, error: ValidationError) -> Diagnostic:
@@ -171,7 +175,37 @@ def _walk(node: Any, path: Path_ = ()) -> Iterator[tuple[Path_, dict[str, Any]]]
             yield from _walk(value, (*path, index))
 
 
-def _slow_patterns(doc: Document) -> Iterator[Diagnostic]:
+# The pipeline's own keywords (pipeline/rules/schema.py, rules/messages.py), in the shape
+# their code reads them: a studio file that gives them another shape is refused, not run.
+_CUSTOM_KEYWORDS: dict[str, dict[str, Any]] = {
+    "x-max-hold-per-side": {
+        "type": "object",
+        "required": ["limit", "reason"],
+        "properties": {"limit": {"type": "integer", "minimum": 0}, "reason": {"type": "string"}},
+    },
+    "x-merged-dosage-limits": {
+        "type": "object",
+        "required": ["$ref"],
+        "properties": {"$ref": {"type": "string"}},
+    },
+    "x-content-file": {"type": "boolean"},
+    "x-limit-for": {"type": "string"},
+    "x-pattern-hint": {"type": "string"},
+    "x-required-because": {"type": "string"},
+}
+_CUSTOM_CHECKS = {key: Draft202012Validator(shape) for key, shape in _CUSTOM_KEYWORDS.items()}
+
+
+def _custom_keyword_problems(doc: Document) -> Iterator[Diagnostic]:
+    for path, node in _walk(doc.data):
+        for key, shape in _CUSTOM_CHECKS.items():
+            error = next(shape.iter_errors(node[key]), None) if key in node else None
+            if error is not None:
+                said = f"{key} is not in the form the pipeline reads: {error.message}"
+                yield _error(doc, (*path, key, *error.absolute_path), REFUSED, said)
+
+
+def _slow_patterns(doc: Document, ours: frozenset[str]) -> Iterator[Diagnostic]:
     for path, node in _walk(doc.data):
         if "patternProperties" in node and isinstance(node["patternProperties"], dict):
             yield _error(
@@ -182,7 +216,7 @@ def _slow_patterns(doc: Document) -> Iterator[Diagnostic]:
                 "matcher that can take exponential time); name each key under properties",
             )
         pattern = node.get("pattern")
-        if isinstance(pattern, str):
+        if isinstance(pattern, str) and pattern not in ours:
             problem = pattern_problem(pattern)
             if problem is not None:
                 yield _error(doc, (*path, "pattern"), SLOW_PATTERN, problem)
@@ -261,14 +295,34 @@ def pattern_problem(pattern: str) -> str | None:
     return None
 
 
-def matches(pattern: str, text: str) -> bool:
-    """JSON Schema's `pattern` (a search, not a full match), in time linear in `text`."""
+def patterns_in(schemas: Mapping[str, Any]) -> frozenset[str]:
+    """Every `pattern` of the packaged schemas: known, and matched as the packaged ones are."""
+    return frozenset(
+        node["pattern"]
+        for schema in schemas.values()
+        for _, node in _walk(schema)
+        if isinstance(node.get("pattern"), str)
+    )
+
+
+def matches(pattern: str, text: str, ours: frozenset[str] = frozenset()) -> bool:
+    """JSON Schema's `pattern` (a search, not a full match): by RE2, in time linear in `text`,
+    unless it is one of `ours` (the packaged schemas' own, which RE2 cannot all take)."""
+    if pattern in ours:
+        return re.search(pattern, text) is not None
     return _compiled(pattern).search(text) is not None
 
 
-def linear_pattern(
-    validator: Validator, pattern: str, instance: Any, schema: dict[str, Any]
-) -> Iterator[ValidationError]:
-    """The `pattern` keyword for a studio's schemas, matched by RE2."""
-    if validator.is_type(instance, "string") and not matches(pattern, instance):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+Keyword = Callable[[Validator, Any, Any, dict[str, Any]], Iterator[ValidationError]]
+
+
+def linear_pattern(ours: frozenset[str]) -> Keyword:
+    """The `pattern` keyword for a studio's schemas, matched by `matches`."""
+
+    def pattern(
+        validator: Validator, pattern: str, instance: Any, schema: dict[str, Any]
+    ) -> Iterator[ValidationError]:
+        if validator.is_type(instance, "string") and not matches(pattern, instance, ours):
+            yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+    return pattern
