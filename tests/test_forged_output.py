@@ -123,3 +123,15 @@ def test_the_list_of_exercises_shows_a_title_escaped(hostile: Path) -> None:
     assert_obeys_nothing(result.output)
     assert not any(COMMAND.match(line) for line in result.output.splitlines())
     assert "\\x1b[31mForged\\n::error file=x::forged (" in result.output
+
+
+def test_an_error_naming_a_hostile_folder_is_shown_escaped(tmp_path: Path) -> None:
+    folder = tmp_path / "studio\n::add-mask::secret\x1b[2J"
+    folder.mkdir()
+    result = CliRunner().invoke(cli, ["--root", str(folder), "check"])
+    print(result.output)
+    assert result.exit_code == 2
+    assert "no content/ folder" in result.output
+    assert_obeys_nothing(result.output)
+    assert not any(COMMAND.match(line) for line in result.output.splitlines())
+    assert "studio\\n::add-mask::secret\\x1b[2J" in result.output

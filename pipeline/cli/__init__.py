@@ -17,6 +17,7 @@ import click
 from pipeline import __version__
 from pipeline.cli.common import EXIT_OK, EXIT_USAGE
 from pipeline.errors import PipelineError
+from pipeline.trust.output import log_line
 
 
 class _Group(click.Group):
@@ -28,7 +29,8 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except PipelineError as exc:
-            click.echo(f"{exc.prefix}: {exc}", err=True)
+            # A message may carry a pull request's file name: shown, never obeyed (trust/output.py)
+            click.echo(log_line(f"{exc.prefix}: {exc}"), err=True)
             ctx.exit(exc.exit_code)
         except BrokenPipeError:  # `pipeline check | head`: the reader left, nothing to report
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -41,8 +43,10 @@ class _Group(click.Group):
             if os.environ.get("PIPELINE_DEBUG"):
                 raise
             click.echo(
-                f"internal error: {type(exc).__name__}: {exc} "
-                "(set PIPELINE_DEBUG=1 for details and report it)",
+                log_line(
+                    f"internal error: {type(exc).__name__}: {exc} "
+                    "(set PIPELINE_DEBUG=1 for details and report it)"
+                ),
                 err=True,
             )
             ctx.exit(EXIT_USAGE)

@@ -19,19 +19,18 @@ draws content of its own. So every format escapes what it prints:
 
 from __future__ import annotations
 
-import json
 import re
-import string
 from typing import Any
 
 _C0_BUT_LINE_BREAKS = "\x00-\x09\x0b\x0c\x0e-\x1f"
 # DEL, C1 (U+009B is a one-byte CSI), line and paragraph separators, bidirectional controls
 _OTHERS = "\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_CONTROL = re.compile(f"[\n\r{_C0_BUT_LINE_BREAKS}{_OTHERS}]")
-_CONTROL_BUT_LINE_BREAKS = re.compile(f"[{_C0_BUT_LINE_BREAKS}{_OTHERS}]")
-_JSON_UNSAFE = re.compile(f"[{_OTHERS}]")  # JSON itself escapes C0
+# Patterns, compiled (and kept by re) when first used: most runs print nothing to escape.
+_CONTROL = f"[\n\r{_C0_BUT_LINE_BREAKS}{_OTHERS}]"
+_CONTROL_BUT_LINE_BREAKS = f"[{_C0_BUT_LINE_BREAKS}{_OTHERS}]"
+_JSON_UNSAFE = f"[{_OTHERS}]"  # JSON itself escapes C0
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_MARKDOWN_SYNTAX = frozenset(string.punctuation)
+_MARKDOWN_SYNTAX = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")  # ASCII punctuation
 
 
 def _shown(match: re.Match[str]) -> str:
@@ -44,7 +43,7 @@ def _shown(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """`text` with every control character written out: "\\n", "\\x1b", "\\u202e"."""
-    return _CONTROL.sub(_shown, text)
+    return re.sub(_CONTROL, _shown, text)
 
 
 def log_line(text: str) -> str:
@@ -59,7 +58,7 @@ def log_line(text: str) -> str:
 def github_data(text: str) -> str:
     """A workflow command's message, as @actions/core's escapeData; other controls visible
     and no legacy "##[" command inside it."""
-    shown = _CONTROL_BUT_LINE_BREAKS.sub(_shown, text).replace("##[", "#\\x23[")
+    shown = re.sub(_CONTROL_BUT_LINE_BREAKS, _shown, text).replace("##[", "#\\x23[")
     return shown.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -76,5 +75,7 @@ def markdown_text(text: str) -> str:
 
 def json_text(payload: Any) -> str:
     """`payload` as indented JSON, with C1 and Unicode's controls written as \\u escapes."""
+    import json  # only the json and sarif formats need it
+
     text = json.dumps(payload, indent=2, ensure_ascii=False)
-    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group(0)):04x}", text)
+    return re.sub(_JSON_UNSAFE, lambda match: f"\\u{ord(match.group(0)):04x}", text)
