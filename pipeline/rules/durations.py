@@ -82,14 +82,22 @@ _DURATION = re.compile(
 )
 
 
+# A unit not inside a word ("90s", "90 s", "minutes"; not "sets"): most texts have none, and
+# the full pattern is then not run at all; where one is, only the words just before it.
+_UNIT_ALONE = re.compile(rf"(?<![^\W\d_]){_UNIT}\b", re.IGNORECASE)
+_REACH = 60  # characters before a unit that its number may take ("one and a half ...")
+
+
 def longest_duration(text: str) -> tuple[int, str] | None:
     """The longest duration in `text`, in seconds, with the words that say it."""
-    plain = _without_accents(text)
-    found = []
-    for match in _DURATION.finditer(plain):
-        seconds = _seconds(match)
-        if seconds is not None:
-            found.append((seconds, text[match.start() : match.end()].strip()))
+    plain = text if text.isascii() else _without_accents(text)
+    found = set()
+    for unit in _UNIT_ALONE.finditer(plain):
+        start = plain.rfind(" ", 0, max(0, unit.start() - _REACH)) + 1
+        for match in _DURATION.finditer(plain, start, min(len(plain), unit.end() + 16)):
+            seconds = _seconds(match)
+            if seconds is not None:
+                found.add((seconds, text[match.start() : match.end()].strip()))
     return max(found) if found else None
 
 
