@@ -120,3 +120,31 @@ def test_what_two_runs_learn_at_once_is_kept_from_both(tmp_path: Path) -> None:
     again = MemoIndex.open(file, "settings")
     assert {item.value[0] for item in again.known.values()} == {"first", "second"}
     assert MemoIndex.open(file, "other settings").known == {}
+
+
+def test_the_build_reads_a_photo_rewritten_in_place_again(
+    root: Path, own_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build knows each original's sha256 by its stamp (build/cache/original-digests.json):
+    a photo rewritten with its old size and time must not keep its old digest, or its web
+    copies and handouts would stay those of the old photo."""
+    import hashlib
+
+    from pipeline.trust import stamps
+
+    monkeypatch.setattr(stamps, "RECENT_NS", 0)
+    assert run(root, "build", "--no-pdf").exit_code == 0
+    photo = root / PHOTO
+    before = photo.stat()
+    data = photo.read_bytes()
+    assert data[6:11] == b"JFIF\x00"
+    retouched = data[:14] + b"\x01\x2c\x01\x2c" + data[18:]  # 300 dpi: other bytes, the same photo
+    with open(photo, "r+b") as handle:
+        handle.write(retouched)
+    os.utime(photo, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert photo.stat().st_size == before.st_size
+    result = run(root, "build", "--no-pdf")
+    assert result.exit_code == 0
+    manifest = json.loads((root / "build/manifest.json").read_text())["outputs"]
+    recorded = manifest["html/exercises/cat-cow.html"]["inputs"]["content/images/cat-cow-end.jpg"]
+    assert recorded == hashlib.sha256(retouched).hexdigest()

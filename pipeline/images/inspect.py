@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -33,7 +33,7 @@ from pipeline.images.renditions import (
     LOW_PRINT_DPI,
     print_dpi,
 )
-from pipeline.trust.stamps import is_recent, stamp_of, unchanged
+from pipeline.trust.stamps import is_recent, read_once, stamp_of, unchanged
 
 INSPECTION = "3"  # bump when what an inspection finds, or how it says it, changes
 FOLDER = "image-checks"  # in the user's cache (resources.user_cache): a check writes nothing
@@ -94,7 +94,7 @@ def inspect(path: Path, cache_dir: Path | None) -> Sequence[Finding]:
     the run's memo knows the file as it is now, inspected (and remembered) otherwise."""
     index = _run.index if _run and _run.cache_dir == cache_dir and cache_dir else None
     stat = path.stat()
-    read = _reader(path)
+    read = read_once(path.read_bytes)
     key = str(path)
     remembered = index.get(key) if index else None
     if index and remembered and unchanged(remembered.stamp, stat, read):
@@ -107,18 +107,6 @@ def inspect(path: Path, cache_dir: Path | None) -> Sequence[Finding]:
     if index:
         index.keep(key, stamp_of(stat, read), [asdict(f) for f in findings])
     return findings
-
-
-def _reader(path: Path) -> Callable[[], bytes]:
-    """The file's bytes, read at most once, and only if asked for."""
-    data: list[bytes] = []
-
-    def read() -> bytes:
-        if not data:
-            data.append(path.read_bytes())
-        return data[0]
-
-    return read
 
 
 def _decoded(value: Any) -> tuple[Finding, ...] | None:

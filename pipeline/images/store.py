@@ -21,6 +21,7 @@ from pipeline.images.renditions import SUFFIX_OF_FORMAT, Format, Rendition, outp
 from pipeline.images.svg import clean_svg
 from pipeline.publish.outputs import write_atomically
 from pipeline.trust.files import content_file
+from pipeline.trust.stamps import Stamp, is_recent, read_once, sha256_of, stamp_of, unchanged
 
 CACHE_FOLDER = Path("cache") / "images"
 DIGESTS = "original-digests.json"  # beside the images: the originals' sha256 by their stat
@@ -79,32 +80,42 @@ class ImageStore:
     content_dir: Path
     cache_dir: Path
     _digests: dict[str, str] = field(default_factory=dict)
-    _memo: dict[str, tuple[str, str]] | None = None  # src -> (its stat, its sha256), last run's
-    _seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # learnt this run
+    _memo: dict[str, tuple[Stamp, str]] | None = None  # src -> (its stamp, its sha256), last run's
+    _seen: dict[str, tuple[Stamp, str]] = field(default_factory=dict)  # learnt this run
+    # Recent stamps found old enough now: kept only with something new, for a build with
+    # nothing to do writes nothing (until then such a photo is hashed again, as it was).
+    _refreshed: dict[str, tuple[Stamp, str]] = field(default_factory=dict)
 
     def original(self, src: str) -> bytes:
         return content_file(self.content_dir, src).read_bytes()
 
     def digest(self, src: str) -> str:
-        """The original's sha256, read again only when its size, time or inode changed (a
-        library's photos are most of its bytes: a rebuild with nothing changed reads none)."""
+        """The original's sha256, read again only when its stamp changed (size, times, inode:
+        pipeline/trust/stamps.py), so a rebuild with nothing changed reads none of a library's
+        photos, most of its bytes, and a photo rewritten in place is still read again."""
         if src not in self._digests:
             stat = content_file(self.content_dir, src).stat()
-            seen = f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"
+            read = read_once(lambda: self.original(src))
             remembered = self._remembered().get(src)
-            if remembered and remembered[0] == seen:
+            if remembered and unchanged(remembered[0], stat, read):
                 self._digests[src] = remembered[1]
+                if remembered[0].sha256 and not is_recent(stat):  # its times tell from now on
+                    self._refreshed[src] = (stamp_of(stat, read), remembered[1])
             else:
-                self._digests[src] = hashlib.sha256(self.original(src)).hexdigest()
-                self._seen[src] = (seen, self._digests[src])
+                self._digests[src] = sha256_of(read())
+                self._seen[src] = (stamp_of(stat, read), self._digests[src])
         return self._digests[src]
 
-    def _remembered(self) -> dict[str, tuple[str, str]]:
+    def _remembered(self) -> dict[str, tuple[Stamp, str]]:
         if self._memo is None:
+            self._memo = {}
             try:
                 loaded = json.loads((self.cache_dir.parent / DIGESTS).read_text("utf-8"))
-                self._memo = {k: (v[0], v[1]) for k, v in loaded.items()}
-            except (OSError, ValueError, TypeError, IndexError, AttributeError):
+                for src, (stamp, digest) in loaded.items():
+                    known = Stamp.from_json(stamp)
+                    if known is not None and isinstance(digest, str):
+                        self._memo[src] = (known, digest)
+            except (OSError, ValueError, TypeError, AttributeError):
                 self._memo = {}
         return self._memo
 
@@ -112,9 +123,11 @@ class ImageStore:
         """Keep the digests learnt this run for the next (best effort: a cache)."""
         if not self._seen:
             return
-        merged = {**self._remembered(), **self._seen}
+        merged = {**self._remembered(), **self._refreshed, **self._seen}
+        body = {src: [stamp.to_json(), digest] for src, (stamp, digest) in merged.items()}
         with contextlib.suppress(OSError):
-            write_atomically(self.cache_dir.parent / DIGESTS, json.dumps(merged).encode())
+            write_atomically(self.cache_dir.parent / DIGESTS, json.dumps(body).encode())
+        self._memo, self._seen, self._refreshed = merged, {}, {}
 
     def key(self, src: str, rendition: Rendition) -> str:
         """The cached file's name without its suffix: changes with the original or the settings."""

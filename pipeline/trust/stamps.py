@@ -49,6 +49,19 @@ class Stamp:
         return cls(size, mtime_ns, ctime_ns, inode, sha if isinstance(sha, str) else None)
 
 
+def read_once(read: Callable[[], bytes]) -> Callable[[], bytes]:
+    """`read`, called at most once and only if asked: a stamp needs a file's bytes only when
+    it is recent, and then the inspection or the digest needs them too."""
+    data: list[bytes] = []
+
+    def once() -> bytes:
+        if not data:
+            data.append(read())
+        return data[0]
+
+    return once
+
+
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
