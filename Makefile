@@ -4,13 +4,35 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test check bench desk fuzz lint system-deps clean
+.PHONY: build test check serve fmt new new-routine bench desk fuzz lint system-deps clean
 
+# An instructor's verbs. Each runs `pipeline VERB` from .venv; without make, run
+# `.venv/bin/pipeline VERB`, or `. .venv/bin/activate` once per terminal and then `pipeline VERB`.
+# make build ONLY=knee-to-chest builds one entry (drafts too: it is for looking at).
 build: $(STAMP)
-	$(BIN)/pipeline build
+	$(BIN)/pipeline build $(if $(ONLY),--drafts --only "$(ONLY)")
 
+# make check FILES=content/exercises/my-stretch.yaml checks one file (default: everything).
 check: $(STAMP)
-	$(BIN)/pipeline check
+	$(BIN)/pipeline check $(FILES)
+
+# The preview on http://127.0.0.1:8000/, drafts included, reloaded as you save.
+serve: $(STAMP)
+	$(BIN)/pipeline serve
+
+fmt: $(STAMP)
+	$(BIN)/pipeline fmt $(FILES)
+
+# make new ID=seated-figure-four [KIND=strength] [LEVEL=beginner]; make new-routine ID=...
+KIND ?= static-stretch
+LEVEL ?= beginner
+new: $(STAMP)
+	@test -n "$(ID)" || { echo "usage: make new ID=seated-figure-four [KIND=$(KIND)] [LEVEL=$(LEVEL)]"; exit 2; }
+	$(BIN)/pipeline new exercise "$(ID)" --kind "$(KIND)" --level "$(LEVEL)"
+
+new-routine: $(STAMP)
+	@test -n "$(ID)" || { echo "usage: make new-routine ID=desk-worker-basics"; exit 2; }
+	$(BIN)/pipeline new routine "$(ID)"
 
 # The linters first: a lint failure fails the tests, in CI too.
 test: lint

@@ -42,6 +42,16 @@ def test_new_refuses_to_overwrite_and_refuses_a_bad_id(root: Path) -> None:
     assert not list((root / "content/exercises").glob("Knee*"))
 
 
+def test_new_suggests_the_id_it_would_accept_for_a_title(root: Path) -> None:
+    code, output = run(root, "new", "exercise", "Seated Figure Four")
+    assert code == 2
+    assert "Did you mean `seated-figure-four`? Run: pipeline new exercise seated-figure-four" in output
+    code, output = run(root, "new", "routine", "Rodilla al pecho (niño)")
+    assert code == 2 and "Run: pipeline new routine rodilla-al-pecho-nino" in output
+    code, output = run(root, "new", "exercise", "seated-figure-four")  # the suggestion is accepted
+    assert code == 0 and (root / "content/exercises/seated-figure-four.yaml").is_file()
+
+
 MESSY = """# yaml-language-server: $schema=../../schema/exercise.schema.json
 stop_if:
 - Sharp pain   # the most important one

@@ -194,3 +194,25 @@ def test_the_preview_refuses_other_hosts_and_unusable_paths_without_a_traceback(
         assert raw_request(base, path, f"127.0.0.1:{port}").startswith(b"HTTP/1.0 400"), path
     assert raw_request(base, "/index.html", f"127.0.0.1:{port}").startswith(b"HTTP/1.0 200")
     assert "Traceback" not in (root / "serve.log").read_text()
+
+
+def test_the_exercise_being_written_shows_as_a_draft(server: tuple[str, Path]) -> None:
+    # An instructor's new exercise is a draft until it is reviewed: the preview must show it
+    # (that is what the preview is for), and say on the page that it is a draft.
+    base, root = server
+    before = version(base)["version"]
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "--root", str(root), "new", "exercise", "seated-figure-four"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    wait_for(lambda: rebuilt_without_problems(base, before))
+    page = get(base + "/")
+    entry = page.split('id="exercise-seated-figure-four-en"', 1)[1].split("</section>", 1)[0]
+    assert "Seated figure four" in entry
+    assert "Draft — not reviewed — not for clients." in entry
+    assert "exercise · draft" in page.replace("\n", " ")
+    snippet = entry.split('href="', 2)[2].split('"', 1)[0]  # the "Snippet file" link
+    assert "drafts/" in snippet and "Seated figure four" in get(f"{base}/{snippet}")

@@ -4,6 +4,7 @@ the schema as a draft, with a starting dosage inside the safety limits for its k
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +30,35 @@ class ScaffoldProblem(UsageError):
     pass
 
 
-def check_new_id(entry_id: str) -> None:
-    if not SLUG.match(entry_id) or len(entry_id) > 64:
-        raise ScaffoldProblem(
-            f'"{entry_id}" is not a valid id: use lowercase letters and digits in words joined by '
-            "single hyphens, at most 64 characters, e.g. knee-to-chest"
-        )
+MAX_ID = 64
+
+
+def check_new_id(entry_id: str, kind: str = "exercise") -> None:
+    if SLUG.match(entry_id) and len(entry_id) <= MAX_ID:
+        return
+    message = (
+        f'"{entry_id}" is not a valid id: use lowercase letters and digits in words joined by '
+        f"single hyphens, at most {MAX_ID} characters, e.g. knee-to-chest"
+    )
+    suggested = id_from_title(entry_id)
+    if suggested:
+        message += f". Did you mean `{suggested}`? Run: pipeline new {kind} {suggested}"
+    raise ScaffoldProblem(message)
+
+
+def id_from_title(title: str) -> str:
+    """The id an instructor most likely meant: "Seated Figure Four" -> seated-figure-four.
+    Accents are dropped (the id is a file name typed on any keyboard), anything else that is
+    not a letter or digit separates words, and a long title is cut at a word."""
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", plain.lower())
+    slug = ""
+    for word in words:
+        longer = f"{slug}-{word}" if slug else word
+        if len(longer) > MAX_ID:
+            break
+        slug = longer
+    return slug if SLUG.match(slug) else ""
 
 
 def title_from_id(entry_id: str) -> str:
@@ -89,7 +113,7 @@ review:
 
 def create(root: Path, kind: str, entry_id: str, exercise_kind: str, level: str) -> Path:
     """Write the template and return its path; never overwrite."""
-    check_new_id(entry_id)
+    check_new_id(entry_id, kind)
     folder = root / "content" / ("exercises" if kind == "exercise" else "routines")
     path = folder / f"{entry_id}.yaml"
     if path.exists():

@@ -138,7 +138,9 @@ def serve(root: Path, port: int, today: date | None, ready: Any = print) -> None
     """Build, serve build/ and rebuild on every change under content/, schema/, templates/."""
     import watchfiles
 
-    options = BuildOptions(out=root / "build", jobs=1, today=today)  # rebuilds are incremental
+    # Drafts too: the exercise being written is a draft, and the page marks it as one (a
+    # build keeps drafts under drafts/, never beside what clients get). Rebuilds are incremental.
+    options = BuildOptions(out=root / "build", drafts=True, jobs=1, today=today)
     state = PreviewState()
     rebuild(root, options, state)
     handler = partial(PreviewHandler, directory=str(options.out), state=state)

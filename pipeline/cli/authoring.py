@@ -126,6 +126,7 @@ def serve(ctx: click.Context, port: int) -> None:
     Serves build/ on 127.0.0.1 (the preview at /, snippets at /html/exercises/ID.html),
     watches content/, schema/ and templates/, rebuilds what changed and reloads the open
     page. A content problem shows on the page with its file:line; the server keeps running.
+    Drafts are shown too, marked as drafts (written under build/drafts/).
 
     \b
     Example:

@@ -13,6 +13,7 @@ import click
 
 from pipeline.errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError
 from pipeline.model import LAYOUTS
+from pipeline.rules.dates import how_to_write
 
 __all__ = ["EXIT_CONTENT", "EXIT_OK", "EXIT_USAGE", "UsageProblem"]
 UsageProblem = UsageError
@@ -43,7 +44,22 @@ def today() -> date:
     try:
         return date.fromisoformat(pinned)
     except ValueError as exc:
-        raise UsageProblem(f"PIPELINE_TODAY={pinned} is not a date written as YYYY-MM-DD") from exc
+        raise UsageProblem(f"PIPELINE_TODAY={pinned} is not a date; {how_to_write(pinned)}") from exc
+
+
+class IsoDate(click.ParamType[date]):
+    """A date option written YYYY-MM-DD; a date typed otherwise is refused with the format and
+    an example (and the US reading of 11/02/2026), as the check says it about a file."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value} is not a date; {how_to_write(value)}", param, ctx)
 
 
 Command = TypeVar("Command", bound=Callable[..., Any])

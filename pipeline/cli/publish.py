@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import click
 
 from pipeline.cli.common import (
     EXIT_CONTENT,
     EXIT_OK,
+    IsoDate,
     layout_option,
     page_size_option,
     paper,
@@ -123,7 +125,7 @@ def build(
 @click.option(
     "--date",
     "day",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=IsoDate(),
     default=None,
     help="The date on the cover, YYYY-MM-DD (default: today).",
 )
@@ -151,7 +153,7 @@ def handout(
     ids: tuple[str, ...],
     client: str,
     notes: str | None,
-    day: Any,
+    day: date | None,
     page_size: str | None,
     layout: str,
     language: str,
@@ -173,7 +175,7 @@ def handout(
         ids=list(ids),
         client=client,
         notes=notes,
-        day=day.date() if day else None,
+        day=day,
         page_size=paper(page_size),
         layout=cast("Layout", layout),
         language=language,

@@ -11,6 +11,7 @@ from typing import Any
 from pipeline.diagnostics import Diagnostic, Severity
 from pipeline.load.library import STUDIO_FILE, Library
 from pipeline.load.yaml import Document
+from pipeline.rules import dates
 from pipeline.rules.messages import suggestion, warning
 from pipeline.rules.registry import Context, check, rules
 
@@ -208,15 +209,17 @@ def _review_due(doc: Document, today: date) -> Iterator[Diagnostic]:
             doc,
             ("review", "reviewed_on"),
             "review-due",
-            f"the last review was on {reviewed_on}, more than "
-            f"{REVIEW_INTERVAL_MONTHS} months ago; ask an instructor to review it again",
+            f"the last review was on {reviewed_on} ({dates.spelled(reviewed)}), more than "
+            f"{REVIEW_INTERVAL_MONTHS} months ago; ask an instructor to review it again, then set "
+            f"reviewed_on to the day of that review as {dates.date_format(today)}",
         )
     elif reviewed > today:
         yield warning(
             doc,
             ("review", "reviewed_on"),
             "review-in-future",
-            f"reviewed_on is {reviewed_on}, a date in the future",
+            f"reviewed_on is {reviewed_on} ({dates.spelled(reviewed)}), a date in the future; "
+            f"write the day of the review as {dates.date_format(today)}",
         )
 
 

@@ -11,13 +11,13 @@ import difflib
 import math
 import re
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
 from pipeline.diagnostics import Diagnostic, Severity, json_pointer
 from pipeline.load.yaml import Document, Path_
+from pipeline.rules import dates
 
 _TYPE_NAMES = {
     "integer": "a whole number",
@@ -28,6 +28,9 @@ _TYPE_NAMES = {
     "boolean": "true or false",
 }
 _SECONDS_FIELDS = ("hold_seconds", "rest_seconds")
+# Fields holding a date: their messages show the format (a published entry's `required` names
+# the key without its schema, so the name is what tells).
+_DATE_FIELDS = ("reviewed_on",)
 _NUMBER_AND_UNIT = re.compile(r"(\d+)\s*([a-z]*)\.?", re.IGNORECASE)
 _SECONDS = {"s", "sec", "secs", "second", "seconds"}
 _MINUTES = {"m", "min", "mins", "minute", "minutes"}
@@ -60,7 +63,6 @@ _NUMBER_WORDS = {
         ]
     )
 }
-_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _RANGE = re.compile(r"\d+\s*(-|–|to)\s*\d+.*", re.IGNORECASE)
 
 
@@ -141,6 +143,8 @@ def _missing_keys(error: ValidationError, doc: Document, path: Path_) -> Iterato
         else:
             description = properties.get(key, {}).get("description", "")
             reason = f" ({description.rstrip('.')})" if description else ""
+        if key in _DATE_FIELDS or properties.get(key, {}).get("format") == "date":
+            reason += f"; add it as {dates.date_format()}"
         yield doc.error(path, "missing-key", f"`{key}` is missing{where}{reason}")
 
 
@@ -149,6 +153,8 @@ def _describe(error: ValidationError, path: Path_, keyword: str) -> tuple[str, s
     if keyword == "type":
         expected = _TYPE_NAMES.get(str(limit), str(limit))
         fix = _how_to_fix_type(str(limit), value, in_seconds=bool(path) and path[-1] in _SECONDS_FIELDS)
+        if schema.get("format") == "date":
+            expected, fix = "a date", f"; {dates.how_to_write(value)}"
         return "wrong-type", f"{name} must be {expected}, but it is {_kind_of(value)}{fix}"
     if keyword == "enum":
         choices = [str(choice) for choice in limit]
@@ -174,9 +180,7 @@ def _describe(error: ValidationError, path: Path_, keyword: str) -> tuple[str, s
         hint = schema.get("x-pattern-hint", "the expected form")
         return "invalid-format", f"{name} {show(value)} is not valid: it must be {hint}"
     if keyword == "format":
-        return "invalid-date", (
-            f"{name} {show(value)} is not a real date written as YYYY-MM-DD{_us_date_hint(value)}"
-        )
+        return "invalid-date", f"{name} {show(value)} is not a real date; {dates.how_to_write(value)}"
     rule = getattr(error, "rule", keyword)
     return rule, error.message
 
@@ -230,19 +234,6 @@ def _number_from_text(text: str, in_seconds: bool) -> str:
 def _meaning(schema: dict[str, Any]) -> str:
     description = str(schema.get("description", "")).rstrip(".")
     return f" ({description})" if description else ""
-
-
-def _us_date_hint(value: Any) -> str:
-    """The studio is in the US: 11/02/2026 is most likely November 2. Say so, and ask."""
-    match = _US_DATE.fullmatch(str(value).strip())
-    if not match:
-        return ""
-    month, day, year = (int(part) for part in match.groups())
-    try:
-        meant = date(year, month, day)
-    except ValueError:
-        return ""
-    return f"; if you meant {meant:%B} {meant.day}, {meant.year}, write {meant.isoformat()}"
 
 
 def _kind_of(value: Any) -> str:
