@@ -97,6 +97,7 @@ def build(
         today=today(),
     )
     from pipeline.report import wants_color
+    from pipeline.trust.output import log_line
 
     show_progress = not quiet and wants_color(sys.stderr)
     report = run_build(root, options, progress_bar if show_progress else None)
@@ -106,7 +107,7 @@ def build(
 
         click.echo(f"Note: {OWN_SCHEMA_NOTE}.")
     for output, why in report.failed:
-        click.echo(f"{output}: error: {why}", err=True)
+        click.echo(log_line(f"{output}: error: {why}"), err=True)  # why may quote a template
     if not report.check.errors:
         click.echo(
             f"Built {len(report.built)}, unchanged {len(report.unchanged)}, failed {len(report.failed)}"
