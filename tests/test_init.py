@@ -216,7 +216,13 @@ def test_without_a_website_init_says_the_packets_print_no_phone_link(tmp_path: P
     pages = init(tmp_path / "t", "--site-url", "https://corepilates.github.io/exercises")
     settings = yaml.safe_load((tmp_path / "t/content/studio.yaml").read_text())
     assert settings["packet_page"] == "https://corepilates.github.io/exercises/html/packet.html"
-    assert "point your website's domain there" not in pages.output
+    assert settings["website"] == "https://corepilates.github.io/exercises"  # the site is the website
+    assert "point this address's domain there" not in pages.output
+    checked = run("--root", str(tmp_path / "t"), "check")
+    assert checked.exit_code == 0, checked.output  # the packet page is on the studio's own site
+    elsewhere = init(tmp_path / "u", *SITE, "--site-url", "https://corepilates.github.io/exercises")
+    assert elsewhere.exit_code == 2 and "is not on the studio's web site" in elsewhere.output
+    assert not (tmp_path / "u").exists()
 
 
 def test_check_in_a_folder_without_content_says_to_run_init(tmp_path: Path) -> None:

@@ -120,8 +120,9 @@ def _check_given(answers: dict[str, Any]) -> None:
 @click.option("--website", help="The studio's website (https://...).")
 @click.option(
     "--site-url",
-    help="Where the workflow publishes the website, when not at --website (e.g. "
-    "https://OWNER.github.io/REPOSITORY): packets' QR codes open its html/packet.html.",
+    help="Where the workflow publishes the site, on the website's host (e.g. https://example.com/"
+    "exercises), when not at --website itself; without --website, the website too (e.g. "
+    "https://OWNER.github.io/REPOSITORY). Packets' QR codes open its html/packet.html.",
 )
 @click.option("--languages", "languages_text", metavar="en[,es]", help="Languages handouts are printed in.")
 @click.option("--page-size", type=click.Choice(["letter", "a4"]), help="Paper size (default: letter).")
@@ -194,6 +195,7 @@ def _count(paths: list[str]) -> str:
 
 def _studio(answers: dict[str, Any], site_url: str | None, folder: Path) -> Any:
     from pipeline.authoring.init import Studio
+    from pipeline.trust.site import packet_page_problem
 
     if site_url and (problem := answer_problem("website", site_url)):
         raise UsageProblem(f"--site-url: {problem}")
@@ -201,7 +203,7 @@ def _studio(answers: dict[str, Any], site_url: str | None, folder: Path) -> Any:
         name=answers["name"] or _default_name(folder),
         phone=answers["phone"] or None,
         email=answers["email"] or None,
-        website=answers["website"] or None,
+        website=answers["website"] or site_url or None,
         languages=answers["languages"] or ("en",),
         page_size=answers["page_size"] or "letter",
         site_url=site_url,
@@ -209,6 +211,10 @@ def _studio(answers: dict[str, Any], site_url: str | None, folder: Path) -> Any:
     if studio.packet_page and (problem := answer_problem("packet_page", studio.packet_page)):
         raise UsageProblem(
             f"the phone page's address {studio.packet_page}: {problem}; give a shorter --site-url"
+        )
+    if studio.packet_page and (problem := packet_page_problem(studio.website, studio.packet_page)):
+        raise UsageProblem(
+            f"--site-url: {problem}. Publish the site on the website's own host, or leave it out"
         )
     return studio
 
@@ -226,15 +232,15 @@ def _say(report: Any, studio: Any, upgrade: bool) -> None:
         return
     if studio.packet_page:
         click.echo(f"Packets' phone link: {studio.packet_page} (packet_page in content/studio.yaml).")
-        if not studio.site_url:
+        if "github.io" not in studio.packet_page:
             click.echo(
-                "  The workflow publishes to GitHub Pages: point your website's domain there "
-                "(README: Your own domain), or set packet_page to the address Pages gives."
+                "  The workflow publishes to GitHub Pages: point this address's domain there "
+                "(README.md: Your own domain) for the codes to open."
             )
     else:
         click.echo(
-            "No website given: packets print no phone link until content/studio.yaml has "
-            "`website` or `packet_page` (the address GitHub Pages gives, followed by /html/packet.html)."
+            "No website given: packets print no phone link until content/studio.yaml has a "
+            "`website` where the workflow publishes (your own domain, or the address GitHub Pages gives)."
         )
     where = report.folder
     click.echo(
