@@ -6,7 +6,7 @@ Routes:
   POST /            a button pressed on the page: add, move, remove, search, check a dosage
   POST /handout     the packet's PDF, shown inline (or the page again, saying what to fix)
   GET  /search      ids matching the search and filters (the page's script filters instantly)
-  GET  /media/NAME  a card's thumbnail; GET /static/NAME the page's CSS and script
+  GET  /media/NAME  a card's thumbnail; GET /static/NAME the packaged CSS and script
   GET/POST /login   the passcode, when the desk listens on the network
 """
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -35,10 +34,11 @@ from starlette.routing import Route
 
 from pipeline.desk.form import DeskForm, Tampered, TooMany, adjustments, read_form
 from pipeline.desk.guard import (
+    AccessLog,
     BodyTooLarge,
     FormTokens,
-    GuessThrottle,
     Limits,
+    SignInRequired,
     allowed_hosts,
     message_page,
     same_origin,
@@ -52,9 +52,9 @@ from pipeline.publish.packet import PacketDocument, PacketProblem, PacketRequest
 from pipeline.publish.pdf_settings import PdfSettings
 from pipeline.resources import templates_for
 from pipeline.translations.catalogs import language_name
+from pipeline.trust.desk import GuessThrottle, desk_templates, packaged_assets
 
 log = logging.getLogger("pipeline.desk")
-STATIC = {"desk.css": "text/css", "desk.js": "text/javascript"}
 PDF_NAME = "handout.pdf"  # the file name a browser saves: never the client's name
 
 
@@ -93,7 +93,11 @@ class LibraryState:
 class Desk:
     def __init__(self, config: DeskConfig) -> None:
         self.config = config
-        self.templates = templates_for(config.root.resolve())
+        # The desk's own pages and assets are the package's only; the studio's templates/
+        # shape the handouts it prints (their safety words verified as the build's are).
+        self.templates = desk_templates()
+        self.assets = packaged_assets()
+        self.handout_templates = templates_for(config.root.resolve())
         self.library = LibraryState()
         self.tokens = FormTokens()
         self.guesses = GuessThrottle()
@@ -102,8 +106,6 @@ class Desk:
 
     # -- pages ---------------------------------------------------------------------------
     async def page(self, request: Request) -> Response:
-        if (refusal := self._login_needed(request)) is not None:
-            return refusal
         snapshot = self._snapshot()
         if snapshot is None:
             return self._unusable()
@@ -184,8 +186,6 @@ class Desk:
         )
 
     async def search(self, request: Request) -> Response:
-        if (refusal := self._login_needed(request, page=False)) is not None:
-            return refusal
         snapshot = self._snapshot()
         if snapshot is None:
             return JSONResponse({"ids": []})
@@ -199,8 +199,6 @@ class Desk:
         return JSONResponse({"ids": ids, "status": status_line(snapshot, len(ids))})
 
     async def media(self, request: Request) -> Response:
-        if (refusal := self._login_needed(request, page=False)) is not None:
-            return refusal
         snapshot = self._snapshot()
         name = request.path_params["name"]
         src = snapshot.thumbnails.get(name) if snapshot else None
@@ -212,14 +210,10 @@ class Desk:
         return FileResponse(derived.path, headers={"cache-control": "private, max-age=3600"})
 
     async def static(self, request: Request) -> Response:
-        name = request.path_params["name"]
-        if name not in STATIC:
+        asset = self.assets.get(request.path_params["name"])
+        if asset is None:
             return Response("Not found.", status_code=404, media_type="text/plain")
-        return FileResponse(
-            self.templates.find(f"desk/{name}"),
-            media_type=STATIC[name],
-            headers={"cache-control": "no-cache"},
-        )
+        return Response(asset.body, media_type=asset.media_type, headers={"cache-control": "no-cache"})
 
     # -- the passcode --------------------------------------------------------------------
     async def login(self, request: Request) -> Response:
@@ -246,18 +240,8 @@ class Desk:
             status_code=401,
         )
 
-    def _login_needed(self, request: Request, page: bool = True) -> Response | None:
-        self._session_id(request)
-        if self.config.passcode is None or request.session.get("signed_in"):
-            return None
-        if page:
-            return RedirectResponse("/login", status_code=303)
-        return Response("Sign in first.", status_code=401, media_type="text/plain")
-
     # -- reading a POST ------------------------------------------------------------------
     async def _checked_form(self, request: Request) -> tuple[Snapshot, DeskForm] | Response:
-        if (refusal := self._login_needed(request, page=False)) is not None:
-            return refusal
         raw = await self._read(request)
         if isinstance(raw, Response):
             return raw
@@ -348,7 +332,7 @@ class Desk:
         snapshot = self.library.snapshot
         root = self.config.root.resolve()
         media = snapshot.project.images.cache_dir if snapshot else root / "build" / "cache" / "images"
-        return PdfSettings(self.templates, root / "content", media)
+        return PdfSettings(self.handout_templates, root / "content", media)
 
     async def _watch(self) -> None:
         import watchfiles
@@ -365,30 +349,6 @@ class Desk:
 def _sentence(text: str) -> str:
     text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "?", "!")) else text + "."
-
-
-class AccessLog:
-    """Method, path without its query, status and time: never a body, never a query string."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started, status = time.perf_counter(), 0
-
-        async def recording(message: Any) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        await self.app(scope, receive, recording)
-        log.info(
-            "%s %s %d %.0f ms", scope["method"], scope["path"], status, (time.perf_counter() - started) * 1000
-        )
 
 
 def create_app(config: DeskConfig) -> Starlette:
@@ -415,6 +375,7 @@ def create_app(config: DeskConfig) -> Starlette:
             max_age=12 * 3600,
             same_site="strict",
         ),
+        Middleware(SignInRequired, required=config.passcode is not None),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=desk.lifespan)
     app.state.desk = desk

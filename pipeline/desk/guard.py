@@ -1,34 +1,32 @@
 """What keeps the desk to the studio's own browser: the Host it answers to, a passcode on
-the network, a token on every form, size limits, and headers that keep pages out of caches
-and third parties out of the page."""
+the network (SignInRequired, in front of every route), a token on every form, size limits,
+and headers that keep pages out of caches and third parties out of the page."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import hmac
-import math
+import logging
 import secrets
 import socket
 import time
-from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pipeline.loopback import LOOPBACK_NAMES, is_loopback
+from pipeline.trust.desk import canonical, needs_sign_in
+
+log = logging.getLogger("pipeline.desk")
 
 MAX_BODY = 64 * 1024
 # A passcode is at least 8 digits or 10 characters, spaces and dashes not counted.
 PASSCODE_DIGITS, PASSCODE_CHARACTERS = 8, 10
-GUESSES_PER_ADDRESS = 5  # wrong passcodes a minute from one address
-GUESS_WINDOW = 60.0  # seconds
-WRONG_GUESS_PAUSE = 1.0  # seconds, one guess judged at a time
 CSP = (
     "default-src 'self'; img-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; "
     "object-src 'none'"
@@ -65,11 +63,6 @@ def new_passcode() -> str:
     return "-".join(digits[i : i + 4] for i in range(0, 12, 4))
 
 
-def canonical(code: str) -> str:
-    """A passcode as it is compared: without the spaces and dashes that group it."""
-    return "".join(code.split()).replace("-", "")
-
-
 def passcode_problem(code: str) -> str | None:
     """Why a passcode is too easy to guess, judged after spaces and dashes are removed."""
     plain = canonical(code)
@@ -92,53 +85,6 @@ def read_passcode(path: Path) -> str:
             f"the passcode in {path} is too easy to guess: {problem}, not counting spaces and dashes"
         )
     return code
-
-
-def same_passcode(typed: str, expected: str) -> bool:
-    return hmac.compare_digest(canonical(typed).encode(), canonical(expected).encode())
-
-
-class GuessThrottle:
-    """Wrong passcodes slow guessing down: each address may get GUESSES_PER_ADDRESS wrong a
-    minute (then 429 until the oldest is a minute old), and guesses are judged one at a time
-    with a pause after each wrong one, so however many connections guess together, at most
-    60 wrong guesses a minute are judged in all. Nobody is held off for more than a minute,
-    and the studio's own computer, which has not guessed wrong, is never held off at all."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self.clock = clock
-        self.wrong: dict[str, deque[float]] = {}
-        self.judging = asyncio.Lock()
-
-    async def judge(self, address: str, typed: str, expected: str) -> bool | int:
-        """True for the right passcode, False for a wrong one, or the seconds `address` must
-        wait before it may guess again (nothing is judged then)."""
-        wait = self.retry_after(address)
-        if wait is not None:
-            return wait
-        async with self.judging:  # one at a time: guesses sent in parallel gain nothing
-            if same_passcode(typed, expected):
-                self.wrong.pop(address, None)
-                return True
-            self._recent(address).append(self.clock())
-            await asyncio.sleep(WRONG_GUESS_PAUSE)
-        return False
-
-    def retry_after(self, address: str) -> int | None:
-        """Seconds until `address` may guess again, or None when it may now."""
-        times = self._recent(address)
-        if len(times) < GUESSES_PER_ADDRESS:
-            return None
-        return max(1, math.ceil(times[0] + GUESS_WINDOW - self.clock()))
-
-    def _recent(self, address: str) -> deque[float]:
-        times = self.wrong.setdefault(address, deque())
-        while times and times[0] <= self.clock() - GUESS_WINDOW:
-            times.popleft()
-        if len(self.wrong) > 10_000:  # a flood of addresses: keep only those still counting
-            self.wrong = {a: t for a, t in self.wrong.items() if t and t[-1] > self.clock() - GUESS_WINDOW}
-            self.wrong.setdefault(address, times)
-        return times
 
 
 class FormTokens:
@@ -225,6 +171,54 @@ class Limits:
             await send(message)
 
         return with_headers
+
+
+class SignInRequired:
+    """On the network, every path but the sign-in page and what it needs (needs_sign_in)
+    asks for the passcode first: a route added later is guarded without anyone remembering
+    to. Sits inside the session middleware, whose cookie says who has signed in."""
+
+    def __init__(self, app: ASGIApp, required: bool) -> None:
+        self.app = app
+        self.required = required
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or not self.required
+            or not needs_sign_in(scope["path"])
+            or scope["session"].get("signed_in")
+        ):
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] == "GET" and scope["path"] == "/":
+            refusal: HTMLResponse | RedirectResponse = RedirectResponse("/login", status_code=303)
+        else:
+            refusal = message_page(401, "Sign in first", "Type the desk's passcode, then try again.")
+        await refusal(scope, receive, send)
+
+
+class AccessLog:
+    """Method, path without its query, status and time: never a body, never a query string."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 0
+
+        async def recording(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, recording)
+        elapsed = (time.perf_counter() - started) * 1000
+        log.info("%s %s %d %.0f ms", scope["method"], scope["path"], status, elapsed)
 
 
 class BodyTooLarge(Exception):
