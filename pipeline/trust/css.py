@@ -17,8 +17,10 @@ tokenised with tinycss2, which follows CSS Syntax Level 3 as browsers do. Then:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import tinycss2
 from tinycss2.ast import Declaration, Node
@@ -145,17 +147,45 @@ def clean_stylesheet(text: str) -> CleanCss:
     return CleanCss("".join(kept), tuple(dropped))
 
 
+@lru_cache(maxsize=4096)  # an editor writes the same style on many shapes
 def clean_declarations(text: str) -> CleanCss:
     """A `style` attribute, with only allowed declarations; UnsafeCss if it loads."""
+    if _PLAIN_DECLARATIONS.fullmatch(text):
+        return _plain_declarations(text)
     refuse_loading(text)
     dropped: list[str] = []
     body = _kept_declarations(tinycss2.parse_blocks_contents(text, **_PARSED), dropped)
     return CleanCss(body, tuple(dropped))
 
 
+# `name: value; ...` with values of letters, digits and `# . , % + -` only: no function, string,
+# escape, comment or block, so splitting at ";" and ":" reads it exactly as the CSS parser
+# would, at a tenth of the cost (what editors write on every shape: "fill:#8ab;stroke:none").
+_PLAIN_VALUE = r"[\sA-Za-z0-9#.,%+-]*"
+_PLAIN_DECLARATION = rf"\s*[A-Za-z][A-Za-z-]*\s*:{_PLAIN_VALUE}"
+_PLAIN_DECLARATIONS = re.compile(rf"{_PLAIN_DECLARATION}(?:;{_PLAIN_DECLARATION})*;?\s*")
+
+
+def _plain_declarations(text: str) -> CleanCss:
+    kept: list[str] = []
+    dropped: list[str] = []
+    for declaration in filter(str.strip, text.split(";")):
+        name, _, value = declaration.partition(":")
+        name = name.strip()
+        if name.lower() in PROPERTIES:
+            kept.append(f"{name.lower()}:{value.strip()}")
+        else:
+            dropped.append(f"CSS {name}")
+    return CleanCss(";".join(kept), tuple(dropped))
+
+
 def refuse_loading(text: str) -> None:
-    """UnsafeCss when `text`, read as CSS, loads anything from outside it."""
-    _refuse_in(tinycss2.parse_component_value_list(text))
+    """UnsafeCss when `text`, read as CSS, loads anything from outside it. Only a function
+    (`url(`, `image-set(`: a literal "(", which no escape makes) or an at-rule (a literal
+    "@") can load, so a value without either is not tokenised: most of a drawing's values
+    (path data, colours, lengths) are passed in one look."""
+    if "(" in text or "@" in text:
+        _refuse_in(tinycss2.parse_component_value_list(text))
 
 
 def _refuse_in(nodes: Iterable[Node]) -> None:
