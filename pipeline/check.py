@@ -150,8 +150,10 @@ def _check_exercises(settings: _Settings, jobs: int, full_documents: bool) -> Ch
         documents, translations, findings, learnt = [], [], [], {}
         ending = (os.getpid(), gc.disable, ())  # gc off in workers; they end with this process
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker, initargs=ending) as pool:
+            # Sent back slim: what cross-file rules need, and all of the data if it is asked
+            # for (a build's), but never the positions of every value, most of the bytes.
             for docs, translated, found, remembered in pool.map(
-                partial(work, slim=not full_documents), chunks
+                partial(work, slim=True, all_data=full_documents), chunks
             ):
                 documents += docs
                 translations += translated
@@ -162,11 +164,15 @@ def _check_exercises(settings: _Settings, jobs: int, full_documents: bool) -> Ch
 
 
 def _load_and_check_exercises(
-    settings: _Settings, files: list[Path], slim: bool, by_source: dict[str, list[Path]]
+    settings: _Settings,
+    files: list[Path],
+    slim: bool,
+    by_source: dict[str, list[Path]],
+    all_data: bool = False,
 ) -> Checked:
     """Load exercises and their translations, then check them; `slim` documents keep only
-    what cross-file rules need, which makes sending them back from a worker process several
-    times cheaper."""
+    what cross-file rules need (all of their data with `all_data`), which makes sending them
+    back from a worker process several times cheaper."""
     registered()
     context = settings.context("exercise")
     documents = load_files(settings.root, files)
@@ -178,8 +184,10 @@ def _load_and_check_exercises(
             findings += _translation_findings(translation, source, context)
     translated = [t for each in translations.values() for t in each]
     if slim:
-        documents = [doc.slim(EXERCISE_KEYS_USED_ACROSS_FILES) for doc in documents]
-        translated = [doc.slim(()) for doc in translated]
+        documents = [
+            doc.slim(doc.data or () if all_data else EXERCISE_KEYS_USED_ACROSS_FILES) for doc in documents
+        ]
+        translated = [doc.slim(doc.data or () if all_data else ()) for doc in translated]
     return documents, translated, findings, photo_memo.learnt_here()
 
 

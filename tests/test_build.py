@@ -363,3 +363,22 @@ def test_the_phone_page_is_written_again_when_it_is_missing(tmp_path: Path) -> N
     run_build(root, pdf=False, jobs=1)  # nothing else changed
     assert page.is_file() and data.is_file()
     assert data.name in page.read_text("utf-8")
+
+
+def test_a_build_whose_check_ran_in_worker_processes_makes_the_same_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large library is checked in worker processes, which send back every exercise's data
+    without the positions of its values: the build must not miss any of it."""
+    from pipeline import check as check_module
+
+    serial = copy_project(tmp_path / "serial")
+    run_build(serial, jobs=1, pdf=False)
+    monkeypatch.setattr(check_module, "PARALLEL_THRESHOLD", 1)
+    parallel = copy_project(tmp_path / "parallel")
+    run_build(parallel, jobs=2, pdf=False)
+    made, again = (
+        {p.relative_to(r): p.read_bytes() for p in (r / "build/html").rglob("*.*")}
+        for r in (serial, parallel)
+    )
+    assert len(made) > 20 and again == made
