@@ -11,8 +11,11 @@ desk: packets and the page of `pipeline desk` (benchmarks/desk.py).
 phone: the packet on the phone, its size and its first render (benchmarks/phone.py).
 sandbox: the starter build with every template in the bounded sandbox beside a plain Jinja
 environment (benchmarks/sandbox.py).
-Usage: python -m benchmarks [desk|phone|sandbox] [--check N ...] [--build N] [--scale] [--images]
-(default: all of it: check 1000 10000, build 1000, scale)
+startup: what `pipeline check` imports, by python -X importtime (benchmarks/startup.py).
+The run ends with every target, each a ratio of two figures measured side by side in it
+(benchmarks/targets.py).
+Usage: python -m benchmarks [desk|phone|sandbox|startup] [--check N ...] [--build N] [--scale]
+[--images] [--photos [N]] (default: all of it: check 1000 10000, build 1000, scale)
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from benchmarks.library import bench_build, bench_check, bench_scale
+from benchmarks.library import bench_build, bench_check, bench_scale, linear
+from benchmarks.targets import Ratio, report
 
 
 def main(argv: list[str]) -> None:
@@ -36,7 +40,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         "section",
         nargs="?",
-        choices=["desk", "phone", "sandbox"],
+        choices=["desk", "phone", "sandbox", "startup"],
         help="only the front desk's or the phone page's figures",
     )
     args = parser.parse_args(argv)
@@ -50,8 +54,17 @@ def main(argv: list[str]) -> None:
     from pipeline.publish.pdf import font_subsetter
 
     print(f"font subsetting: {font_subsetter()}")
+    ratios: list[Ratio] = []
+    if args.section == "startup" or everything:
+        from benchmarks.startup import bench_startup
+
+        bench_startup(Path(__file__).parent.parent / "content")
+    per_file: dict[int, float] = {}
     for count in args.check or ([1000, 10000] if everything else []):
-        bench_check(count, compare=count <= 1000)
+        seconds, found = bench_check(count, compare=count <= 1000)
+        per_file[count] = seconds / count
+        ratios += found
+    ratios += linear(per_file)
     for count in [args.build] if args.build else ([1000] if everything else []):
         bench_build(count)
     if args.images or everything:
@@ -61,7 +74,7 @@ def main(argv: list[str]) -> None:
     if args.photos or everything:
         from benchmarks.photos import bench_photos
 
-        bench_photos(args.photos or 868)
+        ratios += bench_photos(args.photos or 868)
     if args.section == "desk" or everything:
         from benchmarks.desk import bench_desk
 
@@ -76,6 +89,7 @@ def main(argv: list[str]) -> None:
         bench_sandbox()
     if args.scale or everything:
         bench_scale(10000, 500)
+    report(ratios)
 
 
 if __name__ == "__main__":

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from benchmarks.common import STUDIO, files_and_mtimes, make_library, publish, sample_worker_memory, timed
+from benchmarks.targets import Ratio, side_by_side
 from pipeline.rules.schema import schema_path
 
 TRANSLATION = """status: draft
@@ -47,26 +50,65 @@ def add_translations(root: Path, share: float) -> int:
     return len(chosen)
 
 
-def bench_check(count: int, compare: bool) -> None:
+def bench_check(count: int, compare: bool) -> tuple[float, list[Ratio]]:
+    """`pipeline check` on `count` files (1% invalid), best of 3 (2 past 1,000 files); with
+    `compare`, interleaved with check-jsonschema on the same files. Returns the seconds and
+    the ratio against check-jsonschema."""
+    ratios: list[Ratio] = []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         make_library(root, count)
-        ours, code, peak = timed([sys.executable, "-m", "pipeline", "check", "--format", "json"], root)
-        print(f"pipeline check, {count:>6} files: {ours:6.2f} s  (exit {code}, peak RSS {peak:.0f} MiB)")
+        command = [sys.executable, "-m", "pipeline", "check", "--format", "json"]
+        theirs_bin = shutil.which("check-jsonschema") or str(Path(sys.executable).parent / "check-jsonschema")
+        files = sorted(str(p) for p in (root / "content" / "exercises").glob("*.yaml"))
+        theirs_command = [theirs_bin, "--schemafile", str(schema_path("exercise")), *files]
+        runs = {"ours": lambda: timed(command, root)[0]}
+        if compare and Path(theirs_bin).exists():
+            runs["theirs"] = lambda: timed(theirs_command, root)[0]
+        best = side_by_side(runs, rounds=3 if count <= 1000 else 2)
+        _, code, peak = timed(command, root)
+        print(
+            f"pipeline check, {count:>6} files: {best['ours']:6.2f} s  (exit {code}, "
+            f"peak RSS {peak:.0f} MiB; {located(root, command)})"
+        )
+        if "theirs" in best:
+            ratio = best["theirs"] / best["ours"]
+            print(f"check-jsonschema, {count:>5} files: {best['theirs']:6.2f} s  ({ratio:.2f}x the time)")
+            ratios.append(
+                Ratio(
+                    f"check-jsonschema's time / pipeline check's, {count:,} files",
+                    ratio,
+                    3.5,
+                    at_least=True,
+                    how=f"{best['theirs']:.2f} s / {best['ours']:.2f} s",
+                )
+            )
         if count >= 10000:
             translated = add_translations(root, 0.1)
-            seconds, code, peak = timed([sys.executable, "-m", "pipeline", "check", "--format", "json"], root)
+            seconds, code, peak = timed(command, root)
             print(
                 f"pipeline check, {count:>6} files + {translated} translations: {seconds:6.2f} s  "
                 f"(exit {code}, peak RSS {peak:.0f} MiB; goal < 5 s)"
             )
-        theirs_bin = shutil.which("check-jsonschema") or str(Path(sys.executable).parent / "check-jsonschema")
-        if not compare or not Path(theirs_bin).exists():
-            return
-        files = sorted(str(p) for p in (root / "content" / "exercises").glob("*.yaml"))
-        theirs, code, _ = timed([theirs_bin, "--schemafile", str(schema_path("exercise")), *files], root)
-        print(f"check-jsonschema, {count:>5} files: {theirs:6.2f} s  (exit {code})")
-        print(f"  ratio: pipeline check is {theirs / ours:.1f}x faster than check-jsonschema")
+    return best["ours"], ratios
+
+
+def located(root: Path, command: list[str]) -> str:
+    """How many of the invalid files the check's JSON names, each at a line and column."""
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    errors = [d for d in json.loads(done.stdout)["diagnostics"] if d["severity"] == "error"]
+    files = {d["file"] for d in errors if d["line"] >= 1 and d["column"] >= 1}
+    return f"{len(files)} invalid files located at line:column, {len(errors)} errors"
+
+
+def linear(per_file: dict[int, float]) -> list[Ratio]:
+    """The per-file cost at the largest library against the smallest (<= 1: linear or better)."""
+    if len(per_file) < 2:
+        return []
+    small, large = min(per_file), max(per_file)
+    ratio = per_file[large] / per_file[small]
+    how = f"{per_file[large] * 1000:.2f} ms / {per_file[small] * 1000:.2f} ms a file"
+    return [Ratio(f"check's cost a file, {large:,} files / {small:,}", ratio, 1.0, how=how)]
 
 
 def bench_build(count: int) -> None:
