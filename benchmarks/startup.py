@@ -57,7 +57,8 @@ def bench_startup(content: Path) -> None:
     largest = sorted(best.items(), key=lambda item: -item[1])[:6]
     shown = ", ".join(f"{name} {us / 1000:.0f}" for name, us in largest)
     print(
-        f"\nstart-up: pipeline check imports {total:.0f} ms before reading a file (-X importtime, best of 3)"
+        f"\nstart-up: pipeline check imports {total:.0f} ms in all, at start and on first use "
+        "(-X importtime, best of 3)"
     )
     print(f"  largest (ms): {shown}")
     bad = forbidden(names)
