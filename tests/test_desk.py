@@ -431,7 +431,7 @@ def test_starting_at_a_learnt_fit_level_gives_the_same_handout(desk: TestClient)
 
 
 def test_a_desk_on_the_network_answers_to_this_computers_names_and_no_other() -> None:
-    from pipeline.desk.guard import allowed_hosts
+    from pipeline.web.guard import allowed_hosts
 
     assert allowed_hosts("127.0.0.1") == ["127.0.0.1", "localhost"]
     on_the_network = allowed_hosts("0.0.0.0", ["desk.studio.lan"])

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -23,27 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.datastructures import FormData
 from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
-from starlette.middleware.sessions import SessionMiddleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from pipeline.desk.form import DeskForm, Tampered, TooMany, adjustments, read_form
-from pipeline.desk.guard import (
-    AccessLog,
-    BodyTooLarge,
-    FormTokens,
-    Limits,
-    SignInRequired,
-    allowed_hosts,
-    message_page,
-    same_origin,
-    too_large,
-)
+from pipeline.desk.guard import PAGES, SignInRequired, message_page
 from pipeline.desk.library import LibraryUnusable, Snapshot, load_snapshot
 from pipeline.desk.view import login_html, matching, packet_html, page_html, status_line
 from pipeline.desk.workers import Busy, Job, RendererFailed, RenderPool
@@ -53,6 +38,9 @@ from pipeline.publish.pdf_settings import PdfSettings
 from pipeline.resources import templates_for
 from pipeline.translations.catalogs import language_name
 from pipeline.trust.desk import GuessThrottle, desk_templates, packaged_assets
+from pipeline.web.app import guarded_app
+from pipeline.web.forms import FormGate
+from pipeline.web.guard import allowed_hosts
 
 log = logging.getLogger("pipeline.desk")
 PDF_NAME = "handout.pdf"  # the file name a browser saves: never the client's name
@@ -99,9 +87,9 @@ class Desk:
         self.assets = packaged_assets()
         self.handout_templates = templates_for(config.root.resolve())
         self.library = LibraryState()
-        self.tokens = FormTokens()
         self.guesses = GuessThrottle()
         self.hosts = allowed_hosts(config.host, config.extra_hosts)
+        self.forms = FormGate(self.hosts, PAGES)
         self.pool: RenderPool | None = None
 
     # -- pages ---------------------------------------------------------------------------
@@ -145,6 +133,7 @@ class Desk:
             anchors=document.anchors,
             style=(form.layout, form.page_size or snapshot.project.page_size, form.language),
             unsure=frozenset(adjustments(form, snapshot)),
+            safety=document.safety,
         )
         return await self._pdf(request, snapshot, form, job)
 
@@ -219,14 +208,11 @@ class Desk:
     async def login(self, request: Request) -> Response:
         if self.config.passcode is None:
             return RedirectResponse("/", status_code=303)
-        self._session_id(request)
         if request.method == "GET":
             return HTMLResponse(login_html(self.templates, self._token(request), None))
-        form = await self._read(request)
+        form = await self.forms.read(request)
         if isinstance(form, Response):
             return form
-        if not self.tokens.valid(form.get("csrf"), self._session_id(request)):
-            return self._expired()
         address = request.client.host if request.client else ""
         verdict = await self.guesses.judge(address, str(form.get("passcode", "")), self.config.passcode)
         if verdict is True:
@@ -242,11 +228,9 @@ class Desk:
 
     # -- reading a POST ------------------------------------------------------------------
     async def _checked_form(self, request: Request) -> tuple[Snapshot, DeskForm] | Response:
-        raw = await self._read(request)
+        raw = await self.forms.read(request)
         if isinstance(raw, Response):
             return raw
-        if not self.tokens.valid(raw.get("csrf"), self._session_id(request)):
-            return self._expired()
         snapshot = self._snapshot()
         if snapshot is None:
             return self._unusable()
@@ -257,27 +241,6 @@ class Desk:
         except TooMany as exc:
             return message_page(413, "Too many entries", f"{exc} Make two packets.")
 
-    async def _read(self, request: Request) -> FormData | Response:
-        if not same_origin(request.headers, self.hosts, request.url.scheme):
-            return message_page(
-                403, "Refused", "This form was sent from another site; the desk only takes its own."
-            )
-        try:
-            return await request.form(max_files=0, max_fields=400, max_part_size=64 * 1024)
-        except BodyTooLarge:
-            return too_large(64 * 1024)
-        except Exception as exc:  # malformed multipart and the like: a bad request, not a crash
-            log.info("unreadable form: %s", type(exc).__name__)
-            return message_page(400, "This form cannot be read", "Reload the desk and try again.")
-
-    def _expired(self) -> Response:
-        return message_page(
-            403,
-            "This page has expired",
-            "The desk was restarted or the page is too old, so the form was not used. "
-            "Reload the desk and press the button again.",
-        )
-
     # -- helpers -------------------------------------------------------------------------
     def _snapshot(self) -> Snapshot | None:
         return self.library.snapshot
@@ -286,13 +249,8 @@ class Desk:
         problems = "; ".join(self.library.problems[:5]) or "content/studio.yaml is missing"
         return message_page(503, "Nothing can be printed yet", f"Fix the content first: {problems}")
 
-    def _session_id(self, request: Request) -> str:
-        if "sid" not in request.session:
-            request.session["sid"] = secrets.token_urlsafe(16)
-        return str(request.session["sid"])
-
     def _token(self, request: Request) -> str:
-        return self.tokens.token(self._session_id(request))
+        return self.forms.token(request)
 
     def _context(self, request: Request, snapshot: Snapshot, form: DeskForm) -> dict[str, Any]:
         return {
@@ -363,20 +321,14 @@ def create_app(config: DeskConfig) -> Starlette:
         Route("/login", desk.login, methods=["GET", "POST"]),
         Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET"]),
     ]
-    middleware = [
-        Middleware(AccessLog),
-        Middleware(TrustedHostMiddleware, allowed_hosts=desk.hosts),
-        Middleware(Limits),
-        Middleware(GZipMiddleware, minimum_size=1024),
-        Middleware(
-            SessionMiddleware,
-            secret_key=secrets.token_urlsafe(32),
-            session_cookie="desk_session",
-            max_age=12 * 3600,
-            same_site="strict",
-        ),
-        Middleware(SignInRequired, required=config.passcode is not None),
-    ]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=desk.lifespan)
+    app = guarded_app(
+        routes,
+        hosts=desk.hosts,
+        pages=PAGES,
+        cookie="desk_session",
+        log=log,
+        lifespan=desk.lifespan,
+        inner=[Middleware(SignInRequired, required=config.passcode is not None)],
+    )
     app.state.desk = desk
     return app
