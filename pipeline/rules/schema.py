@@ -31,6 +31,7 @@ from pipeline.load.library import real_path
 from pipeline.load.yaml import Document
 from pipeline.model import ExerciseFacts
 from pipeline.resources import SCHEMA, packaged
+from pipeline.rules import compiled
 from pipeline.rules.messages import custom_error, diagnostics_for
 from pipeline.rules.registry import Context, check, rules
 from pipeline.trust.files import content_src_problem, link_message, link_on_the_way
@@ -320,4 +321,16 @@ def matches_its_schema(doc: Document, context: Context) -> Iterable[Diagnostic]:
     """The document against its JSON Schema (schema/), safety limits included."""
     if context.target == "translation" and not context.source_readable:
         return []
+    if (
+        context.schema_dir is None
+        and doc.data is not None
+        and compiled.passes(
+            context.target, doc.data, real_path(context.content_dir), load_schemas, _refused_content_file
+        )
+    ):
+        return []  # valid by the compiled validator: nothing jsonschema would report
     return schema_diagnostics(context.validators[context.target], doc)
+
+
+def _refused_content_file(content_root: Path, reference: str) -> bool:
+    return any(True for _ in _check_content_file(content_root, reference))
