@@ -91,6 +91,52 @@ def test_a_template_that_makes_too_much_is_stopped(text: str, words: str) -> Non
         render_bounded(template, {}, max_chars=50_000_000)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{{ "%*d"|format(1500000000, 1) }}',
+        '{{ "x"|center(10000000000) }}',
+        '{{ "a"|indent(1000000000) }}',
+        '{{ "x".ljust(10000000000) }}',
+        '{{ "{:>1000000000}".format(1) }}',
+        '{{ "{0:>{1}}".format(1, 1000000000) }}',
+        '{{ "%(a)01000000000d" % {"a": 1} }}',
+        '{{ "%.1000000000f" % 1.5 }}',
+        '{{ _("%(a)01000000000d", a=1) }}',
+    ],
+    ids=[
+        "format-star",
+        "center",
+        "indent",
+        "ljust",
+        "str-format",
+        "nested-width",
+        "percent",
+        "precision",
+        "gettext",
+    ],
+)
+def test_a_filter_or_method_asked_for_a_huge_text_is_refused_before_it_allocates(text: str) -> None:
+    template = BoundedSandbox(extensions=["jinja2.ext.i18n"]).from_string(text)
+    template.environment.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    with pytest.raises(TemplateLimit, match="too long"):
+        render_bounded(template, {})
+
+
+def test_ordinary_formatting_still_works() -> None:
+    text = '{{ "%5.1f" % 2.25 }}|{{ "{:>3}".format(1) }}|{{ "%d items"|format(3) }}|{{ "ab"|center(6) }}'
+    assert render_bounded(BoundedSandbox().from_string(text), {}) == "  2.2|  1|3 items|  ab  "
+
+
+def test_a_template_that_fails_in_python_fails_its_output_by_name(root: Path) -> None:
+    hostile_template(root, "snippet.html.j2", '<p>\n{{ "x".encode("no-such-encoding") }}')
+    result = run(root, "build", "--no-pdf")
+    assert result.exit_code == 1  # the outputs fail, named; not an internal error (exit 2)
+    assert "templates/snippet.html.j2:2: the template failed: unknown encoding: no-such-encoding" in (
+        result.output
+    )
+
+
 def test_a_loop_that_calls_nothing_is_interrupted_on_time() -> None:
     template = BoundedSandbox().from_string(
         "{% set x = range(100000)|list %}{% for a in x %}{% for b in x %}{% endfor %}{% endfor %}"

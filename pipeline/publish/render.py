@@ -8,6 +8,7 @@ nowhere else. The environment escapes every value (`autoescape=True` for all tem
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
@@ -106,22 +107,53 @@ def qr_code(
 # Templates that ran past a limit in this process: refused at once from then on, so a
 # hostile template costs one timeout per build, not one per exercise.
 _stopped: dict[tuple[Templates, str], TemplateLimit] = {}
+# Seconds spent and renders done per template: a template that stays under the limit of one
+# render but is slow on every page (0.5 s × 1,000 pages) is stopped too.
+_spent: dict[tuple[Templates, str], tuple[float, int]] = {}
+MAX_SECONDS_PER_TEMPLATE = 30.0  # in all, before the average is looked at
+MAX_AVERAGE_SECONDS = 0.05  # a handout's HTML takes a few milliseconds
+
+
+class TemplateFailed(jinja2.TemplateError):
+    """A template raised something other than Jinja's own errors (a filter given a wrong
+    value, an unknown encoding): that output fails, named, instead of the whole build."""
 
 
 def render_template(name: str, context: Mapping[str, Any], templates: Templates, language: str = "en") -> str:
     """`name` rendered with `context`; TemplateLimit when it runs too long or writes too much."""
-    if (templates, name) in _stopped:
-        raise _stopped[templates, name]
+    key = (templates, name)
+    if key in _stopped:
+        raise _stopped[key]
+    started = time.perf_counter()
     try:
-        return render_bounded(environment(templates, language).get_template(name), context)
+        html = render_bounded(environment(templates, language).get_template(name), context)
     except TemplateLimit as stopped:
-        _stopped[templates, name] = stopped
+        _stopped[key] = stopped
         raise
+    except jinja2.TemplateError:
+        raise
+    except Exception as exc:  # a studio template's own failure (a filter given a wrong value), as data
+        where = _location(exc, templates) or f"templates/{name}: "
+        raise TemplateFailed(f"{where}the template failed: {exc or type(exc).__name__}") from None
+    _count_time(key, time.perf_counter() - started)
+    return html
+
+
+def _count_time(key: tuple[Templates, str], seconds: float) -> None:
+    spent, renders = _spent.get(key, (0.0, 0))
+    spent, renders = spent + seconds, renders + 1
+    _spent[key] = (spent, renders)
+    if spent > MAX_SECONDS_PER_TEMPLATE and spent / renders > MAX_AVERAGE_SECONDS:
+        _stopped[key] = TemplateLimit(
+            f"templates/{key[1]}: the template took {spent:.0f} s for {renders} pages, "
+            f"{spent / renders:.2f} s each, and was stopped; a loop that repeats too much?"
+        )
+        raise _stopped[key]
 
 
 def describe_template_error(exc: jinja2.TemplateError, templates: Templates) -> str:
     """`templates/x.html.j2:12: 'studio' is undefined`: the template and line at fault."""
-    if isinstance(exc, TemplateLimit):
+    if isinstance(exc, TemplateLimit | TemplateFailed):
         return str(exc)
     if isinstance(exc, SecurityError):
         return f"{_location(exc, templates)}{_unsafe_in_words(exc)}"

@@ -20,8 +20,10 @@ Both stop with TemplateLimit, which names the template.
 from __future__ import annotations
 
 import ctypes
+import functools
+import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from jinja2 import Template, TemplateError
@@ -63,6 +65,35 @@ def _sized(value: object) -> int:
     return len(value) if isinstance(value, str | bytes | list | tuple | dict) else 0
 
 
+# A width or precision of seven digits or more in a %- or {}-format: "%(a)0999999999d".
+_HUGE_WIDTH = re.compile(r"%(?:\([^)]*\))?[-+ #0]*\d*\.?\d{7,}|\{[^{}]*:[^{}]*\d{7,}")
+
+
+def _asks_too_much(values: Iterable[object]) -> bool:
+    """Arguments that would make a call allocate past the limit before any check could run
+    (`"x"|center(10**10)`, `"%*d"|format(10**9, 1)`, `_("%(a)0999999999d")`): a count or
+    width past the output limit, a text already past it, or a format asking for such a width."""
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_OUTPUT_CHARS:
+            return True
+        if _too_big(_sized(value)) or (isinstance(value, str) and _HUGE_WIDTH.search(value)):
+            return True
+    return False
+
+
+def _bounded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter whose arguments are judged first: filters are called directly by the compiled
+    template, never through the sandbox's `call`."""
+
+    @functools.wraps(function)  # keeps jinja_pass_arg: the filter still gets its context
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        if _asks_too_much((*args, *kwargs.values())):
+            raise _OverLimit("the template asks a filter for a text too long")
+        return function(*args, **kwargs)
+
+    return bounded
+
+
 def _repeats_too_much(left: object, right: object) -> bool:
     """`"ab" * 10**9` or `10**9 * [1]`, judged before it is done."""
     for sequence, count in ((left, right), (right, left)):
@@ -81,17 +112,25 @@ def _power_too_large(base: object, exponent: object) -> bool:
 class BoundedSandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox with bounds on what one render may compute."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.filters = {name: _bounded_filter(f) for name, f in self.filters.items()}
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "*" and _repeats_too_much(left, right):
             raise _OverLimit("the template repeats a text or list too many times")
         if operator == "**" and _power_too_large(left, right):
             raise _OverLimit("the template works out a number too large")
+        if operator == "%" and isinstance(left, str) and _asks_too_much((left, right)):
+            raise _OverLimit("the template asks a format for a text too long")
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        if any(_too_big(_sized(a)) for a in (*args, *kwargs.values())):
+        # A method's own text counts too: "{:>999999999}".format(1) (Jinja wraps str.format).
+        owner = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
+        if _asks_too_much((owner, *args, *kwargs.values())):
             raise _OverLimit("the template passes on a text too long")
         result = super().call(__context, __obj, *args, **kwargs)
         if _too_big(_sized(result)):
