@@ -80,7 +80,8 @@ def test_a_template_that_never_ends_is_stopped_once_and_named(root: Path) -> Non
         ('{% for i in range(100000) %}{{ "y" * 1000 }}{% endfor %}' * 2, "wrote more than"),
         (
             '{% macro f(s, n) %}{% if n %}{{ f(s ~ s, n - 1) }}{% endif %}{% endmacro %}{{ f("x", 64) }}',
-            "a text too long",
+            # Stopped by size, or on a loaded machine by time before it gets that far.
+            "a text too long|still running",
         ),
     ],
     ids=["repeat", "power", "output", "doubling"],
