@@ -68,9 +68,9 @@ def cli(ctx: click.Context, root: Path) -> None:
 
 
 def _register_commands() -> None:
-    from pipeline.cli import authoring, check, desk, init, publish, translate
+    from pipeline.cli import authoring, check, desk, edit, init, publish, translate
 
-    for module in (check, publish, authoring, desk, translate, init):
+    for module in (check, publish, authoring, edit, desk, translate, init):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -1,0 +1,209 @@
+"""The editor's web application (Starlette), on the web layer the desk stands on.
+
+Routes:
+  GET  /                     the library: every entry with its problems, and the form for a new one
+  POST /new                  a new exercise or routine, written as `pipeline new` writes it
+  GET  /{kind}/{id}          an entry's page: one form generated from the schema
+  POST /{kind}/{id}          a button of that form: Save, or add, remove or move a list's item
+  GET  /static/edit.css      the packaged stylesheet
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from pipeline.authoring.scaffold import KINDS, LEVELS, SLUG, ScaffoldProblem, create, id_from_title
+from pipeline.edit.checking import check_edited
+from pipeline.edit.entries import FOLDERS, Kind, entries, entry_file
+from pipeline.edit.fields import form_of
+from pipeline.edit.pages import EntryPage, render
+from pipeline.edit.values import apply_button, data_from_form
+from pipeline.edit.yamledit import Conflict, edited_text, read_version, write_if_unchanged
+from pipeline.load.yaml import Document, load_bytes
+from pipeline.web.app import guarded_app
+from pipeline.web.forms import FormGate
+from pipeline.web.guard import allowed_hosts
+from pipeline.web.pages import Pages
+
+log = logging.getLogger("pipeline.edit")
+PAGES = Pages("the editor", "/static/edit.css", "Shorten the text or save in two steps.")
+MAX_BODY = 256 * 1024  # a long exercise's form, with room to spare
+
+
+@dataclass
+class EditConfig:
+    root: Path
+    today: Callable[[], date] = date.today
+
+
+class Editor:
+    def __init__(self, config: EditConfig) -> None:
+        self.root = config.root.resolve()
+        self.today = config.today
+        self.forms = FormGate(allowed_hosts("127.0.0.1"), PAGES, max_body=MAX_BODY)
+        self.css = (files("pipeline.edit") / "static" / "edit.css").read_bytes()
+
+    # -- the library -------------------------------------------------------------------
+    async def library(self, request: Request) -> Response:
+        return await self._library(request, {}, None, 200)
+
+    async def new(self, request: Request) -> Response:
+        posted = await self.forms.read(request)
+        if isinstance(posted, Response):
+            return posted
+        typed = {key: str(posted.get(key, "")).strip() for key in ("title", "id", "what", "kind", "level")}
+        what: Kind = "routine" if typed["what"] == "routine" else "exercise"
+        entry_id = typed["id"] or id_from_title(typed["title"])
+        kind = typed["kind"] if typed["kind"] in KINDS else KINDS[0]
+        level = typed["level"] if typed["level"] in LEVELS else LEVELS[0]
+        try:
+            path = await asyncio.to_thread(create, self.root, what, entry_id, kind, level)
+        except ScaffoldProblem as problem:
+            return await self._library(request, typed, str(problem), 422)
+        if typed["title"]:
+            await asyncio.to_thread(self._retitle, path, what, typed["title"])
+        return RedirectResponse(f"/{what}/{entry_id}", status_code=303)
+
+    def _retitle(self, path: Path, what: Kind, title: str) -> None:
+        text, version = read_version(path)
+        spec = form_of(what)
+        data = _data_of(text, str(path)) | {"title": title}
+        write_if_unchanged(path, edited_text(text, data, spec), version)
+
+    async def _library(
+        self, request: Request, typed: dict[str, str], message: str | None, status: int
+    ) -> Response:
+        listed = await asyncio.to_thread(entries, self.root, self.today())
+        context = {
+            "title": "The library",
+            "studio": self._studio(),
+            "entries": listed,
+            "csrf": self.forms.token(request),
+            "message": message,
+            "new": {"title": "", "id": "", "what": "exercise", "kind": KINDS[0], "level": LEVELS[0], **typed},
+            "kinds": KINDS,
+            "levels": LEVELS,
+        }
+        return HTMLResponse(render("library.html.j2", context), status_code=status)
+
+    # -- an entry ------------------------------------------------------------------------
+    async def entry(self, request: Request) -> Response:
+        found = self._entry_path(request)
+        if isinstance(found, Response):
+            return found
+        kind, entry_id, path = found
+        text, version = await asyncio.to_thread(read_version, path)
+        page = self._page(kind, entry_id, version, _data_of(text, path.name))
+        page.found = await asyncio.to_thread(check_edited, self.root, page.file, text, kind, self.today())
+        page.saved = request.query_params.get("saved") == "1"
+        return self._show(request, page)
+
+    async def press(self, request: Request) -> Response:
+        found = self._entry_path(request)
+        if isinstance(found, Response):
+            return found
+        kind, entry_id, path = found
+        posted = await self.forms.read(request, max_fields=2000, max_part_size=MAX_BODY)
+        if isinstance(posted, Response):
+            return posted
+        spec = form_of(kind)
+        multi = {key: [str(v) for v in posted.getlist(key)] for key in posted}
+        button = str(posted.get("button", "save"))
+        version = str(posted.get("version", ""))
+        if button != "save":
+            data = data_from_form(spec, multi, keep_empty=True) or {}
+            apply_button(spec, data, button)
+            return self._show(request, self._page(kind, entry_id, version, data))
+        return await self._save(request, kind, entry_id, path, version, data_from_form(spec, multi) or {})
+
+    async def _save(
+        self, request: Request, kind: Kind, entry_id: str, path: Path, version: str, data: dict[str, Any]
+    ) -> Response:
+        """Checked first, written only when the check finds no error and the file is still
+        the version the form was opened from."""
+        page = self._page(kind, entry_id, version, data)
+        text, on_disk = await asyncio.to_thread(read_version, path)
+        if on_disk != version:
+            page.conflict = True
+            return self._show(request, page, 409)
+        new_text = edited_text(text, {**data, "id": entry_id}, page.spec)
+        page.found = await asyncio.to_thread(check_edited, self.root, page.file, new_text, kind, self.today())
+        if any(d.severity == "error" for d in page.found):
+            page.refused = True
+            return self._show(request, page, 422)
+        try:
+            await asyncio.to_thread(write_if_unchanged, path, new_text, version)
+        except Conflict:
+            page.conflict = True
+            return self._show(request, page, 409)
+        log.info("saved %s", page.file)
+        return RedirectResponse(f"{page.href}?saved=1", status_code=303)
+
+    def _entry_path(self, request: Request) -> tuple[Kind, str, Path] | Response:
+        kind, entry_id = request.path_params["kind"], request.path_params["id"]
+        if kind not in FOLDERS:
+            return PAGES.message(404, "No such page", "The editor has exercises and routines only.")
+        path = entry_file(self.root, kind, entry_id)
+        if not SLUG.match(entry_id) or not path.is_file() or path.is_symlink():
+            return PAGES.message(404, "No such entry", f"There is no {kind} called {entry_id}.")
+        return kind, entry_id, path
+
+    def _page(self, kind: Kind, entry_id: str, version: str, data: dict[str, Any]) -> EntryPage:
+        ids: tuple[str, ...] = ()
+        if kind == "routine":
+            folder = self.root / "content" / FOLDERS["exercise"]
+            ids = tuple(sorted(p.stem for p in folder.glob("*.yaml") if "." not in p.stem))
+        return EntryPage(
+            spec=form_of(kind),
+            title=str(data.get("title") or entry_id),
+            file=f"content/{FOLDERS[kind]}/{entry_id}.yaml",
+            href=f"/{kind}/{entry_id}",
+            version=version,
+            data={**data, "id": entry_id},
+            exercise_ids=ids,
+        )
+
+    def _show(self, request: Request, page: EntryPage, status: int = 200) -> Response:
+        context = page.context() | {"csrf": self.forms.token(request), "studio": self._studio()}
+        return HTMLResponse(render("entry.html.j2", context), status_code=status)
+
+    def _studio(self) -> str:
+        return self.root.name
+
+    async def static(self, request: Request) -> Response:
+        return Response(self.css, media_type="text/css; charset=utf-8", headers={"cache-control": "no-cache"})
+
+
+def _data_of(text: str, name: str) -> dict[str, Any]:
+    """The document's data as the check reads it (dates as written, not as dates)."""
+    doc = load_bytes(text.encode("utf-8"), Document(name, None))
+    return doc.data if isinstance(doc.data, dict) else {}
+
+
+def create_app(config: EditConfig) -> Starlette:
+    editor = Editor(config)
+    routes = [
+        Route("/", editor.library, methods=["GET"]),
+        Route("/new", editor.new, methods=["POST"]),
+        Route("/static/edit.css", editor.static, methods=["GET"]),
+        Route("/{kind}/{id}", editor.entry, methods=["GET"]),
+        Route("/{kind}/{id}", editor.press, methods=["POST"]),
+        Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET"]),
+    ]
+    app = guarded_app(
+        routes, hosts=editor.forms.hosts, pages=PAGES, cookie="editor_session", log=log, max_body=MAX_BODY
+    )
+    app.state.editor = editor
+    return app

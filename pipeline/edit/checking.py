@@ -1,0 +1,85 @@
+"""The check of `pipeline check`, run on an edited document before anything is written: the
+same rule registry (schema and studio schema, safety limits, hold-in-text, photos) on the
+edited text, then the checks across files on the library with the edited document in its
+file's place. Only the problems of that file are returned, in the check's own words."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pipeline.diagnostics import Diagnostic, sort_key
+from pipeline.images import inspect as photo_memo
+from pipeline.images.inspect import FOLDER as IMAGE_CHECKS
+from pipeline.load.library import EXERCISES, content_files, forget_folders, load_files, load_library
+from pipeline.load.yaml import Document, load_bytes
+from pipeline.model import ExerciseFacts, languages_of
+from pipeline.resources import schema_folder_for, templates_for, user_cache
+from pipeline.rules import registered
+from pipeline.rules.registry import Context, run_document_checks, run_library_checks
+from pipeline.rules.studio_schema import validators_in_force
+from pipeline.trust.files import forget_checked_folders
+
+Kind = Literal["exercise", "routine"]
+
+
+def check_edited(root: Path, file: str, text: str, kind: Kind, today: date) -> list[Diagnostic]:
+    """The problems `pipeline check` would report for `file` (e.g. content/exercises/x.yaml)
+    if it held `text`."""
+    registered()
+    forget_folders()
+    forget_checked_folders()
+    content = root / "content"
+    photo_memo.start_run(user_cache(IMAGE_CHECKS), content)
+    edited = load_bytes(text.encode("utf-8"), Document(file, None))
+    library = load_library(
+        root, _with(load_files(root, content_files(root, EXERCISES)), edited, kind == "exercise")
+    )
+    if kind == "routine":
+        library.routines = _with(library.routines, edited, True)
+    facts = {
+        doc.data["id"]: _facts(doc.data)
+        for doc in library.exercises
+        if doc.data is not None and isinstance(doc.data.get("id"), str)
+    }
+    context = _context(root, content, today, library.studio, facts, kind)
+    found = run_document_checks(kind, edited, context)
+    found += run_library_checks(library, replace(context, target="library"))
+    photo_memo.finish_run(photo_memo.learnt_here())
+    return sorted((d for d in found if d.file == file), key=sort_key)
+
+
+def _with(documents: list[Document], edited: Document, wanted: bool) -> list[Document]:
+    if not wanted:
+        return documents
+    return [doc for doc in documents if doc.file != edited.file] + [edited]
+
+
+def _context(
+    root: Path,
+    content: Path,
+    today: date,
+    studio: Document | None,
+    facts: dict[Any, ExerciseFacts],
+    kind: Kind,
+) -> Context:
+    schema = schema_folder_for(root)
+    own = schema.path if schema.own else None
+    return Context(
+        today=today,
+        content_dir=content,
+        templates=templates_for(root),
+        validators=validators_in_force(content, facts, schema_dir=own),
+        languages=languages_of(studio.data if studio else None),
+        schema_dir=own,
+        facts=facts,
+        target=kind,
+        image_cache=user_cache(IMAGE_CHECKS),
+    )
+
+
+def _facts(data: dict[str, Any]) -> ExerciseFacts:
+    dosage = data.get("dosage")
+    return ExerciseFacts(data.get("kind"), data.get("level"), dosage if isinstance(dosage, dict) else {})

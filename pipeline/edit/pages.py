@@ -1,0 +1,85 @@
+"""The editor's pages, from its own packaged templates (pipeline/edit/templates/): never a
+studio's, so nothing of a pull request runs on the page where authors type."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from pipeline.diagnostics import Diagnostic
+from pipeline.edit.fields import Control, Field, controls, dom_id
+
+
+@cache
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("pipeline.edit", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(name: str, context: Mapping[str, Any]) -> str:
+    return environment().get_template(name).render(context)
+
+
+@dataclass
+class EntryPage:
+    """An entry's page as it is shown: the form's data and what the check said of it."""
+
+    spec: Field
+    title: str
+    file: str  # content/exercises/x.yaml
+    href: str
+    version: str
+    data: dict[str, Any]
+    found: list[Diagnostic] = field(default_factory=list)
+    conflict: bool = False
+    refused: bool = False
+    saved: bool = False
+    exercise_ids: tuple[str, ...] = ()
+
+    def context(self) -> dict[str, Any]:
+        names = _names(controls(self.spec, self.data, {}))
+        errors = _by_name((d for d in self.found if d.severity == "error"), names)
+        warnings = _by_name((d for d in self.found if d.severity != "error"), names)
+        form = controls(self.spec, self.data, errors)
+        listed = [(dom_id(name), text) for name, texts in errors.items() for text in texts]
+        return {
+            "title": self.title,
+            "file": self.file,
+            "href": self.href,
+            "version": self.version,
+            "form": form,
+            "warnings": warnings,
+            "errors": listed,
+            "general": [*errors.get("", ()), *warnings.get("", ())],
+            "conflict": self.conflict,
+            "refused": self.refused,
+            "saved": self.saved,
+            "exercise_ids": self.exercise_ids,
+        }
+
+
+def _names(control: Control) -> set[str]:
+    found = {control.name}
+    for child in (*control.children, *control.items):
+        found |= _names(child)
+    return found
+
+
+def _by_name(found: Iterable[Diagnostic], names: set[str]) -> dict[str, list[str]]:
+    """Each problem at the control its JSON Pointer names, or the nearest one holding it."""
+    placed: dict[str, list[str]] = {}
+    for diagnostic in found:
+        parts = [p.replace("~1", "/").replace("~0", "~") for p in diagnostic.path.split("/")[1:]]
+        while parts and ".".join(parts) not in names:
+            parts.pop()
+        placed.setdefault(".".join(parts), []).append(diagnostic.message)
+    return placed
