@@ -77,3 +77,15 @@ def test_the_image_store_does_not_follow_a_link_in_images(root: Path) -> None:
     os.symlink("/etc/hostname", images / "host.png")
     with pytest.raises(UntrustedPath, match="is a link"):
         content_file(root / "content", "images/host.png")
+
+
+def test_the_website_is_not_staged_through_a_committed_link(
+    root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    victim = outside(tmp_path_factory)
+    (root / ".site.new").symlink_to(victim, target_is_directory=True)
+    result = run(root, "build", "--jobs", "1", "--site", str(root / "site"))
+    assert result.exit_code == 0
+    assert sorted(p.name for p in victim.iterdir()) == ["secret.txt"]
+    assert (root / "site").is_dir() and not (root / "site").is_symlink()
+    assert (root / "site" / "index.html").is_file()

@@ -7,6 +7,7 @@ resolve inside the site, or nothing is replaced."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterable
@@ -16,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.errors import UsageError
 from pipeline.publish.outputs import read_manifest
+from pipeline.trust.files import refuse_links_in_output
 
 INDEX = "index.html"
 PHONE_PAGE = "html/packet.html"
@@ -137,7 +139,10 @@ def _resolve(page: str, address: str) -> str | None:
 def _replace_folder(site: Path, out: Path, chosen: set[str]) -> None:
     _refuse_a_foreign_folder(site)
     staging = site.with_name(f".{site.name}.new")
+    if os.path.islink(staging):  # a pull request may commit `.site.new` as a link to anywhere
+        os.unlink(staging)
     shutil.rmtree(staging, ignore_errors=True)
+    refuse_links_in_output(staging)  # what rmtree could not remove must not be written through
     for name in chosen:
         target = staging / name
         target.parent.mkdir(parents=True, exist_ok=True)
