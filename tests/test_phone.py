@@ -166,9 +166,9 @@ def test_the_language_switch_shows_the_other_language(
     page.context.close()
 
 
-def code_with(studio: Path, items: list[tuple[str, str]]) -> str:
+def code_with(studio: Path, items: list[tuple[str, str]], language: str = "en") -> str:
     """A code as a person editing a link by hand would make it, its check put right."""
-    body = "~".join(["1.en", *(f"{entry_key(exercise)}.{numbers}" for exercise, numbers in items)])
+    body = "~".join([f"1.{language}", *(f"{entry_key(exercise)}.{numbers}" for exercise, numbers in items)])
     return f"{body}~{check_characters(body)}"
 
 
@@ -236,6 +236,46 @@ def test_it_works_offline_once_opened_and_keeps_ticks_on_the_phone_only(
     assert page.evaluate("localStorage.length") == 0
     assert "forgotten" in page.locator("[role=status]").inner_text()
     assert all(url.startswith(site) for url in requests)
+    page.context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_opened_from_a_saved_file_it_says_what_to_do_in_the_packets_language(
+    studio: Path, browser: Browser, tmp_path: Path, language: str
+) -> None:
+    # A saved copy (file://) can read none of the page's data: instead of a blank page it says
+    # to open the printed link or scan the code, the packet's language first, with the link.
+    code = code_with(studio, [("knee-to-chest", "20.3.1.2.7..e")], language)
+    saved = (studio / "build/html/packet.html").as_uri()
+    page = opened(browser, f"{saved}#{code}", [])
+    said = page.locator("#saved-copy p")
+    assert page.locator("#saved-copy").is_visible() and page.locator("article").count() == 0
+    assert said.evaluate_all("ps => ps.map(p => p.lang)") == [language, *({"en", "es"} - {language})]
+    first = said.first.inner_text()
+    assert {"en": "opened from a saved file", "es": "archivo guardado"}[language] in first
+    assert {"en": "scan its QR code", "es": "escanee su código QR"}[language] in first
+    link = said.first.locator("a.online")
+    assert link.is_visible()
+    assert link.get_attribute("href") == f"https://bodyfundamentals.example/html/packet.html#{code}"
+    page.context.close()
+    # Saved without its script and stylesheet ("HTML only"), it still says it, and no link
+    alone = tmp_path / "packet.html"
+    shutil.copyfile(studio / "build/html/packet.html", alone)
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(f"{alone.as_uri()}#{code}")
+    assert page.locator("#saved-copy").is_visible()
+    assert "opened from a saved file" in page.locator("#saved-copy").inner_text()
+    assert page.locator("#saved-copy a.online:visible").count() == 0
+    page.context.close()
+
+
+def test_on_the_website_the_saved_copy_words_stay_hidden(studio: Path, site: str, browser: Browser) -> None:
+    code = code_with(studio, [("knee-to-chest", "20.3.1.2.7..e")])
+    page = opened(browser, f"{site}packet.html#{code}", [])
+    assert page.locator("article").count() == 1 and page.locator("#saved-copy").count() == 0
+    page.context.close()
+    page = opened(browser, f"{site}packet.html", [])  # no code: the damaged-link notice, not this
+    assert not page.locator("#saved-copy").is_visible()
     page.context.close()
 
 

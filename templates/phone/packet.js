@@ -336,6 +336,23 @@ function damaged(data) {
     element("p", {}, callLink(data.studio, data.studio.phone)));
 }
 
+/** Opened from a saved file (file://), a browser lets the page read none of its data: the
+ *  words the page carries say what to do, in the packet's language first, with a link to the
+ *  same packet on the studio's website when the code is one the studio printed. */
+function savedCopy(root, code) {
+  const notice = document.getElementById("saved-copy");
+  const first = code ? notice.querySelector(`p[lang="${code.language}"]`) : null;
+  if (first) notice.prepend(first);
+  const online = notice.dataset.online;
+  for (const link of notice.querySelectorAll("a.online")) {
+    if (!online || !code) continue;
+    link.href = online + window.location.hash;
+    link.hidden = false;
+  }
+  notice.classList.add("shown");
+  root.replaceChildren(notice);
+}
+
 async function start() {
   const root = document.getElementById("packet");
   let fragment = window.location.hash.slice(1);
@@ -345,6 +362,11 @@ async function start() {
     fragment = "";
   }
   const code = readCode(fragment);
+  if (window.location.protocol === "file:") {
+    savedCopy(root, code);
+    document.documentElement.dataset.shown = "yes";
+    return;
+  }
   const exercises = code ? exercisesOf(code) : null;
   const response = await fetch(document.documentElement.dataset.packetData);
   const data = await response.json();

@@ -16,6 +16,7 @@ from pipeline.model import N_, Entry
 from pipeline.publish.contexts import ImageLinker
 from pipeline.publish.phone.code import entry_key
 from pipeline.publish.phone.limits import limits_of
+from pipeline.publish.phone.saved import WORDS as SAVED_COPY_WORDS
 from pipeline.publish.project import Project
 from pipeline.publish.views import capitalized, exercise_view, whole_numbers
 from pipeline.translations.catalogs import language_name, translations
@@ -43,6 +44,7 @@ WORDS = (
     N_("This link is damaged. Ask the studio for your packet's link again, or call us."),
     N_("This link asks for more than the studio's safety limits allow, so it is not shown. Call us."),
     N_("This page needs JavaScript to show your exercises."),
+    *SAVED_COPY_WORDS,  # said when the page is opened from a saved file (phone/saved.py)
     N_("each side"),
     N_("alternating sides"),
     N_("twice a day"),

@@ -24,6 +24,7 @@ from pipeline.images.derive import RECIPE
 from pipeline.model import Entry
 from pipeline.publish.outputs import sha256_bytes, write_if_changed
 from pipeline.publish.phone.data import phone_data
+from pipeline.publish.phone.saved import saved_copy_context
 from pipeline.publish.project import Project
 
 FOLDER = "packet"
@@ -51,6 +52,7 @@ def write_phone_page(project: Project, exercise_ids: list[str], html_dir: Path) 
     noscript = [(code, language["words"][needs]) for code, language in library.page["languages"].items()]
     context = {"studio": project.studio["name"], "script": script, "style": style, "data": data}
     context |= {"version": version, "noscript": noscript}
+    context |= saved_copy_context(project.studio, library.page["languages"])
     files["packet.html"] = render_template("phone/packet.html.j2", context, project.templates).encode()
     # Kept when the service worker installs; an exercise's file when it is first shown
     cached = ["packet.html", script, style, data, *(f"{FOLDER}/fonts/{f}" for f in FONTS[:2])]
