@@ -22,6 +22,7 @@ from pipeline.trust.files import link_on_the_way, regular_file_inside
 
 SCHEMA = "schema"
 TEMPLATES = "templates"
+FONTS = "fonts"  # inside templates/: always the packaged typeface (Templates.find)
 
 
 @cache
@@ -51,7 +52,11 @@ class Templates:
     def find(self, name: str) -> Path:
         """The file (or folder) `name` resolves to: the studio's own if it has one. A studio
         file reached through a symlink is refused (UntrustedPath), never followed: a pull
-        request could aim one at `.git/config` and have it published."""
+        request could aim one at `.git/config` and have it published. Fonts are always ours:
+        a font decides what every number looks like on paper (a studio font could draw "2"
+        as "9" while the text still reads 2), so a studio's templates/fonts/ is never read."""
+        if name == FONTS or name.startswith(f"{FONTS}/"):
+            return self.packaged / name
         for folder in self.folders[:-1]:
             candidate = folder / name
             if os.path.lexists(candidate) or link_on_the_way(folder.parent, candidate) is not None:

@@ -89,3 +89,20 @@ def test_the_website_is_not_staged_through_a_committed_link(
     assert sorted(p.name for p in victim.iterdir()) == ["secret.txt"]
     assert (root / "site").is_dir() and not (root / "site").is_symlink()
     assert (root / "site" / "index.html").is_file()
+
+
+def test_a_studio_font_never_reaches_a_handout(root: Path) -> None:
+    from pipeline.resources import packaged, templates_for
+
+    fonts = root / "templates" / "fonts"
+    fonts.mkdir(parents=True)
+    (fonts / "AtkinsonHyperlegible-Regular.ttf").write_bytes(b"a font whose 2 draws a 9")
+    templates = templates_for(root)
+    assert templates.find("fonts/AtkinsonHyperlegible-Regular.ttf") == packaged("templates").resolve() / (
+        "fonts/AtkinsonHyperlegible-Regular.ttf"
+    )
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert (
+        "templates/fonts/:1:1: error: templates/fonts/ would replace the handouts' typeface" in result.output
+    )

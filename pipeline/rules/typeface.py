@@ -8,9 +8,9 @@ be set in bold), and each missing one is reported where it was typed.
 
 The faces are the ones the stylesheets name (`@font-face { src: url(fonts/...) }` in
 handout.css, handout-large.css and the phone page's packet.css, a studio's own if it has
-them), each found as the renderer finds it: in the studio's templates/fonts/, else ours. A
-studio's templates/fonts/ that holds only some of those faces (or none) is an error: a
-handout would mix two typefaces, and the check could not say which one a character needs.
+them), each found as the renderer finds it: always in the pipeline's own templates/fonts/.
+A studio's templates/fonts/ is an error (studio-font): a font decides what each number
+looks like on paper, so the typeface is the pipeline's, like the safety words.
 """
 
 from __future__ import annotations
@@ -140,28 +140,21 @@ def _faces_named(templates: Templates, stylesheet: str) -> Iterator[str]:
                     yield url[len(FONTS) + 1 :]
 
 
-def missing_faces(root: Path, templates: Templates) -> Iterator[Diagnostic]:
-    """A studio's templates/fonts/ must hold every face the stylesheets name, or none at all
-    (no folder): an empty or partial one is an error, never a check quietly switched off."""
+def studio_fonts(root: Path) -> Iterator[Diagnostic]:
+    """A studio's templates/fonts/ is refused: the handouts are always set in the pipeline's
+    typeface (Templates.find never reads a studio font). A font decides what every number
+    looks like on paper, and a pull request's font could draw "2" as "9" while the text,
+    and every check of it, still reads 2."""
     own = Path(os.path.abspath(root)) / TEMPLATES / FONTS
-    if not own.is_dir() or os.path.islink(own):
-        return  # no folder of its own (a link is reported as file-link)
-    named = sorted(faces(templates))
-    absent = [name for name in named if not os.path.lexists(own / name)]
-    if not absent:
+    if not os.path.lexists(own):
         return
     shown = f"{TEMPLATES}/{FONTS}/"
-    if len(absent) == len(named):
-        message = (
-            f"{shown} holds none of the fonts the handouts are set in ({', '.join(named)}); add "
-            "all of them, or remove the folder to print in the pipeline's own typeface"
-        )
-    else:
-        message = (
-            f"{shown} has no {', '.join(absent)}, which the handouts are set in too: they would mix "
-            "your typeface with the pipeline's; add the missing fonts, or remove the folder"
-        )
-    yield Diagnostic(shown, 1, 1, Severity.ERROR, "typeface-incomplete", message)
+    message = (
+        f"{shown} would replace the handouts' typeface, and the typeface is the pipeline's: a "
+        'font decides what each number looks like on paper (one could print "2" as "9"); '
+        "remove the folder, and change the look with the stylesheets instead"
+    )
+    yield Diagnostic(shown, 1, 1, Severity.ERROR, "studio-font", message)
 
 
 PRINTABLE = rules(
@@ -172,11 +165,7 @@ PRINTABLE = rules(
     ),
 )
 TYPEFACE = rules(
-    (
-        "typeface-incomplete",
-        Severity.ERROR,
-        "A studio's templates/fonts/ without every font the handouts are set in.",
-    ),
+    ("studio-font", Severity.ERROR, "A studio's templates/fonts/: the handouts' typeface is the pipeline's."),
 )
 
 
@@ -189,4 +178,4 @@ def printable(doc: Document, context: Context) -> Iterable[Diagnostic]:
 
 @check("library", reports=TYPEFACE)
 def complete_typeface(library: Library, context: Context) -> Iterable[Diagnostic]:
-    return missing_faces(library.root, context.templates)
+    return studio_fonts(library.root)
