@@ -94,7 +94,7 @@ def read_studio_schemas(root: Path, packaged: Mapping[str, dict[str, Any]]) -> S
             documents[name] = doc
     registry = registry_of({**packaged, **schemas})
     for name in list(schemas):
-        outside = list(_refs_outside(documents[name], registry))
+        outside = list(_refs_outside(documents[name], registry)) or list(_fans_out(documents[name], registry))
         if outside:
             findings += outside
             del schemas[name], documents[name]
@@ -253,6 +253,52 @@ def _refs_outside(doc: Document, registry: Registry) -> Iterator[Diagnostic]:
                     "studio schema may refer only to itself and the other schemas (exercise, "
                     "routine, studio, translation), never to another file or a web address",
                 )
+
+
+# Schema objects one validation may visit, `$ref`s followed: the packaged exercise schema is
+# a few hundred. A small file whose $defs each refer twice to the next doubles the work at
+# every level (40 levels: a check that never ends), so the count is bounded before use.
+MAX_EXPANDED = 20_000
+_NOT_SCHEMAS = frozenset({"const", "enum", "default", "examples", "description", "title"})
+
+
+def _fans_out(doc: Document, registry: Registry) -> Iterator[Diagnostic]:
+    """A studio schema whose `$ref`s refer back to themselves (validation would never end),
+    or expand to more than MAX_EXPANDED schema objects (it would take hours)."""
+    assert doc.data is not None
+    budget = MAX_EXPANDED
+    stack: list[tuple[Any, Any, frozenset[int]]] = [
+        (doc.data, registry.resolver(str(doc.data["$id"])), frozenset())
+    ]
+    while stack:
+        node, resolver, chain = stack.pop()
+        budget -= 1
+        if budget < 0:
+            message = (
+                f"through its $refs this schema stands for more than {MAX_EXPANDED:,} schemas, "
+                "which would make every check take hours; refer to each definition once"
+            )
+            yield _error(doc, (), REFUSED, message)
+            return
+        children = (
+            node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        )
+        for key, child in children:
+            if isinstance(child, dict | list) and key not in _NOT_SCHEMAS:
+                stack.append((child, resolver, chain))
+        reference = node.get("$ref") if isinstance(node, dict) else None
+        if not isinstance(reference, str):
+            continue
+        try:
+            resolved = resolver.lookup(reference)
+        except Unresolvable:
+            continue  # said by _refs_outside
+        target = id(resolved.contents)
+        if target in chain:
+            message = f'$ref "{reference}" leads back to itself, so a check would never end'
+            yield _error(doc, (), REFUSED, message)
+            return
+        stack.append((resolved.contents, resolved.resolver, chain | {target}))
 
 
 def _resolves(registry: Registry, base: str, reference: str) -> bool:
