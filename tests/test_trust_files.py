@@ -104,5 +104,16 @@ def test_a_studio_font_never_reaches_a_handout(root: Path) -> None:
     result = run(root, "check")
     assert result.exit_code == 1
     assert (
-        "templates/fonts/:1:1: error: templates/fonts/ would replace the handouts' typeface" in result.output
-    )
+        "templates/fonts/:1:1: error: templates/fonts/: AtkinsonHyperlegible-Regular.ttf would replace "
+        "the handouts' typeface"
+    ) in result.output
+
+
+def test_a_copy_of_the_whole_templates_folder_is_not_taken_for_a_studio_font(root: Path) -> None:
+    import shutil
+
+    from pipeline.resources import packaged
+
+    shutil.copytree(packaged("templates"), root / "templates")
+    result = run(root, "check")
+    assert "studio-font" not in result.output

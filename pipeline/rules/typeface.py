@@ -26,7 +26,7 @@ from typing import Any
 from pipeline.diagnostics import Diagnostic, Severity
 from pipeline.load.library import Library
 from pipeline.load.yaml import Document, Path_
-from pipeline.resources import TEMPLATES, Templates
+from pipeline.resources import TEMPLATES, Templates, packaged
 from pipeline.rules.messages import label, warning
 from pipeline.rules.registry import Context, check, rules
 from pipeline.trust.files import UntrustedPath
@@ -141,20 +141,38 @@ def _faces_named(templates: Templates, stylesheet: str) -> Iterator[str]:
 
 
 def studio_fonts(root: Path) -> Iterator[Diagnostic]:
-    """A studio's templates/fonts/ is refused: the handouts are always set in the pipeline's
-    typeface (Templates.find never reads a studio font). A font decides what every number
-    looks like on paper, and a pull request's font could draw "2" as "9" while the text,
-    and every check of it, still reads 2."""
+    """A studio's templates/fonts/ may hold only exact copies of our fonts (what copying the
+    whole templates/ folder gives): the handouts are always set in the pipeline's typeface
+    (Templates.find never reads a studio font). A font decides what every number looks like
+    on paper, and a pull request's font could draw "2" as "9" while the text, and every check
+    of it, still reads 2. A folder holding only some of ours is refused too: it looks like a
+    typeface choice that is not made, and would not be."""
     own = Path(os.path.abspath(root)) / TEMPLATES / FONTS
-    if not os.path.lexists(own):
+    ours = packaged(TEMPLATES) / FONTS
+    if not os.path.lexists(own) or (own.is_dir() and own.resolve() == ours.resolve()):
         return
     shown = f"{TEMPLATES}/{FONTS}/"
+    entries = sorted(own.iterdir()) if own.is_dir() and not own.is_symlink() else [own]
+    differing = [entry.name for entry in entries if not _same_file_as_ours(entry, ours / entry.name)]
+    missing = sorted({p.name for p in ours.iterdir()} - {entry.name for entry in entries})
+    if not differing and not missing:
+        return  # a copy of ours, as copying the whole templates/ folder gives
+    if differing:
+        what = f"{', '.join(differing[:3])} would replace"
+    else:
+        what = f"without {', '.join(missing[:3])}, this folder looks like a choice of"
     message = (
-        f"{shown} would replace the handouts' typeface, and the typeface is the pipeline's: a "
-        'font decides what each number looks like on paper (one could print "2" as "9"); '
-        "remove the folder, and change the look with the stylesheets instead"
+        f"{shown}: {what} the handouts' typeface, and the typeface is the pipeline's: a font "
+        'decides what each number looks like on paper (one could print "2" as "9"); remove '
+        "the folder, and change the look with the stylesheets instead"
     )
     yield Diagnostic(shown, 1, 1, Severity.ERROR, "studio-font", message)
+
+
+def _same_file_as_ours(entry: Path, ours: Path) -> bool:
+    if entry.is_symlink() or not entry.is_file() or not ours.is_file():
+        return False
+    return entry.stat().st_size == ours.stat().st_size and entry.read_bytes() == ours.read_bytes()
 
 
 PRINTABLE = rules(
