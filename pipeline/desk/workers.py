@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from pipeline.publish.pdf_settings import PdfSettings
 from pipeline.publish.workers import pdf_pool
+from pipeline.trust.safety_words import NO_SAFETY_WORDS, SafetyWords
 
 
 class Busy(Exception):
@@ -33,18 +34,18 @@ def _warm(settings: PdfSettings) -> None:
     from pipeline.publish.pdf import render_pdf
 
     try:
-        render_pdf("<p>warm</p>", settings, fit=False)
+        render_pdf("<p>warm</p>", settings, fit=False, safety=NO_SAFETY_WORDS)
     except Exception:  # a worker that cannot warm up still renders (and reports) later
         return
 
 
 def _render(
-    settings: PdfSettings, html: str, fit: bool, start: int
+    settings: PdfSettings, html: str, fit: bool, start: int, safety: SafetyWords | None = None
 ) -> tuple[bytes, dict[str, int], str | None]:
     from pipeline.publish.pdf import RenderError, render_pdf
 
     try:
-        fitted = render_pdf(html, settings, fit=fit, start=start)
+        fitted = render_pdf(html, settings, fit=fit, start=start, safety=safety)
     except RenderError as exc:
         return b"", {}, str(exc)
     return fitted.pdf, fitted.needed, None
@@ -59,6 +60,7 @@ class Job:
     anchors: tuple[tuple[str, str], ...]  # (exercise id, its <article> id), in print order
     style: tuple[str, str, str]  # (layout, paper size, language)
     unsure: frozenset[str] = frozenset()  # exercises whose length differs from the content's
+    safety: SafetyWords | None = None  # what it must print, with a studio's override in force
 
 
 class FitHints:
@@ -111,7 +113,7 @@ class RenderPool:
             loop = asyncio.get_running_loop()
             start = self.hints.start(job)
             pdf, needed, error = await loop.run_in_executor(
-                self._pool, _render, self.settings, job.html, job.fit, start
+                self._pool, _render, self.settings, job.html, job.fit, start, job.safety
             )
             self.hints.learn(job, needed)
         except BrokenProcessPool:

@@ -55,6 +55,7 @@ from pipeline.publish.outputs import (
 from pipeline.publish.project import Project
 from pipeline.publish.render import describe_template_error
 from pipeline.publish.site import write_site_pages
+from pipeline.publish.snippets import UnsafeOverride, verified_snippet
 from pipeline.publish.workers import make_images, pdf_pool
 from pipeline.translations.catalogs import catalog_path
 
@@ -354,13 +355,13 @@ class Builder:
                     posixpath.relpath(self.project.output_path(job.entry, "pdf"), here) if options.pdf else ""
                 )
                 media = posixpath.relpath(self.project.media_folder(job.entry), here) + "/"
-                data = self.project.snippet_html(job.entry, media_url=media, pdf_url=pdf).encode()
+                data = verified_snippet(self.project, job.entry, media, pdf).encode()
             write_atomically(options.out / job.output, data)
             return sha256_bytes(data)
         except jinja2.TemplateError as exc:
             where = job.entry.id if job.entry else job.output
             return Failure(f"{where}: {describe_template_error(exc, self.project.templates)}")
-        except ImageProblem as exc:
+        except (ImageProblem, UnsafeOverride) as exc:
             return Failure(f"{job.entry.id if job.entry else job.output}: {exc}")
         except OSError as exc:
             return Failure(cannot(f"write {job.output}", exc))
@@ -386,7 +387,7 @@ class Builder:
         assert job.entry is not None
         try:
             layout = self._layout(job.entry, options)
-            html = self.project.handout_html(job.entry, layout)
+            html, safety = self.project.handout(job.entry, layout)
         except jinja2.TemplateError as exc:
             return Failure(f"{job.entry.id}: {describe_template_error(exc, self.project.templates)}")
         except ImageProblem as exc:
@@ -394,7 +395,7 @@ class Builder:
         except OSError as exc:
             return Failure(f"{job.entry.id}: " + cannot("prepare its images", exc))
         target = str(options.out / job.output)
-        return PdfTask(job.entry.id, html, target, self._source_date(job.entry), fit=layout == "standard")
+        return PdfTask(job.entry.id, html, target, self._source_date(job.entry), layout == "standard", safety)
 
     @staticmethod
     def _render_round(

@@ -13,6 +13,7 @@ from pipeline import __version__
 from pipeline.publish.outputs import cannot, sha256_bytes, write_atomically
 from pipeline.publish.pdf_settings import PdfSettings
 from pipeline.resources import package_folder
+from pipeline.trust.safety_words import SafetyWords
 
 # The code that shapes an output (relative to the package): reading content, the views and
 # the renderers, images, the catalogs of fixed words. The check, the CLI, the desk and the
@@ -49,6 +50,7 @@ class PdfTask:
     target: str
     source_date: date
     fit: bool  # lay out again, tighter, when an exercise runs past its page (pdf.Renderer)
+    safety: SafetyWords | None = None  # what it must print, with a studio's override in force
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,9 @@ class partial_render:
         from pipeline.publish.pdf import RenderError, render_pdf
 
         try:
-            pdf = render_pdf(task.html, self.settings, fit=task.fit, source_date=task.source_date).pdf
+            pdf = render_pdf(
+                task.html, self.settings, fit=task.fit, source_date=task.source_date, safety=task.safety
+            ).pdf
             write_atomically(Path(task.target), pdf)
         except RenderError as exc:
             return "", f"{task.entry_id}: {exc}"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.check import CheckResult, check_project
-from pipeline.errors import UsageError
+from pipeline.errors import EXIT_CONTENT, UsageError
 from pipeline.images.derive import ImageProblem
 from pipeline.model import Entry, Layout, PageSize
 from pipeline.publish.adjust import Adjustment, adjusted, problems
@@ -24,10 +24,18 @@ from pipeline.publish.phone.code import packet_code
 from pipeline.publish.project import Project
 from pipeline.publish.views import exercise_view, handout_context, merged_dosage, routine_view, studio_view
 from pipeline.translations.catalogs import language_name, long_date, translations
+from pipeline.trust.safety_words import SafetyWords, handout_words
 
 
 class PacketProblem(UsageError):
     """The packet cannot be made; the message says why, for the person at the desk."""
+
+
+class UnsafePacket(PacketProblem):
+    """A studio's override hides or changes the packet's safety words: the repository's
+    problem, exit code 1 like a failed check."""
+
+    exit_code = EXIT_CONTENT
 
 
 @dataclass
@@ -51,6 +59,7 @@ class PacketDocument:
     sources: frozenset[str]
     fit: bool  # lay out again, tighter, when an exercise runs past its page
     anchors: tuple[tuple[str, str], ...]  # (exercise id, the id of its <article>) in print order
+    safety: SafetyWords | None = None  # what it must print, with a studio's override in force
 
 
 def make_packet(root: Path, request: PacketRequest, output: Path, today: date | None = None) -> CheckResult:
@@ -67,10 +76,12 @@ def make_packet(root: Path, request: PacketRequest, output: Path, today: date | 
     if blocking:
         check.diagnostics = blocking
         return check
-    from pipeline.publish.pdf import RenderError, render_pdf
+    from pipeline.publish.pdf import RenderError, UnsafeRender, render_pdf
 
     try:
-        pdf = render_pdf(document.html, project.pdf_settings, fit=document.fit).pdf
+        pdf = render_pdf(document.html, project.pdf_settings, fit=document.fit, safety=document.safety).pdf
+    except UnsafeRender as exc:
+        raise UnsafePacket(str(exc)) from None
     except RenderError as exc:
         raise PacketProblem(str(exc)) from None
     try:
@@ -95,9 +106,9 @@ def packet_document(project: Project, request: PacketRequest, today: date) -> Pa
         raise PacketProblem(f"an image cannot be used: {exc}; run `pipeline check`") from None
     except OSError as exc:
         raise PacketProblem(cannot("prepare the images", exc)) from None
-    html = _packet_html(project, request, routines, exercises, today)
+    html, safety = _packet_html(project, request, routines, exercises, today)
     anchors = tuple((e["id"], exercise_anchor(e["id"], i, len(exercises))) for i, e in enumerate(exercises))
-    return PacketDocument(html, frozenset(sources), fit=request.layout == "standard", anchors=anchors)
+    return PacketDocument(html, frozenset(sources), request.layout == "standard", anchors, safety)
 
 
 def exercise_anchor(exercise_id: str, index: int, count: int) -> str:
@@ -257,7 +268,7 @@ def _packet_html(
     routines: list[RoutineView],
     exercises: list[ExerciseView],
     today: date,
-) -> str:
+) -> tuple[str, SafetyWords | None]:
     language = request.language
     words = translations(language)
     day = long_date(request.day or today, language)
@@ -277,4 +288,5 @@ def _packet_html(
     )
     from pipeline.publish.render import render_template  # Jinja2 only when rendering
 
-    return render_template("handout.html.j2", context, project.templates, language)
+    html = render_template("handout.html.j2", context, project.templates, language)
+    return html, handout_words(context, words, project.templates)

@@ -32,6 +32,7 @@ from pipeline.images.store import MEDIA_SCHEME
 from pipeline.publish.pdf_settings import PdfSettings
 from pipeline.resources import Templates
 from pipeline.trust.files import UntrustedPath
+from pipeline.trust.safety_words import SafetyWords, handout_overrides
 
 STYLESHEET = "handout.css"
 # Every layout's: large print's rules (--layout large) apply only under .bf-layout-large
@@ -45,6 +46,10 @@ PDF_VARIANT = "pdf/ua-1"  # tagged PDF: headings, lists, tables and image alt te
 
 class RenderError(Exception):
     """A handout could not be rendered; the message says why, in words for the author."""
+
+
+class UnsafeRender(RenderError):
+    """A studio's override hides or changes a safety part of the handout (trust/printed.py)."""
 
 
 class RefusedReference(ValueError):
@@ -144,13 +149,21 @@ def _watch_images() -> Iterator[_ImageProblems]:
 
 
 def render_pdf(
-    html: str, settings: PdfSettings, *, fit: bool = True, start: int = 0, source_date: date | None = None
+    html: str,
+    settings: PdfSettings,
+    *,
+    fit: bool = True,
+    start: int = 0,
+    source_date: date | None = None,
+    safety: SafetyWords | None = None,
 ) -> Fitted:
     """The one way a handout becomes a PDF. `source_date` is written as the PDF's creation and
     modification date (the build gives the review date, so the same content makes the same
     bytes); without it the PDF carries no date. See Renderer.render_fitted for `fit` and
-    `start`."""
-    return renderer(settings).render_fitted(html, fit=fit, start=start, source_date=source_date)
+    `start`, and `safety`."""
+    return renderer(settings).render_fitted(
+        html, fit=fit, start=start, source_date=source_date, safety=safety
+    )
 
 
 class Renderer:
@@ -180,17 +193,29 @@ class Renderer:
         return self.render_fitted(html, fit).pdf
 
     def render_fitted(
-        self, html: str, fit: bool = True, start: int = 0, source_date: date | None = None
+        self,
+        html: str,
+        fit: bool = True,
+        start: int = 0,
+        source_date: date | None = None,
+        safety: SafetyWords | None = None,
     ) -> Fitted:
         """`render`, starting at fit level `start` (0: no fit stylesheet) when the caller
         knows from an earlier document that a lower level makes one of these exercises spill;
         the result is the same as starting at 0. Also says which level each exercise needed,
-        where that is known for certain."""
+        where that is known for certain. With a studio's override in force, the laid-out
+        pages must print `safety` (pipeline/trust/printed.py), or nothing is made."""
+        if safety is None and handout_overrides(self.templates):
+            raise RenderError(
+                "the safety words to verify were not given while a studio's templates are in force"
+            )
         fetcher = self._fetcher()
         with _watch_images() as images:
             try:
                 document = HTML(string=html, base_url=self.settings.base_url, url_fetcher=fetcher)
                 laid_out, needed = self._fitted(document, fit, start)
+                if safety is not None:
+                    _verify(laid_out, safety, self.templates)
                 if source_date is not None:
                     laid_out.metadata.created = laid_out.metadata.modified = source_date.isoformat()
                 pdf = laid_out.write_pdf(pdf_variant=PDF_VARIANT, finisher=header_scopes)
@@ -227,6 +252,14 @@ class Renderer:
     def _laid_out(self, document: HTML, level: int) -> Document:
         stylesheets = self.stylesheets[: len(BASE_STYLESHEETS) + level]
         return document.render(font_config=self.font_config, stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
+
+
+def _verify(document: Document, safety: SafetyWords, templates: Templates) -> None:
+    from pipeline.trust.printed import safety_problems
+
+    problems = safety_problems(document, safety, templates)
+    if problems:
+        raise UnsafeRender(safety.refusal(problems))
 
 
 def header_scopes(document: Document, pdf: Any) -> None:

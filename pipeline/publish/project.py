@@ -33,6 +33,7 @@ from pipeline.publish.views import (
 from pipeline.resources import Templates, schema_folder_for, templates_for
 from pipeline.translations.catalogs import language_name, locale_tag, translations
 from pipeline.translations.files import fields_for, translated
+from pipeline.trust.safety_words import SafetyWords, handout_words, snippet_words
 
 
 @dataclass
@@ -206,6 +207,11 @@ class Project:
         return links
 
     def handout_html(self, entry: Entry, layout: Layout = "standard") -> str:
+        return self.handout(entry, layout)[0]
+
+    def handout(self, entry: Entry, layout: Layout = "standard") -> tuple[str, SafetyWords | None]:
+        """The handout's HTML, and the safety words its PDF must print when a studio's
+        override shapes it (None: our templates alone, trusted)."""
         language = entry.language
         words = translations(language)
         studio = studio_view(self.studio, self.pdf_image, language)
@@ -231,10 +237,15 @@ class Project:
         )
         from pipeline.publish.render import render_template  # Jinja2 only when rendering
 
-        return render_template("handout.html.j2", context, self.templates, language)
+        html = render_template("handout.html.j2", context, self.templates, language)
+        return html, handout_words(context, words, self.templates)
 
     def snippet_html(self, entry: Entry, media_url: str, pdf_url: str) -> str:
-        """The web fragment; `media_url` leads from the page that shows it to html/media/."""
+        return self.snippet(entry, media_url, pdf_url)[0]
+
+    def snippet(self, entry: Entry, media_url: str, pdf_url: str) -> tuple[str, SafetyWords | None]:
+        """The web fragment, and the safety words it must show when a studio's override
+        shapes it; `media_url` leads from the page that shows it to html/media/."""
 
         image_links = self.web_images(media_url)
         words = translations(entry.language)
@@ -259,7 +270,8 @@ class Project:
         )
         from pipeline.publish.render import render_template  # Jinja2 only when rendering
 
-        return render_template("snippet.html.j2", context, self.templates, entry.language)
+        html = render_template("snippet.html.j2", context, self.templates, entry.language)
+        return html, snippet_words(context, words, self.templates)
 
     def preview_page(self, entries: Sequence[Entry], built: Collection[str]) -> str:
         """The preview: every snippet as the website shows it, and links to the handouts that

@@ -26,6 +26,8 @@ from pipeline.publish.outputs import sha256_bytes, write_if_changed
 from pipeline.publish.phone.data import phone_data
 from pipeline.publish.phone.saved import saved_copy_context
 from pipeline.publish.project import Project
+from pipeline.resources import Templates
+from pipeline.trust.web_parts import phone_theme
 
 FOLDER = "packet"
 FONTS = ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf", "OFL.txt")
@@ -37,8 +39,11 @@ def write_phone_page(project: Project, exercise_ids: list[str], html_dir: Path) 
     files: dict[str, bytes] = {}
     for key, exercise in library.exercises.items():
         files[f"{FOLDER}/exercises/{key}.json"] = _json(exercise)
-    script = _hashed(files, "app", ".js", project.templates.find("phone/packet.js").read_bytes())
-    style = _hashed(files, "style", ".css", project.templates.find("phone/packet.css").read_bytes())
+    # The page, script and worker are ours; a studio's packet.css only themes the colours
+    ours = Templates((project.templates.packaged,))
+    theme = phone_theme(project.templates).encode()
+    script = _hashed(files, "app", ".js", ours.find("phone/packet.js").read_bytes())
+    style = _hashed(files, "style", ".css", ours.find("phone/packet.css").read_bytes() + theme)
     data = _hashed(files, "data", ".json", _json({**library.page, "exercises": sorted(library.exercises)}))
     for font in FONTS:
         files[f"{FOLDER}/fonts/{font}"] = project.templates.find(f"fonts/{font}").read_bytes()
@@ -53,10 +58,10 @@ def write_phone_page(project: Project, exercise_ids: list[str], html_dir: Path) 
     context = {"studio": project.studio["name"], "script": script, "style": style, "data": data}
     context |= {"version": version, "noscript": noscript}
     context |= saved_copy_context(project.studio, library.page["languages"])
-    files["packet.html"] = render_template("phone/packet.html.j2", context, project.templates).encode()
+    files["packet.html"] = render_template("phone/packet.html.j2", context, ours).encode()
     # Kept when the service worker installs; an exercise's file when it is first shown
     cached = ["packet.html", script, style, data, *(f"{FOLDER}/fonts/{f}" for f in FONTS[:2])]
-    worker = project.templates.find("phone/packet-sw.js").read_text("utf-8")
+    worker = ours.find("phone/packet-sw.js").read_text("utf-8")
     worker = worker.replace('"__FILES__"', json.dumps(cached)).replace("__VERSION__", version)
     files["packet-sw.js"] = worker.encode()
     for name, content in files.items():

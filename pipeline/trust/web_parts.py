@@ -1,0 +1,180 @@
+"""What a studio may change of the pipeline's web outputs: the snippet without scripts or
+browser-only ways of hiding, and the phone page's colours only.
+
+A browser does more than WeasyPrint lays out: a script can remove the stop box after the page
+loads, and `clip-path`, `filter` or `content-visibility` hide text WeasyPrint never draws. So
+a studio's snippet may carry no script (its JSON-LD data aside) and no `on…` handler, and its
+snippet.css none of those properties.
+
+The phone page (html/packet.html) draws the safety words with its script, from data: its
+page, script and service worker are the pipeline's, always. A studio's
+templates/phone/packet.css is a theme: `:root` custom properties naming colours, from the
+list below, laid over ours, with the stop box, the dosage box and the text still readable.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+import tinycss2
+import tinycss2.color4
+
+from pipeline.resources import TEMPLATES, Templates
+from pipeline.trust.contrast import contrast_of
+from pipeline.trust.safety_words import UnsafeOverride, studio_overrides
+
+HIDING_PROPERTIES = frozenset(
+    {
+        "clip-path",
+        "filter",
+        "backdrop-filter",
+        "mask",
+        "mask-image",
+        "-webkit-mask",
+        "-webkit-mask-image",
+        "content-visibility",
+        "mix-blend-mode",
+        "-webkit-text-fill-color",
+        "-webkit-text-stroke",
+        "-webkit-text-security",
+        "text-security",
+        "zoom",
+    }
+)
+# The phone page's theme: each colour and the background it is read on
+THEME = ("--ink", "--muted", "--accent", "--accent-soft", "--stop", "--stop-soft")
+PHONE_DEFAULTS = {
+    "--ink": "#111",
+    "--muted": "#3d3d3d",
+    "--accent": "#0b4f6c",
+    "--accent-soft": "#e6f0f4",
+    "--stop": "#a4161a",
+    "--stop-soft": "#fbeaea",
+}
+READ_ON = (
+    ("--ink", "#fff"),
+    ("--muted", "#fff"),
+    ("--accent", "#fff"),
+    ("--ink", "--accent-soft"),
+    ("--accent", "--accent-soft"),
+    ("--ink", "--stop-soft"),
+    ("--stop", "--stop-soft"),
+)
+PHONE_FIXED = ("phone/packet.html.j2", "phone/packet.js", "phone/packet-sw.js")
+PHONE_THEME = "phone/packet.css"
+
+
+class _Scripts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "script" and (values.get("type") or "").strip().lower() != "application/ld+json":
+            self.found.append("a <script>")
+        if tag in ("style", "iframe", "object", "embed", "base", "meta", "link"):
+            self.found.append(
+                f"a <{tag}> (its styles belong in templates/snippet.css)" if tag == "style" else f"a <{tag}>"
+            )
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"an {name}= handler")
+            elif (value or "").strip().lower().startswith("javascript:"):
+                self.found.append(f"a javascript: address in {name}=")
+            elif name == "style" and value and _hides(value):
+                self.found.append("a style= that can hide text in a browser")
+
+
+def scripts_in(html: str) -> list[str]:
+    """What in a snippet would run in the visitor's browser (and so could hide its words)."""
+    parser = _Scripts()
+    parser.feed(html)
+    parser.close()
+    return [
+        f"the snippet has {what}, which may not run beside the safety words"
+        for what in dict.fromkeys(parser.found)
+    ]
+
+
+def _hides(declarations: str) -> bool:
+    parsed = tinycss2.parse_blocks_contents(declarations, skip_comments=True, skip_whitespace=True)
+    return any(d.type == "declaration" and d.lower_name in HIDING_PROPERTIES for d in parsed)
+
+
+def browser_only_hiding(css: str, name: str) -> list[str]:
+    """Declarations in a studio stylesheet that hide text in a browser but not in WeasyPrint."""
+    found = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        content = getattr(rule, "content", None)
+        if content is None:
+            continue
+        for declaration in tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True):
+            if declaration.type == "declaration" and declaration.lower_name in HIDING_PROPERTIES:
+                line, column = declaration.source_line, declaration.source_column
+                found.append(
+                    f"{name}:{line}:{column}: `{declaration.lower_name}` can hide safety words in a browser"
+                )
+    return found
+
+
+def phone_theme(templates: Templates) -> str:
+    """The studio's theme for the phone page, as CSS to lay over ours ("" without one);
+    UnsafeOverride for any other phone file of its own, or a theme that is not one."""
+    overridden = studio_overrides(templates, only=("phone/",))
+    fixed = [name for name in overridden if name.removeprefix(f"{TEMPLATES}/") in PHONE_FIXED]
+    if fixed:
+        raise UnsafeOverride(
+            f"{', '.join(fixed)}: the phone page's page, script and service worker are the pipeline's "
+            "(they draw the safety words); a studio may change only its colours, in "
+            f"{TEMPLATES}/{PHONE_THEME}"
+        )
+    if f"{TEMPLATES}/{PHONE_THEME}" not in overridden:
+        return ""
+    text = templates.find(PHONE_THEME).read_text("utf-8", errors="replace")
+    colours = _theme_colours(text, f"{TEMPLATES}/{PHONE_THEME}")
+    _refuse_faint(colours)
+    return (
+        "\n/* The studio's theme (templates/phone/packet.css) */\n:root { "
+        + " ".join(f"{name}: {value};" for name, value in colours.items())
+        + " }\n"
+    )
+
+
+def _theme_colours(text: str, name: str) -> dict[str, str]:
+    colours: dict[str, str] = {}
+    for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
+        where = f"{name}:{rule.source_line}:{rule.source_column}"
+        if rule.type != "qualified-rule" or tinycss2.serialize(rule.prelude).strip() != ":root":
+            raise UnsafeOverride(
+                f"{where}: the phone page's stylesheet may only be a theme: `:root {{ --accent: #…; }}`"
+            )
+        for item in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
+            at = f"{name}:{item.source_line}:{item.source_column}"
+            if item.type != "declaration" or item.name not in THEME:
+                shown = getattr(item, "name", item.type)
+                raise UnsafeOverride(
+                    f"{at}: `{shown}` is not one of the phone page's colours ({', '.join(THEME)})"
+                )
+            value = tinycss2.serialize(item.value).strip()
+            if tinycss2.color4.parse_color(value) is None or value.lower() in ("currentcolor", "transparent"):
+                raise UnsafeOverride(f"{at}: {item.name} must be a colour, such as #0b4f6c")
+            colours[item.name] = value
+    return colours
+
+
+def _refuse_faint(colours: dict[str, str]) -> None:
+    theme = {**PHONE_DEFAULTS, **colours}
+    for ink, paper in READ_ON:
+        ratio = contrast_of(theme[ink], theme.get(paper, paper))
+        if ratio < 4.5:
+            raise UnsafeOverride(
+                f"{TEMPLATES}/{PHONE_THEME}: {ink} on {paper} has a contrast of {ratio:.1f}:1; the phone "
+                "page's safety words need at least 4.5:1"
+            )
+
+
+def packaged_phone_file(templates: Templates, name: str) -> Path:
+    """A phone page file: always the pipeline's."""
+    return templates.packaged / name

@@ -1,0 +1,312 @@
+"""Safety words belong to the pipeline: a pull request's templates/ may restyle a handout, a
+snippet or the phone page, never hide or change what they say about safety (docs/security.md).
+Each hostile override fails the build (exit 1) with the override's name and the part it
+hides, and writes no handout; a harmless one builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run
+
+EXERCISE = "knee-to-chest"
+TITLE = "Single knee-to-chest stretch"
+PDF = f"build/pdf/exercises/{EXERCISE}.pdf"
+SNIPPET = f"build/html/exercises/{EXERCISE}.html"
+
+
+def override(root: Path, name: str, added: str = "", replace: tuple[str, str] | None = None) -> None:
+    """The studio's copy of a packaged template, with `added` at its end or one `replace`."""
+    text = (REPO / "templates" / name).read_text("utf-8")
+    if replace is not None:
+        assert replace[0] in text, f"{replace[0]!r} is not in templates/{name}"
+        text = text.replace(replace[0], replace[1])
+    path = root / "templates" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + added, "utf-8")
+
+
+def build_handout(root: Path, *options: str) -> str:
+    result = run(root, "build", "--only", EXERCISE, "--no-html", *options)
+    assert "Traceback" not in result.output
+    assert result.exit_code == 1
+    assert not (root / PDF).exists()
+    return result.output
+
+
+HOSTILE_CSS = {
+    "display-none": (".bf-key-facts .bf-stop { display: none; }", "the stop-if box", "is missing"),
+    "visibility-hidden": (
+        ".bf-stop { visibility: hidden; }",
+        "the stop-if box",
+        "is hidden (visibility: hidden)",
+    ),
+    "opacity-zero": (".bf-stop { opacity: 0; }", "the stop-if box", "is too faint against its background"),
+    "one-point-type": (
+        ".bf-stop li { font-size: 1pt; }",
+        "the stop-if box",
+        "is printed at 1 pt, smaller than the 11 pt",
+    ),
+    "white-on-the-box": (
+        ".bf-stop li { color: white; }",
+        "the stop-if box",
+        "is too faint against its background",
+    ),
+    "colour-of-the-background": (
+        ".bf-stop li { color: var(--stop-soft); }",
+        "the stop-if box",
+        "is too faint against its background",
+    ),
+    "disclaimer-hidden": (".bf-running-footer { display: none; }", "the studio's disclaimer", "is missing"),
+    "disclaimer-transparent": (
+        ".bf-running-footer p { color: transparent; }",
+        "the studio's disclaimer",
+        "too faint",
+    ),
+    "before-content-on-the-dosage": (
+        '.bf-dosage-lines li:first-child::before { content: "Hold 5 minutes. "; }',
+        "the dosage box",
+        "reads “HOW MUCH Hold 5 minutes. Hold",
+    ),
+    "after-content-on-a-stop-item": (
+        '.bf-stop li::after { content: " (or keep going)"; }',
+        "the stop-if box",
+        "(or keep going)",
+    ),
+    "marker-with-words": (
+        '.bf-stop li { list-style-type: "Keep going: "; }',
+        "the stop-if box",
+        "Keep going: Pain",
+    ),
+    "pushed-off-the-page": (
+        ".bf-stop ul { position: relative; left: -30in; }",
+        "the stop-if box",
+        "is off the page",
+    ),
+    "margin-off-the-page": (".bf-stop ul { margin-left: -40in; }", "the stop-if box", "is off the page"),
+    "clipped-to-nothing": (".bf-stop ul { height: 2pt; overflow: hidden; }", "the stop-if box", "is cut off"),
+    "scaled-away": (".bf-stop { transform: scale(0.05); }", "the stop-if box", "(transform)"),
+    "struck-through": (".bf-stop li { text-decoration: line-through; }", "the stop-if box", "struck through"),
+    "squeezed": (".bf-stop li { letter-spacing: -0.45em; }", "the stop-if box", "squeezed together"),
+}
+
+
+@pytest.mark.parametrize("css", [c[0] for c in HOSTILE_CSS.values()], ids=list(HOSTILE_CSS))
+def test_a_stylesheet_that_hides_or_changes_a_safety_part_fails_the_build_naming_itself(
+    root: Path, css: str
+) -> None:
+    _, part, why = next(c for c in HOSTILE_CSS.values() if c[0] == css)
+    override(root, "handout.css", "\n" + css + "\n")
+    output = build_handout(root)
+    assert f"pdf/exercises/{EXERCISE}.pdf: error: {EXERCISE}: " in output
+    assert part in output and why in output
+    assert "Made with the studio's templates/handout.css" in output
+
+
+def test_hidden_cautions_fail_the_build(root: Path) -> None:
+    override(root, "handout.css", "\n.bf-cautions { visibility: hidden; }\n")
+    result = run(root, "build", "--only", "cat-cow", "--no-html")
+    assert result.exit_code == 1
+    assert "the cautions of “Cat–cow” is hidden (visibility: hidden)" in result.output
+    assert not (root / "build/pdf/exercises/cat-cow.pdf").exists()
+
+
+def test_a_partial_that_drops_the_stop_if_list_fails_the_build(root: Path) -> None:
+    loop = "  <ul>\n    {% for item in items %}\n    <li>{{ item }}</li>\n    {% endfor %}\n  </ul>\n"
+    loop += "  {% if phone %}"
+    override(root, "partials/blocks.html.j2", replace=(loop, "  {% if phone %}"))
+    output = build_handout(root)
+    assert f"the stop-if box of “{TITLE}” reads “STOP AND CALL US IF Call us: (520) 555-0142”" in output
+    assert "templates/partials/blocks.html.j2" in output
+
+
+def test_a_partial_that_drops_the_marker_is_a_safety_part_missing(root: Path) -> None:
+    override(root, "partials/blocks.html.j2", replace=(' data-safety="stop-if"', ""))
+    output = build_handout(root)
+    assert f"the stop-if box of “{TITLE}” is missing" in output
+
+
+def test_a_page_template_that_leaves_out_the_disclaimer_fails(root: Path) -> None:
+    override(
+        root,
+        "handout.html.j2",
+        replace=('<p data-safety="disclaimer">{{ studio.disclaimer }}</p>', "<p></p>"),
+    )
+    output = build_handout(root)
+    assert "the studio's disclaimer is missing" in output and "templates/handout.html.j2" in output
+
+
+def test_a_studio_warning_sign_in_the_stop_box_is_refused(root: Path) -> None:
+    (root / "templates").mkdir()
+    (root / "templates/warning.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text y="9">Hold 5 min</text></svg>'
+    )
+    output = build_handout(root)
+    assert "templates/warning.svg replaces the stop box's warning sign" in output
+
+
+HARMLESS_CSS = {
+    "another-accent": ":root { --accent: #2d6a4f; --stop: #7a0c10; }",
+    "larger-stop-items": ".bf-stop li { font-size: 14pt; }",
+    "capitals-in-the-dosage": ".bf-dosage-lines { text-transform: uppercase; }",
+}
+
+
+@pytest.mark.parametrize("css", HARMLESS_CSS.values(), ids=list(HARMLESS_CSS))
+def test_a_harmless_restyle_builds(root: Path, css: str) -> None:
+    override(root, "handout.css", "\n" + css + "\n")
+    result = run(root, "build", "--only", EXERCISE)
+    assert result.exit_code == 0
+    assert (root / PDF).is_file() and (root / SNIPPET).is_file()
+
+
+def test_a_copy_of_our_templates_is_no_override(root: Path) -> None:
+    override(root, "handout.css")
+    override(root, "phone/packet.js")
+    result = run(root, "build", "--only", EXERCISE)
+    assert result.exit_code == 0 and (root / PDF).is_file()
+
+
+def test_large_print_holds_the_stop_box_to_18_pt(root: Path) -> None:
+    override(root, "handout-large.css", "\n.bf-layout-large .bf-stop li { font-size: 16pt; }\n")
+    output = build_handout(root, "--layout", "large")
+    assert "is printed at 16 pt, smaller than the 18 pt this layout prints safety words at" in output
+    assert "templates/handout-large.css" in output
+
+
+def test_large_print_with_a_harmless_override_builds(root: Path) -> None:
+    override(root, "handout-large.css", "\n.bf-layout-large .bf-stop li { font-size: 20pt; }\n")
+    result = run(root, "build", "--only", EXERCISE, "--no-html", "--layout", "large")
+    assert result.exit_code == 0 and (root / PDF).is_file()
+
+
+def test_a_routine_and_its_cover_are_verified_too(root: Path) -> None:
+    override(root, "handout.css", '\n.bf-dosage-inline::before { content: "Hold 5 minutes · "; }\n')
+    result = run(root, "build", "--only", "home-hamstring-care", "--no-html")
+    assert result.exit_code == 1
+    assert "the dosage in the list of exercises of “Cat–cow” reads “Hold 5 minutes ·" in result.output
+    assert not (root / "build/pdf/routines/home-hamstring-care.pdf").exists()
+
+
+def test_a_clients_packet_is_refused_with_a_clear_message(root: Path) -> None:
+    override(root, "handout.css", "\n.bf-key-facts .bf-stop { display: none; }\n")
+    result = run(root, "handout", EXERCISE, "--client", "Ana", "-o", str(root / "ana.pdf"))
+    assert result.exit_code == 1
+    assert f"the stop-if box of “{TITLE}” is missing" in result.output
+    assert "templates/handout.css" in result.output and "Traceback" not in result.output
+    assert not (root / "ana.pdf").exists()
+
+
+def test_the_desk_refuses_to_make_that_packet(root: Path) -> None:
+    import re
+
+    from starlette.testclient import TestClient
+
+    from pipeline.desk.app import DeskConfig, create_app
+
+    override(root, "handout.css", "\n.bf-stop { visibility: hidden; }\n")
+    app = create_app(
+        DeskConfig(root=root, today=lambda: __import__("datetime").date(2026, 11, 24), workers=1, watch=False)
+    )
+    with TestClient(app, base_url="http://127.0.0.1:8001") as desk:
+        token = re.search(r'name="csrf" value="([^"]+)"', desk.get("/").text)
+        assert token
+        form = {"csrf": token.group(1), "client": "Ana", "date": "2026-11-24", "entry": [EXERCISE]}
+        response = desk.post("/handout", data=form)
+    assert response.headers["content-type"].startswith("text/html")
+    assert "The handout could not be made" in response.text
+    assert "is hidden (visibility: hidden)" in response.text and "templates/handout.css" in response.text
+
+
+# -- the web snippet -------------------------------------------------------------------------
+
+
+def build_snippet(root: Path) -> str:
+    result = run(root, "build", "--only", EXERCISE, "--no-pdf")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert not (root / SNIPPET).exists()
+    return result.output
+
+
+@pytest.mark.parametrize(
+    ("css", "why"),
+    [
+        (
+            ".bf-snippet .bf-stop { display: none; }",
+            "the stop-if box of “Single knee-to-chest stretch” is missing",
+        ),
+        ("@media screen { .bf-snippet .bf-stop li { font-size: 4px; } }", "smaller than the 9.6 pt"),
+        (".bf-snippet .bf-stop { clip-path: inset(50%); }", "`clip-path` can hide safety words in a browser"),
+        ('.bf-snippet .bf-dosage h3::after { content: " (ignore)"; }', "the dosage box"),
+    ],
+    ids=["display-none", "screen-only-tiny", "clip-path", "after-content"],
+)
+def test_a_snippet_stylesheet_that_hides_safety_words_fails(root: Path, css: str, why: str) -> None:
+    override(root, "snippet.css", "\n" + css + "\n")
+    output = build_snippet(root)
+    assert why in output and "templates/snippet.css" in output
+
+
+def test_a_snippet_with_a_script_fails(root: Path) -> None:
+    script = "<script>document.querySelector('.bf-stop').remove()</script>\n"
+    override(root, "snippet.html.j2", replace=("{% else %}", script + "{% else %}"))
+    output = build_snippet(root)
+    assert "the snippet has a <script>" in output and "templates/snippet.html.j2" in output
+
+
+def test_a_harmless_snippet_restyle_builds(root: Path) -> None:
+    override(root, "snippet.css", "\n.bf-snippet .bf-stop { border-color: #5a0b0e; }\n")
+    result = run(root, "build", "--only", EXERCISE, "--no-pdf")
+    assert result.exit_code == 0 and (root / SNIPPET).is_file()
+
+
+# -- the phone page --------------------------------------------------------------------------
+
+
+def phone_build(root: Path) -> tuple[int, str]:
+    result = run(root, "build", "--no-pdf")
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("name", ["phone/packet.js", "phone/packet-sw.js", "phone/packet.html.j2"])
+def test_the_phone_pages_script_and_page_are_the_pipelines(root: Path, name: str) -> None:
+    override(root, name, "\n// the studio's own\n" if name.endswith(".js") else "\n")
+    code, output = phone_build(root)
+    assert code == 1
+    assert (
+        f"html/packet.html: error: templates/{name}: the phone page's page, script and service worker"
+        in output
+    )
+
+
+def test_a_phone_theme_sets_colours_only(root: Path) -> None:
+    (root / "templates/phone").mkdir(parents=True)
+    (root / "templates/phone/packet.css").write_text(":root { --accent: #2d6a4f; --stop: #7a0c10; }\n")
+    code, _ = phone_build(root)
+    assert code == 0
+    styles = list((root / "build/html/packet").glob("style.*.css"))
+    text = styles[0].read_text()
+    assert text.startswith((REPO / "templates/phone/packet.css").read_text())
+    assert "--accent: #2d6a4f;" in text
+
+
+@pytest.mark.parametrize(
+    ("css", "why"),
+    [
+        (
+            ".stop { display: none; }",
+            "templates/phone/packet.css:1:1: the phone page's stylesheet may only be a theme",
+        ),
+        (":root { --stop-soft: #a4161a; }", "--ink on --stop-soft has a contrast of 2.4:1"),
+        (":root { display: none; }", "`display` is not one of the phone page's colours"),
+        (":root { --ink: url(x.png); }", "--ink must be a colour"),
+    ],
+    ids=["a-rule", "stop-on-its-own-colour", "another-property", "not-a-colour"],
+)
+def test_a_phone_theme_that_could_hide_safety_words_fails(root: Path, css: str, why: str) -> None:
+    (root / "templates/phone").mkdir(parents=True)
+    (root / "templates/phone/packet.css").write_text(css + "\n")
+    code, output = phone_build(root)
+    assert code == 1 and why in output
