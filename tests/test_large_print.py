@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import publish_spanish
+from pagekit import box_of
 from pdfkit import Run, lines, structure_of, text_runs
 from pypdf import PdfReader
 
@@ -80,7 +81,11 @@ def test_headings_are_bold_and_larger_and_nothing_is_italic_or_in_capitals(packe
 
 
 def test_lines_are_about_60_characters_at_most(packet: tuple[Path, str]) -> None:
-    longest = max(lines(text_runs(packet[0])).values(), key=len)
+    # A "(continued)" title too long for its one line is cut at the margin with "…": its
+    # hidden end is still in the PDF's text, so a line is measured as far as it is printed.
+    width = float(PdfReader(packet[0]).pages[0].mediabox.width)
+    printed = [r for r in text_runs(packet[0]) if box_of(r).right <= width - 72 + 1]
+    longest = max(lines(printed).values(), key=len)
     assert 40 < len(longest) <= 62, longest
 
 
