@@ -38,7 +38,7 @@ from pipeline.publish.pdf_settings import PdfSettings
 from pipeline.resources import templates_for
 from pipeline.translations.catalogs import language_name
 from pipeline.trust.desk import GuessThrottle, desk_templates, packaged_assets
-from pipeline.web.app import guarded_app
+from pipeline.web.app import FAVICON, guarded_app
 from pipeline.web.forms import FormGate
 from pipeline.web.guard import allowed_hosts
 
@@ -319,7 +319,7 @@ def create_app(config: DeskConfig) -> Starlette:
         Route("/media/{name}", desk.media, methods=["GET"]),
         Route("/static/{name}", desk.static, methods=["GET"]),
         Route("/login", desk.login, methods=["GET", "POST"]),
-        Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET"]),
+        FAVICON,
     ]
     app = guarded_app(
         routes,

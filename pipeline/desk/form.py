@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.desk.library import PacketItem, Snapshot
 from pipeline.model import ADJUSTABLE_FIELDS, LAYOUTS, Layout, PageSize, field_values
+from pipeline.web.forms import move_or_remove
 
 if TYPE_CHECKING:
     from starlette.datastructures import FormData
@@ -182,13 +183,7 @@ def _apply_action(form: FormData, result: DeskForm, snapshot: Snapshot) -> None:
         return
     for action in ("up", "down", "remove"):
         if action in form:
-            index = _index(form[action], len(entries))
-            if action == "remove":
-                del entries[index]
-            else:
-                other = index - 1 if action == "up" else index + 1
-                if 0 <= other < len(entries):
-                    entries[index], entries[other] = entries[other], entries[index]
+            move_or_remove(entries, action, _index(form[action], len(entries)))
     kept = {item.exercise_id for entry_id in entries for item in snapshot.items_of(entry_id)}
     result.doses = {k: v for k, v in result.doses.items() if k in kept}
 

@@ -32,7 +32,7 @@ from pipeline.edit.pages import EntryPage, render
 from pipeline.edit.values import apply_button, data_from_form
 from pipeline.edit.yamledit import Conflict, edited_text, read_version, write_if_unchanged
 from pipeline.load.yaml import Document, load_bytes
-from pipeline.web.app import guarded_app
+from pipeline.web.app import FAVICON, guarded_app
 from pipeline.web.forms import FormGate
 from pipeline.web.guard import allowed_hosts
 from pipeline.web.pages import Pages
@@ -200,7 +200,7 @@ def create_app(config: EditConfig) -> Starlette:
         Route("/static/edit.css", editor.static, methods=["GET"]),
         Route("/{kind}/{id}", editor.entry, methods=["GET"]),
         Route("/{kind}/{id}", editor.press, methods=["POST"]),
-        Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET"]),
+        FAVICON,
     ]
     app = guarded_app(
         routes, hosts=editor.forms.hosts, pages=PAGES, cookie="editor_session", log=log, max_body=MAX_BODY

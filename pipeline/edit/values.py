@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pipeline.edit.fields import Field
+from pipeline.web.forms import move_or_remove
 
 Posted = Mapping[str, Sequence[str]]  # every value posted under each name
 MAX_ITEMS = 50  # items of one list a form may post: more is not an exercise
@@ -84,13 +85,7 @@ def apply_button(spec: Field, data: dict[str, Any], button: str) -> bool:
     index = int(parts[-1])
     if found is None or index >= len(found[0]):
         return False
-    items = found[0]
-    if action == "remove":
-        del items[index]
-    else:
-        other = index - 1 if action == "up" else index + 1
-        if 0 <= other < len(items):
-            items[index], items[other] = items[other], items[index]
+    move_or_remove(found[0], action, index)
     return True
 
 

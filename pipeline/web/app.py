@@ -15,7 +15,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.routing import BaseRoute
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
 
 from pipeline.web.guard import MAX_BODY, AccessLog, Limits
 from pipeline.web.pages import Pages
@@ -50,3 +51,7 @@ def guarded_app(
     ]
     app: Any = Starlette(routes=list(routes), middleware=middleware, lifespan=lifespan)
     return app  # type: ignore[no-any-return]
+
+
+# A browser asks every app for its icon: an empty answer, not a 404 in the access log.
+FAVICON = Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET"])
