@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.desk.library import PacketItem, Snapshot
 from pipeline.model import ADJUSTABLE_FIELDS, LAYOUTS, Layout, PageSize, field_values
-from pipeline.web.forms import move_or_remove
+from pipeline.web.lists import move_or_remove
 
 if TYPE_CHECKING:
     from starlette.datastructures import FormData

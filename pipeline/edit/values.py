@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pipeline.edit.fields import Field
-from pipeline.web.forms import move_or_remove
+from pipeline.web.lists import move_or_remove
 
 Posted = Mapping[str, Sequence[str]]  # every value posted under each name
 MAX_ITEMS = 50  # items of one list a form may post: more is not an exercise

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -52,15 +51,3 @@ class FormGate:
         if not self.tokens.valid(form.get("csrf"), self.session_id(request)):
             return self.pages.expired()
         return form
-
-
-def move_or_remove(items: list[Any], action: str, index: int) -> None:
-    """A list button of a form that works without JavaScript: `remove` the item at `index`,
-    or swap it with the one before (`up`) or after (`down`); a move past either end does
-    nothing. The desk's packet and the editor's lists share it."""
-    if action == "remove":
-        del items[index]
-        return
-    other = index - 1 if action == "up" else index + 1
-    if 0 <= other < len(items):
-        items[index], items[other] = items[other], items[index]
