@@ -4,7 +4,8 @@ Routes:
   GET  /                     the library: every entry with its problems, and the form for a new one
   POST /new                  a new exercise or routine, written as `pipeline new` writes it
   GET  /{kind}/{id}          an entry's page: one form generated from the schema
-  POST /{kind}/{id}          a button of that form: Save, or add, remove or move a list's item
+  POST /{kind}/{id}          a button of that form: Save, Preview, or add, remove or move a list's item
+  GET  /preview/{token}      a preview's PDF, kept in memory for the session that asked (preview.py)
   GET  /static/edit.css      the packaged stylesheet
 """
 
@@ -29,6 +30,7 @@ from pipeline.edit.checking import check_edited
 from pipeline.edit.entries import FOLDERS, Kind, entries, entry_file
 from pipeline.edit.fields import form_of
 from pipeline.edit.pages import EntryPage, render
+from pipeline.edit.preview import PreviewStore, preview_of, preview_options
 from pipeline.edit.values import apply_button, data_from_form
 from pipeline.edit.yamledit import Conflict, edited_text, read_version, write_if_unchanged
 from pipeline.load.yaml import Document, load_bytes
@@ -54,6 +56,7 @@ class Editor:
         self.today = config.today
         self.forms = FormGate(allowed_hosts("127.0.0.1"), PAGES, max_body=MAX_BODY)
         self.css = (files("pipeline.edit") / "static" / "edit.css").read_bytes()
+        self.previews = PreviewStore()
 
     # -- the library -------------------------------------------------------------------
     async def library(self, request: Request) -> Response:
@@ -122,6 +125,11 @@ class Editor:
         multi = {key: [str(v) for v in posted.getlist(key)] for key in posted}
         button = str(posted.get("button", "save"))
         version = str(posted.get("version", ""))
+        if button == "preview":
+            chosen = (str(posted.get("preview_layout", "")), str(posted.get("preview_language", "")))
+            return await self._preview(
+                request, kind, entry_id, path, version, data_from_form(spec, multi) or {}, chosen
+            )
         if button != "save":
             data = data_from_form(spec, multi, keep_empty=True) or {}
             apply_button(spec, data, button)
@@ -151,6 +159,31 @@ class Editor:
         log.info("saved %s", page.file)
         return RedirectResponse(f"{page.href}?saved=1", status_code=303)
 
+    async def _preview(
+        self,
+        request: Request,
+        kind: Kind,
+        entry_id: str,
+        path: Path,
+        version: str,
+        data: dict[str, Any],
+        chosen: tuple[str, str],
+    ) -> Response:
+        """The handout of the form as it is, beside it; checked first, the file untouched."""
+        page = self._page(kind, entry_id, version, data, chosen)
+        made = await asyncio.to_thread(preview_of, self.root, kind, page, path, self.today())
+        page.found = made.found
+        token = self.previews.keep(self.forms.session_id(request), made.pdf) if made.pdf else ""
+        page.preview = made.shown(page.preview, f"/preview/{token}" if token else "")
+        return self._show(request, page, 422 if made.problems else 200)
+
+    async def preview_pdf(self, request: Request) -> Response:
+        pdf = self.previews.get(request.path_params["token"], self.forms.session_id(request))
+        if pdf is None:
+            return PAGES.message(404, "No such preview", "This preview is gone: press Preview again.")
+        headers = {"content-disposition": 'inline; filename="preview.pdf"', "cache-control": "no-store"}
+        return Response(pdf, media_type="application/pdf", headers=headers)
+
     def _entry_path(self, request: Request) -> tuple[Kind, str, Path] | Response:
         kind, entry_id = request.path_params["kind"], request.path_params["id"]
         if kind not in FOLDERS:
@@ -160,7 +193,14 @@ class Editor:
             return PAGES.message(404, "No such entry", f"There is no {kind} called {entry_id}.")
         return kind, entry_id, path
 
-    def _page(self, kind: Kind, entry_id: str, version: str, data: dict[str, Any]) -> EntryPage:
+    def _page(
+        self,
+        kind: Kind,
+        entry_id: str,
+        version: str,
+        data: dict[str, Any],
+        chosen: tuple[str, str] = ("", ""),
+    ) -> EntryPage:
         ids: tuple[str, ...] = ()
         if kind == "routine":
             folder = self.root / "content" / FOLDERS["exercise"]
@@ -173,6 +213,7 @@ class Editor:
             version=version,
             data={**data, "id": entry_id},
             exercise_ids=ids,
+            preview=preview_options(self.root, kind, entry_id, *chosen),
         )
 
     def _show(self, request: Request, page: EntryPage, status: int = 200) -> Response:
@@ -198,6 +239,7 @@ def create_app(config: EditConfig) -> Starlette:
         Route("/", editor.library, methods=["GET"]),
         Route("/new", editor.new, methods=["POST"]),
         Route("/static/edit.css", editor.static, methods=["GET"]),
+        Route("/preview/{token}", editor.preview_pdf, methods=["GET"]),
         Route("/{kind}/{id}", editor.entry, methods=["GET"]),
         Route("/{kind}/{id}", editor.press, methods=["POST"]),
         FAVICON,

@@ -12,6 +12,7 @@ import jinja2
 
 from pipeline.diagnostics import Diagnostic
 from pipeline.edit.fields import Control, Field, controls, dom_id
+from pipeline.edit.preview import PreviewPanel
 
 
 @cache
@@ -44,6 +45,7 @@ class EntryPage:
     refused: bool = False
     saved: bool = False
     exercise_ids: tuple[str, ...] = ()
+    preview: PreviewPanel | None = None  # the Preview controls, and the PDF once made
 
     def context(self) -> dict[str, Any]:
         names = _names(controls(self.spec, self.data, {}))
@@ -64,6 +66,7 @@ class EntryPage:
             "refused": self.refused,
             "saved": self.saved,
             "exercise_ids": self.exercise_ids,
+            "preview": self.preview,
         }
 
 
