@@ -6,6 +6,7 @@ Routes:
   GET  /{kind}/{id}          an entry's page: one form generated from the schema
   POST /{kind}/{id}          a button of that form: Save, Preview, or add, remove or move a list's item
   GET  /preview/{token}      a preview's PDF, kept in memory for the session that asked (preview.py)
+  GET  /commit, POST /commit the Commit page: the files it saved, on a branch (commitpage.py)
   GET  /static/edit.css      the packaged stylesheet
 """
 
@@ -27,6 +28,7 @@ from starlette.routing import Route
 
 from pipeline.authoring.scaffold import KINDS, LEVELS, SLUG, ScaffoldProblem, create, id_from_title
 from pipeline.edit.checking import check_edited
+from pipeline.edit.commitpage import Commits, commit_routes
 from pipeline.edit.entries import FOLDERS, Kind, entries, entry_file
 from pipeline.edit.fields import form_of
 from pipeline.edit.pages import EntryPage, render
@@ -57,6 +59,7 @@ class Editor:
         self.forms = FormGate(allowed_hosts("127.0.0.1"), PAGES, max_body=MAX_BODY)
         self.css = (files("pipeline.edit") / "static" / "edit.css").read_bytes()
         self.previews = PreviewStore()
+        self.commits = Commits()  # the files it wrote, for the Commit page
 
     # -- the library -------------------------------------------------------------------
     async def library(self, request: Request) -> Response:
@@ -75,6 +78,7 @@ class Editor:
             path = await asyncio.to_thread(create, self.root, what, entry_id, kind, level)
         except ScaffoldProblem as problem:
             return await self._library(request, typed, str(problem), 422)
+        self.commits.wrote(f"content/{FOLDERS[what]}/{entry_id}.yaml")
         if typed["title"]:
             await asyncio.to_thread(self._retitle, path, what, typed["title"])
         return RedirectResponse(f"/{what}/{entry_id}", status_code=303)
@@ -156,6 +160,7 @@ class Editor:
         except Conflict:
             page.conflict = True
             return self._show(request, page, 409)
+        self.commits.wrote(page.file)
         log.info("saved %s", page.file)
         return RedirectResponse(f"{page.href}?saved=1", status_code=303)
 
@@ -240,6 +245,7 @@ def create_app(config: EditConfig) -> Starlette:
         Route("/new", editor.new, methods=["POST"]),
         Route("/static/edit.css", editor.static, methods=["GET"]),
         Route("/preview/{token}", editor.preview_pdf, methods=["GET"]),
+        *commit_routes(editor),
         Route("/{kind}/{id}", editor.entry, methods=["GET"]),
         Route("/{kind}/{id}", editor.press, methods=["POST"]),
         FAVICON,
