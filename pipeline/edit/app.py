@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -32,6 +33,7 @@ from pipeline.edit.commitpage import Commits, commit_routes
 from pipeline.edit.entries import FOLDERS, Kind, entries, entry_file
 from pipeline.edit.fields import form_of
 from pipeline.edit.pages import EntryPage, render
+from pipeline.edit.photos import MAX_PHOTO_BYTES, MAX_UPLOADS, store_uploads, uploads_in
 from pipeline.edit.preview import PreviewStore, preview_of, preview_options
 from pipeline.edit.values import apply_button, data_from_form
 from pipeline.edit.yamledit import Conflict, edited_text, read_version, write_if_unchanged
@@ -42,8 +44,9 @@ from pipeline.web.guard import allowed_hosts
 from pipeline.web.pages import Pages
 
 log = logging.getLogger("pipeline.edit")
-PAGES = Pages("the editor", "/static/edit.css", "Shorten the text or save in two steps.")
+PAGES = Pages("the editor", "/static/edit.css", "Upload one photo at a time, or export it smaller.")
 MAX_BODY = 256 * 1024  # a long exercise's form, with room to spare
+MAX_UPLOAD = MAX_BODY + MAX_PHOTO_BYTES  # the form with one photo in it (photos.py)
 
 
 @dataclass
@@ -56,7 +59,7 @@ class Editor:
     def __init__(self, config: EditConfig) -> None:
         self.root = config.root.resolve()
         self.today = config.today
-        self.forms = FormGate(allowed_hosts("127.0.0.1"), PAGES, max_body=MAX_BODY)
+        self.forms = FormGate(allowed_hosts("127.0.0.1"), PAGES, max_body=MAX_UPLOAD)
         self.css = (files("pipeline.edit") / "static" / "edit.css").read_bytes()
         self.previews = PreviewStore()
         self.commits = Commits()  # the files it wrote, for the Commit page
@@ -122,13 +125,18 @@ class Editor:
         if isinstance(found, Response):
             return found
         kind, entry_id, path = found
-        posted = await self.forms.read(request, max_fields=2000, max_part_size=MAX_BODY)
+        posted = await self.forms.read(
+            request, max_fields=2000, max_files=MAX_UPLOADS, max_part_size=MAX_BODY
+        )
         if isinstance(posted, Response):
             return posted
         spec = form_of(kind)
         multi = {key: [str(v) for v in posted.getlist(key)] for key in posted}
-        button = str(posted.get("button", "save"))
         version = str(posted.get("version", ""))
+        refused = await self._take_photos(request, kind, entry_id, version, posted, multi)
+        if refused is not None:
+            return refused
+        button = str(posted.get("button", "save"))
         if button == "preview":
             chosen = (str(posted.get("preview_layout", "")), str(posted.get("preview_language", "")))
             return await self._preview(
@@ -139,6 +147,35 @@ class Editor:
             apply_button(spec, data, button)
             return self._show(request, self._page(kind, entry_id, version, data))
         return await self._save(request, kind, entry_id, path, version, data_from_form(spec, multi) or {})
+
+    async def _take_photos(
+        self,
+        request: Request,
+        kind: Kind,
+        entry_id: str,
+        version: str,
+        posted: FormData,
+        multi: dict[str, list[str]],
+    ) -> Response | None:
+        """The form's photos, before its button's work: stored (cleaned) with their `src`
+        filled in, or the page refusing them all, located beside their fields."""
+        uploads = await uploads_in(posted)
+        if not uploads:
+            return None
+        file = f"content/{FOLDERS[kind]}/{entry_id}.yaml"
+        stored = await asyncio.to_thread(store_uploads, self.root, entry_id, file, uploads)
+        if stored.refused:
+            page = self._page(
+                kind, entry_id, version, data_from_form(form_of(kind), multi, keep_empty=True) or {}
+            )
+            page.found, page.refused = stored.refused, True
+            return self._show(request, page, 422)
+        for index, src in stored.sources.items():
+            multi[f"images.{index}.src"] = [src]
+        request.state.photos = [f"content/{src}" for src in stored.sources.values()]
+        for photo in request.state.photos:
+            self.commits.wrote(photo)  # a stored photo is the editor's change, for the Commit page
+        return None
 
     async def _save(
         self, request: Request, kind: Kind, entry_id: str, path: Path, version: str, data: dict[str, Any]
@@ -223,6 +260,8 @@ class Editor:
 
     def _show(self, request: Request, page: EntryPage, status: int = 200) -> Response:
         context = page.context() | {"csrf": self.forms.token(request), "studio": self._studio()}
+        context["photos"] = getattr(request.state, "photos", [])  # stored by this press (photos.py)
+        context["max_photo_mb"] = MAX_PHOTO_BYTES // 1024 // 1024
         return HTMLResponse(render("entry.html.j2", context), status_code=status)
 
     def _studio(self) -> str:
@@ -251,7 +290,7 @@ def create_app(config: EditConfig) -> Starlette:
         FAVICON,
     ]
     app = guarded_app(
-        routes, hosts=editor.forms.hosts, pages=PAGES, cookie="editor_session", log=log, max_body=MAX_BODY
+        routes, hosts=editor.forms.hosts, pages=PAGES, cookie="editor_session", log=log, max_body=MAX_UPLOAD
     )
     app.state.editor = editor
     return app

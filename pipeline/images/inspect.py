@@ -109,6 +109,12 @@ def inspect(path: Path, cache_dir: Path | None) -> Sequence[Finding]:
     return findings
 
 
+def inspect_data(data: bytes, suffix: str) -> tuple[Finding, ...]:
+    """What is wrong with a photo not yet stored (the editor's upload): the same findings as
+    for a file with that suffix, nothing remembered."""
+    return _findings(data, suffix, len(data))
+
+
 def _decoded(value: Any) -> tuple[Finding, ...] | None:
     try:
         return tuple(Finding(**item) for item in value)
