@@ -7,7 +7,9 @@ Routes:
   POST /{kind}/{id}          a button of that form: Save, Preview, or add, remove or move a list's item
   GET  /preview/{token}      a preview's PDF, kept in memory for the session that asked (preview.py)
   GET  /commit, POST /commit the Commit page: the files it saved, on a branch (commitpage.py)
+  POST /check/{kind}/{id}    live checking: the check of Save on the form's state, as JSON (live.py)
   GET  /static/edit.css      the packaged stylesheet
+  GET  /static/edit.js       the packaged script (live checking); every page works without it
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from pipeline.authoring.scaffold import KINDS, LEVELS, SLUG, ScaffoldProblem, create, id_from_title
@@ -32,6 +34,7 @@ from pipeline.edit.checking import check_edited
 from pipeline.edit.commitpage import Commits, commit_routes
 from pipeline.edit.entries import FOLDERS, Kind, entries, entry_file
 from pipeline.edit.fields import form_of
+from pipeline.edit.live import live_problems
 from pipeline.edit.pages import EntryPage, render
 from pipeline.edit.photos import MAX_PHOTO_BYTES, MAX_UPLOADS, store_uploads, uploads_in
 from pipeline.edit.preview import PreviewStore, preview_of, preview_options
@@ -61,6 +64,7 @@ class Editor:
         self.today = config.today
         self.forms = FormGate(allowed_hosts("127.0.0.1"), PAGES, max_body=MAX_UPLOAD)
         self.css = (files("pipeline.edit") / "static" / "edit.css").read_bytes()
+        self.js = (files("pipeline.edit") / "static" / "edit.js").read_bytes()
         self.previews = PreviewStore()
         self.commits = Commits()  # the files it wrote, for the Commit page
 
@@ -219,6 +223,19 @@ class Editor:
         page.preview = made.shown(page.preview, f"/preview/{token}" if token else "")
         return self._show(request, page, 422 if made.problems else 200)
 
+    async def live_check(self, request: Request) -> Response:
+        """What Save's check says of the form as it is now, for edit.js; nothing is written."""
+        found = self._entry_path(request)
+        if isinstance(found, Response):
+            return found
+        kind, entry_id, path = found
+        posted = await self.forms.read(request, max_fields=2000, max_part_size=MAX_BODY)
+        if isinstance(posted, Response):
+            return posted
+        multi = {key: [str(v) for v in posted.getlist(key)] for key in posted}
+        page = self._page(kind, entry_id, "", data_from_form(form_of(kind), multi) or {})
+        return JSONResponse(await asyncio.to_thread(live_problems, self.root, kind, page, path, self.today()))
+
     async def preview_pdf(self, request: Request) -> Response:
         pdf = self.previews.get(request.path_params["token"], self.forms.session_id(request))
         if pdf is None:
@@ -270,6 +287,10 @@ class Editor:
     async def static(self, request: Request) -> Response:
         return Response(self.css, media_type="text/css; charset=utf-8", headers={"cache-control": "no-cache"})
 
+    async def script(self, request: Request) -> Response:
+        headers = {"cache-control": "no-cache"}
+        return Response(self.js, media_type="text/javascript; charset=utf-8", headers=headers)
+
 
 def _data_of(text: str, name: str) -> dict[str, Any]:
     """The document's data as the check reads it (dates as written, not as dates)."""
@@ -283,7 +304,9 @@ def create_app(config: EditConfig) -> Starlette:
         Route("/", editor.library, methods=["GET"]),
         Route("/new", editor.new, methods=["POST"]),
         Route("/static/edit.css", editor.static, methods=["GET"]),
+        Route("/static/edit.js", editor.script, methods=["GET"]),
         Route("/preview/{token}", editor.preview_pdf, methods=["GET"]),
+        Route("/check/{kind}/{id}", editor.live_check, methods=["POST"]),
         *commit_routes(editor),
         Route("/{kind}/{id}", editor.entry, methods=["GET"]),
         Route("/{kind}/{id}", editor.press, methods=["POST"]),

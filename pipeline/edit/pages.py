@@ -48,9 +48,7 @@ class EntryPage:
     preview: PreviewPanel | None = None  # the Preview controls, and the PDF once made
 
     def context(self) -> dict[str, Any]:
-        names = _names(controls(self.spec, self.data, {}))
-        errors = _by_name((d for d in self.found if d.severity == "error"), names)
-        warnings = _by_name((d for d in self.found if d.severity != "error"), names)
+        errors, warnings = placed(self.spec, self.data, self.found)
         form = controls(self.spec, self.data, errors)
         listed = [(dom_id(name), text) for name, texts in errors.items() for text in texts]
         return {
@@ -68,6 +66,18 @@ class EntryPage:
             "exercise_ids": self.exercise_ids,
             "preview": self.preview,
         }
+
+
+def placed(
+    spec: Field, data: dict[str, Any], found: Iterable[Diagnostic]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The errors and the warnings by the name of the control each belongs beside ("" for
+    the document as a whole): the page's and live checking's (live.py) one placement."""
+    names = _names(controls(spec, data, {}))
+    found = list(found)
+    errors = _by_name((d for d in found if d.severity == "error"), names)
+    warnings = _by_name((d for d in found if d.severity != "error"), names)
+    return errors, warnings
 
 
 def _names(control: Control) -> set[str]:

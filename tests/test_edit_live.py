@@ -1,0 +1,80 @@
+"""Live checking in `pipeline edit` (issue 23 item 4, its JavaScript part), through HTTP as
+static/edit.js sends it: the form's state to /check/<kind>/<id>, and back, by the id of the
+control each belongs beside, the very messages Save refuses with. Guarded like every POST;
+nothing written. (In Chromium: tests/test_edit_browser.py.)"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+from test_edit import BIRD_DOG, UNSAFE, post_form, problems_on, sent
+
+from pipeline.edit.app import EditConfig, create_app
+
+CHECK = "/check/exercise/bird-dog"
+
+
+@pytest.fixture
+def editor(root: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(EditConfig(root=root)), base_url="http://127.0.0.1:8002") as client:
+        yield client
+
+
+def live(editor: TestClient, **changes: str) -> Any:
+    page = editor.get("/exercise/bird-dog").text
+    fields = [(k, v) for k, v in sent(page, **changes) if k != "button"]
+    answer = post_form(editor, CHECK, fields, headers={"Origin": "http://127.0.0.1:8002"})
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/json"
+    assert answer.headers["cache-control"] == "no-store"
+    return answer.json()
+
+
+def test_a_fields_problem_comes_back_by_its_controls_id_in_the_words_save_uses(
+    editor: TestClient, root: Path
+) -> None:
+    before = (root / BIRD_DOG).read_text()
+    found = live(editor, **{"dosage.hold_seconds": "45"})
+    assert any(UNSAFE in text for text in found["errors"]["f-dosage-hold_seconds"])
+    assert found["count"] == 2
+    page = editor.get("/exercise/bird-dog").text
+    refused = post_form(editor, "/exercise/bird-dog", sent(page, **{"dosage.hold_seconds": "45"}))
+    shown = [text for texts in found["errors"].values() for text in texts]
+    assert sorted(shown) == sorted(problems_on(refused.text))  # the same messages as Save's
+    assert (root / BIRD_DOG).read_text() == before
+
+
+def test_a_form_with_nothing_wrong_has_no_errors_and_keeps_its_warnings(editor: TestClient) -> None:
+    found = live(editor, **{"dosage.hold_seconds": "10"})
+    assert found["errors"] == {} and found["count"] == 0
+    assert "no image" in " ".join(found["general"])
+
+
+def test_every_problem_has_a_place_on_the_page(editor: TestClient) -> None:
+    found = live(editor, **{"dosage.hold_seconds": "45", "title": "Bird-dog " * 40})
+    page = editor.get("/exercise/bird-dog").text
+    places = set(re.findall(r'class="said" data-for="([^"]+)"', page))
+    assert set(found["errors"]) <= places
+    assert "f-title" in found["errors"]
+
+
+def test_live_checking_needs_the_forms_token_and_its_own_origin(editor: TestClient) -> None:
+    page = editor.get("/exercise/bird-dog").text
+    fields = [(k, v) for k, v in sent(page) if k not in ("button", "csrf")]
+    assert post_form(editor, CHECK, fields).status_code == 403
+    other = post_form(editor, CHECK, sent(page), headers={"Origin": "http://evil.example"})
+    assert other.status_code == 403
+    assert post_form(editor, "/check/exercise/no-such", sent(page)).status_code == 404
+
+
+def test_the_script_is_packaged_and_the_page_works_without_it(editor: TestClient) -> None:
+    script = editor.get("/static/edit.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert "data-live-check" in script.text  # the address comes from the page
+    page = editor.get("/exercise/bird-dog").text
+    assert 'data-live-check="/check/exercise/bird-dog"' in page
+    assert 'id="live-status" role="status"' in page
