@@ -6,9 +6,16 @@ A template author finds here exactly which variables exist (pipeline/publish/vie
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NamedTuple, TypedDict
 
 from pipeline.model import Entry, Layout, PageSize
+
+
+class PhoneLink(NamedTuple):
+    """A packet's link to the phone page (publish/phone/link.py)."""
+
+    url: str  # what the QR code holds, and the printed address's link
+    printed: str  # what the client types: the same without its https://
 
 
 class StudioView(TypedDict):
@@ -115,6 +122,7 @@ class HandoutContext(TypedDict):
     layout: Layout
     pipeline_version: str
     phone_link: str | None  # a packet's: opens it on the client's phone (publish/phone/)
+    phone_address: str | None  # the same, printed for a person to type (no https://)
 
 
 class SnippetContext(TypedDict):

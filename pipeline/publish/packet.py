@@ -20,7 +20,7 @@ from pipeline.model import Entry, Layout, PageSize
 from pipeline.publish.adjust import Adjustment, adjusted, problems
 from pipeline.publish.contexts import ClientView, ExerciseView, RoutineView
 from pipeline.publish.outputs import cannot, write_atomically
-from pipeline.publish.phone.code import packet_code
+from pipeline.publish.phone.link import phone_link
 from pipeline.publish.project import Project
 from pipeline.publish.views import exercise_view, handout_context, merged_dosage, routine_view, studio_view
 from pipeline.translations.catalogs import language_name, long_date, translations
@@ -243,18 +243,6 @@ class _OncePerExercise:
         return True
 
 
-def phone_link(studio: Mapping[str, Any], language: str, exercises: list[ExerciseView]) -> str | None:
-    """The address that opens this packet on the client's phone (publish/phone/code.py):
-    the studio's phone page, and after the # which exercises with which numbers."""
-    page = studio.get("packet_page") or (
-        f"{studio['website'].rstrip('/')}/html/packet.html" if studio.get("website") else None
-    )
-    if not page:
-        return None
-    dosages = [(e["id"], {**e["dosage"]["numbers"], "sides": e["dosage"]["sides"]}) for e in exercises]
-    return f"{page}#{packet_code(language, dosages)}"
-
-
 def _refuse_draft(entry_id: str, status: object) -> None:
     if status != "published":
         raise PacketProblem(
@@ -284,7 +272,7 @@ def _packet_html(
         client=client,
         layout=request.layout,
         language=language,
-        phone_link=phone_link(project.studio, language, exercises),
+        phone_link=phone_link(project.studio, language, exercises, project.exercises),
     )
     from pipeline.publish.render import render_template  # Jinja2 only when rendering
 

@@ -10,7 +10,7 @@ import jinja2
 
 from pipeline.model import Entry
 from pipeline.publish.outputs import BuildReport, cannot, write_or_report
-from pipeline.publish.phone.page import write_phone_page
+from pipeline.publish.phone.page import write_phone_page, write_short_page
 from pipeline.publish.project import Project
 from pipeline.publish.render import describe_template_error
 
@@ -29,6 +29,7 @@ def write_site_pages(
     )
     try:
         write_phone_page(project, exercises, out / "html")
+        write_short_page(project, out)
     except jinja2.TemplateError as exc:
         report.failed.append(("html/packet.html", describe_template_error(exc, project.templates)))
     except ValueError as exc:

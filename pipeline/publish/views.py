@@ -25,6 +25,7 @@ from pipeline.publish.contexts import (
     HandoutContext,
     ImageLinker,
     ImageView,
+    PhoneLink,
     RoutineView,
     StudioView,
     VariationView,
@@ -222,7 +223,7 @@ def handout_context(
     draft: bool = False,
     layout: Layout = "standard",
     language: str = "en",
-    phone_link: str | None = None,
+    phone_link: PhoneLink | None = None,
 ) -> HandoutContext:
     from pipeline.translations.catalogs import locale_tag
 
@@ -240,7 +241,8 @@ def handout_context(
         draft=draft,
         layout=layout,
         pipeline_version=__version__,
-        phone_link=phone_link,
+        phone_link=phone_link.url if phone_link else None,
+        phone_address=phone_link.printed if phone_link else None,
     )
 
 

@@ -23,6 +23,7 @@ INDEX = "index.html"
 PHONE_PAGE = "html/packet.html"
 PHONE_FILES = ("html/packet-sw.js",)  # beside the page, so its service worker's scope covers it
 PHONE_FOLDER = "html/packet"  # the page's content-hashed script, style, data and fonts
+SHORT = ("p/index.html", "p/open.js")  # the short address a packet prints, /p#<code>
 MEDIA = "html/media/"
 PUBLIC = ("html/", "pdf/")  # a build's outputs for clients (drafts/ never is)
 # What an HTML, CSS, JS or JSON file of the site may name: an attribute's address, a CSS url()
@@ -64,7 +65,7 @@ def public_files(out: Path) -> set[str]:
     """The build's files that belong on the website, as paths inside `out`."""
     outputs = [name for name in read_manifest(out) if name.startswith(PUBLIC)]
     pages = [name for name in outputs if not name.startswith(MEDIA)]
-    phone = [PHONE_PAGE, *PHONE_FILES, *_files_under(out, PHONE_FOLDER)]
+    phone = [PHONE_PAGE, *PHONE_FILES, *SHORT, *_files_under(out, PHONE_FOLDER)]
     chosen = {INDEX, *pages, *(name for name in phone if (out / name).is_file())}
     named_photos = {photo for name in chosen for photo in _photos_named(out / name)}
     chosen |= {f"html/{photo}" for photo in named_photos} & set(outputs)
@@ -159,7 +160,7 @@ def _refuse_a_foreign_folder(site: Path) -> None:
         raise SiteProblem(f"{site} is not a folder; choose another place for the site with --site")
     if not site.exists() or not any(site.iterdir()):
         return
-    ours = {INDEX, "html", "pdf"}
+    ours = {INDEX, "html", "pdf", "p"}
     looks_like_a_site = (site / PHONE_PAGE).is_file() and {p.name for p in site.iterdir()} <= ours
     if not looks_like_a_site:
         raise SiteProblem(

@@ -9,6 +9,7 @@ const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
 // The numbers in a code, in order (publish/phone/code.py: CODE_FIELDS), then the sides
 const FIELDS = ["hold_seconds", "reps", "sets", "frequency_times_per_day", "frequency_days_per_week", "rest_seconds"];
 const SIDES = { e: "each", a: "alternate", n: "none" };
+const SIDE_LETTERS = { each: "e", alternate: "a", none: "n" };
 const TICKS = "bf-packet-ticks";
 
 function checkCharacters(text) {
@@ -17,8 +18,129 @@ function checkCharacters(text) {
   return DIGITS[Math.floor(value / 36)] + DIGITS[value % 36];
 }
 
-/** The code's language and exercises, or null when it is not a code the studio printed. */
+/** The code's language and exercises, or null when it is not a code the studio printed:
+ *  the short code a packet prints now (format 2), or the long one of format 1. */
 function readCode(text) {
+  return /[~.]/.test(text) ? readLongCode(text) : readShortCode(text);
+}
+
+// Format 2 (publish/phone/short.py): Crockford's base 32, read as a person may type it
+const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const LOOK_ALIKES = { I: "1", L: "1", O: "0" };
+const NAMED_LANGUAGES = ["en", "es"];
+const SIDE_BITS = [null, "each", "alternate", "none"];
+const KEY_BITS = 20;
+const LARGEST = 100000;  // a number no dosage has: a code claiming one is not ours
+
+function checkValue(symbols) {
+  let value = 0;
+  for (const symbol of symbols) value = (value * 31 + symbol) % 1024;
+  return value;
+}
+
+function symbolsOf(text) {
+  const symbols = [];
+  for (const typed of text.toUpperCase().replace(/[\s-]/g, "")) {
+    const index = ALPHABET.indexOf(LOOK_ALIKES[typed] || typed);
+    if (index < 0) return null;
+    symbols.push(index);
+  }
+  return symbols;
+}
+
+class BitReader {
+  constructor(symbols) {
+    this.bits = symbols.flatMap((symbol) => [4, 3, 2, 1, 0].map((shift) => (symbol >> shift) & 1));
+    this.at = 0;
+  }
+
+  read(width) {
+    if (this.at + width > this.bits.length) throw new RangeError("short");
+    let value = 0;
+    for (let i = 0; i < width; i += 1) value = value * 2 + this.bits[this.at + i];
+    this.at += width;
+    return value;
+  }
+
+  gamma() {
+    let zeros = 0;
+    while (this.read(1) === 0) zeros += 1;
+    if (zeros > 20) throw new RangeError("long");
+    return 2 ** zeros + (zeros ? this.read(zeros) : 0);
+  }
+
+  /** Only the zeros that make up the last character are left. */
+  ended() {
+    return this.bits.length - this.at < 5 && this.bits.slice(this.at).every((bit) => bit === 0);
+  }
+}
+
+function readShortCode(text) {
+  const symbols = symbolsOf(text);
+  if (!symbols || symbols.length < 3) return null;
+  const payload = symbols.slice(0, -2);
+  if (checkValue(payload) !== symbols[symbols.length - 2] * 32 + symbols[symbols.length - 1]) return null;
+  try {
+    const bits = new BitReader(payload);
+    if (bits.read(1) !== 0) return null;  // a later format than this page reads
+    const language = readLanguage(bits);
+    if (!language) return null;
+    const count = bits.gamma();
+    const published = bits.read(5);
+    const items = [];
+    for (let n = 0; n < count; n += 1) items.push(readShortItem(bits));
+    if (!bits.ended()) return null;
+    return { language, items, published, body: payload.map((s) => ALPHABET[s]).join("") };
+  } catch (error) {
+    return null;  // it ran out, or claimed a number no dosage has
+  }
+}
+
+function readLanguage(bits) {
+  const kind = bits.read(2);
+  if (kind < 2) return NAMED_LANGUAGES[kind];
+  let language = "";
+  for (let n = 0; n < kind; n += 1) language += String.fromCharCode(97 + bits.read(5));
+  return /^[a-z]{2,3}$/.test(language) ? language : null;
+}
+
+function readShortItem(bits) {
+  const keyNumber = bits.read(KEY_BITS);
+  const key = [3, 2, 1, 0].map((n) => ALPHABET[Math.floor(keyNumber / 32 ** n) % 32]).join("");
+  const numbers = Object.fromEntries(FIELDS.map((name) => [name, null]));
+  const item = { key, numbers, sides: null, cleared: [] };
+  if (bits.read(1) === 0) return item;  // the published dosage
+  const changed = FIELDS.filter(() => bits.read(1) === 1);
+  const sidesChanged = bits.read(1) === 1;
+  if (!changed.length && !sidesChanged) throw new RangeError("empty");
+  for (const name of changed) {
+    const value = bits.gamma();
+    if (value - 2 > LARGEST) throw new RangeError("large");
+    if (value === 1) item.cleared.push(name);
+    else numbers[name] = value - 2;
+  }
+  if (sidesChanged) {
+    item.sides = SIDE_BITS[bits.read(2)];
+    if (!item.sides) throw new RangeError("sides");
+  }
+  return item;
+}
+
+/** The published dosages' 5 bits, as the packet's code has them (short.py: published_check). */
+function publishedCheck(exercises) {
+  const text = exercises.map((exercise) => {
+    const dosage = exercise.dosage;
+    const numbers = FIELDS.map((name) => {
+      const value = name === "sets" ? (dosage.sets ?? 1) : fieldValue({ frequency: {}, ...dosage }, name);
+      return Number.isInteger(value) ? String(value) : "";
+    });
+    return [...numbers, SIDE_LETTERS[dosage.sides || "none"] || ""].join(".");
+  }).join("~");
+  const value = checkValue([...text].map((character) => character.codePointAt(0)));
+  return (value ^ (value >> 5)) & 31;
+}
+
+function readLongCode(text) {
   const parts = text.split("~");
   if (parts.length < 3) return null;
   const check = parts.pop();
@@ -47,6 +169,10 @@ function dosageFor(exercise, item) {
   const numbers = item.numbers;
   const dosage = { ...exercise.dosage, frequency: { ...(exercise.dosage.frequency || {}) } };
   if (item.sides) dosage.sides = item.sides;
+  for (const name of item.cleared || []) {
+    if (name.startsWith("frequency_")) delete dosage.frequency[name.slice("frequency_".length)];
+    else delete dosage[name];
+  }
   for (const name of FIELDS) {
     const value = numbers[name];
     if (value === null) continue;
@@ -314,18 +440,30 @@ function today() {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
-/** The files of the code's exercises, asked for at once, side by side with the page's data;
- *  one the library no longer has (not in `data.exercises`) is left out: it shows as withdrawn. */
+/** The files of the code's exercises, by the code's keys; one the library no longer has
+ *  (not in `data.exercises`) is left out: it shows as withdrawn. A long code's are asked for
+ *  at once, side by side with the page's data; a short code's keys are looked up in it. */
 function exercisesOf(code) {
   const version = document.documentElement.dataset.packetVersion;
   const keys = [...new Set(code.items.map((item) => item.key))];
-  const files = keys.map((key) => fetch(`packet/exercises/${key}.json?v=${version}`)
-    .then((response) => (response.ok ? response.json() : null), () => null));
+  const fileOf = (key) => fetch(`packet/exercises/${key}.json?v=${version}`)
+    .then((response) => (response.ok ? response.json() : null), () => null);
+  const early = code.published === undefined ? keys.map(fileOf) : null;
   return async (data) => {
-    const found = await Promise.all(files);
+    const named = keys.map((key) => (early ? key : (data.short || {})[key]));
+    const found = await Promise.all(early || named.map((name) => (name ? fileOf(name) : null)));
     return Object.fromEntries(keys.map((key, index) => [key, found[index]])
-      .filter(([key, file]) => file && data.exercises.includes(key)));
+      .filter(([key, file], index) => file && data.exercises.includes(named[index])));
   };
+}
+
+/** A short code says only what the desk changed: if the library has changed an exercise's
+ *  own dosage since, the page would not say what the paper says, so it is refused. */
+function stillAsPrinted(code, exercises) {
+  if (code.published === undefined) return true;
+  const found = code.items.map((item) => exercises[item.key]);
+  if (found.some((exercise) => !exercise)) return true;  // a withdrawn one shows as withdrawn
+  return publishedCheck(found) === code.published;
 }
 
 /** A link that is not one the studio printed: said in each of the studio's languages. */
@@ -370,10 +508,11 @@ async function start() {
   const exercises = code ? exercisesOf(code) : null;
   const response = await fetch(document.documentElement.dataset.packetData);
   const data = await response.json();
-  if (!code) {
+  const found = code ? await exercises(data) : null;
+  if (!code || !stillAsPrinted(code, found)) {
     root.replaceChildren(damaged(data));
   } else {
-    new Packet(data, code, await exercises(data)).show(root);
+    new Packet(data, code, found).show(root);
   }
   document.documentElement.dataset.shown = "yes";  // for tests and the benchmark
   performance.mark("packet-shown");

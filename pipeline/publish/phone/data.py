@@ -17,6 +17,7 @@ from pipeline.publish.contexts import ImageLinker
 from pipeline.publish.phone.code import entry_key
 from pipeline.publish.phone.limits import limits_of
 from pipeline.publish.phone.saved import WORDS as SAVED_COPY_WORDS
+from pipeline.publish.phone.short import short_key
 from pipeline.publish.project import Project
 from pipeline.publish.views import capitalized, exercise_view, whole_numbers
 from pipeline.translations.catalogs import language_name, translations
@@ -71,14 +72,16 @@ class PhoneData(NamedTuple):
 def phone_data(project: Project, exercise_ids: list[str]) -> PhoneData:
     """`exercise_ids`: the published exercises, whose web photos the build has made."""
     keys: dict[str, str] = {}
+    short: dict[str, str] = {}  # a short code's key (format 2) -> the file's key
     exercises = {}
     # One look at each photo's web copy for all the languages an exercise is in
     image_links = cache(project.web_images("media/"))
     for exercise_id in exercise_ids:
         key = entry_key(exercise_id)
-        if key in keys:  # a key names one exercise forever: a clash is for a person to settle
-            raise ValueError(f'"{exercise_id}" and "{keys[key]}" have the same phone key; rename one of them')
+        _refuse_a_shared_key(keys, key, exercise_id)
+        _refuse_a_shared_key(short, short_key(exercise_id), exercise_id, keys)
         keys[key] = exercise_id
+        short[short_key(exercise_id)] = key
         exercises[key] = _exercise(project, exercise_id, image_links)
     studio = project.studio
     phone = studio.get("phone")
@@ -86,8 +89,22 @@ def phone_data(project: Project, exercise_ids: list[str]) -> PhoneData:
         "format": 1,
         "studio": {"name": studio["name"], "phone": phone, "tel": _tel(phone)},
         "languages": {language: _language(language) for language in project.languages},
+        "short": short,
     }
     return PhoneData(page, exercises)
+
+
+def _refuse_a_shared_key(
+    taken: dict[str, str], key: str, exercise_id: str, ids: dict[str, str] | None = None
+) -> None:
+    """A key names one exercise forever (phone/short.py): a clash is for a person to settle,
+    by renaming the one not yet printed on a packet."""
+    if key in taken:
+        other = ids[taken[key]] if ids is not None else taken[key]
+        raise ValueError(
+            f'"{exercise_id}" and "{other}" have the same phone key; rename the one that is new '
+            "(packets already printed name the other)"
+        )
 
 
 def _exercise(project: Project, exercise_id: str, image_links: ImageLinker) -> dict[str, Any]:

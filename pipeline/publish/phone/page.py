@@ -10,6 +10,9 @@
                                    version> so that a new build is never hidden by a cache
     html/packet/fonts/             Atkinson Hyperlegible, as on the handouts
 
+    p/index.html, p/open.js        the short address a packet prints (/p#<code>, phone/link.py),
+                                   which opens html/packet.html with the same code
+
 Files of an earlier build left in html/packet/ are removed. The version names everything a
 phone keeps: these files, and the photos the page shows (html/media/, named by their source,
 not their content), so a photo replaced under the same name reaches a phone that kept the old.
@@ -30,6 +33,7 @@ from pipeline.resources import Templates
 from pipeline.trust.web_parts import phone_theme
 
 FOLDER = "packet"
+SHORT_FOLDER = "p"  # publish/phone/link.py: SHORT_PATH
 FONTS = ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf", "OFL.txt")
 
 
@@ -67,6 +71,14 @@ def write_phone_page(project: Project, exercise_ids: list[str], html_dir: Path) 
     for name, content in files.items():
         write_if_changed(html_dir / name, content)
     _remove_others(html_dir / FOLDER, {html_dir / name for name in files})
+
+
+def write_short_page(project: Project, out: Path) -> None:
+    """Write the short address's page into `out`, the website's root (/p/, which a web server
+    gives for /p as typed)."""
+    ours = Templates((project.templates.packaged,))
+    for name, template in (("index.html", "phone/short.html"), ("open.js", "phone/short.js")):
+        write_if_changed(out / SHORT_FOLDER / name, ours.find(template).read_bytes())
 
 
 def _photos_made_from(project: Project, exercise_ids: list[str]) -> bytes:
