@@ -6,6 +6,7 @@ Routes:
   GET  /{kind}/{id}          an entry's page: one form generated from the schema
   POST /{kind}/{id}          a button of that form: Save, Preview, or add, remove or move a list's item
   GET  /preview/{token}      a preview's PDF, kept in memory for the session that asked (preview.py)
+  GET/POST /{kind}/{id}/{language}  a translation beside its English (translationpage.py)
   GET  /commit, POST /commit the Commit page: the files it saved, on a branch (commitpage.py)
   POST /check/{kind}/{id}    live checking: the check of Save on the form's state, as JSON (live.py)
   GET  /static/edit.css      the packaged stylesheet
@@ -38,6 +39,7 @@ from pipeline.edit.live import live_problems
 from pipeline.edit.pages import EntryPage, render
 from pipeline.edit.photos import MAX_PHOTO_BYTES, MAX_UPLOADS, store_uploads, uploads_in
 from pipeline.edit.preview import PreviewStore, preview_of, preview_options
+from pipeline.edit.translationpage import translation_routes
 from pipeline.edit.values import apply_button, data_from_form
 from pipeline.edit.yamledit import Conflict, edited_text, read_version, write_if_unchanged
 from pipeline.load.yaml import Document, load_bytes
@@ -308,6 +310,7 @@ def create_app(config: EditConfig) -> Starlette:
         Route("/preview/{token}", editor.preview_pdf, methods=["GET"]),
         Route("/check/{kind}/{id}", editor.live_check, methods=["POST"]),
         *commit_routes(editor),
+        *translation_routes(editor, PAGES),
         Route("/{kind}/{id}", editor.entry, methods=["GET"]),
         Route("/{kind}/{id}", editor.press, methods=["POST"]),
         FAVICON,

@@ -10,16 +10,25 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+from pipeline.check import _translation_findings  # the check's own draft rule, not a copy
 from pipeline.diagnostics import Diagnostic, sort_key
 from pipeline.images import inspect as photo_memo
 from pipeline.images.inspect import FOLDER as IMAGE_CHECKS
-from pipeline.load.library import EXERCISES, content_files, forget_folders, load_files, load_library
+from pipeline.load.library import (
+    EXERCISES,
+    content_files,
+    forget_folders,
+    load_files,
+    load_library,
+    load_studio,
+)
 from pipeline.load.yaml import Document, load_bytes
 from pipeline.model import ExerciseFacts, languages_of
 from pipeline.resources import schema_folder_for, templates_for, user_cache
 from pipeline.rules import registered
 from pipeline.rules.registry import Context, run_document_checks, run_library_checks
 from pipeline.rules.studio_schema import validators_in_force
+from pipeline.translations.files import Source
 from pipeline.trust.files import forget_checked_folders
 
 Kind = Literal["exercise", "routine"]
@@ -49,6 +58,21 @@ def check_edited(root: Path, file: str, text: str, kind: Kind, today: date) -> l
     found += run_library_checks(library, replace(context, target="library"))
     photo_memo.finish_run(photo_memo.learnt_here())
     return sorted((d for d in found if d.file == file), key=sort_key)
+
+
+def check_translation(
+    root: Path, file: str, text: str, kind: Kind, source: dict[str, Any], today: date
+) -> list[Diagnostic]:
+    """The problems `pipeline check` would report for the translation `file` if it held
+    `text`, checked against its English `source` (a draft's lowered to warnings, as there)."""
+    registered()
+    forget_folders()
+    forget_checked_folders()
+    studio = load_studio(root)
+    context = _context(root, root / "content", today, studio, {}, "exercise")
+    against = Source(kind, source, (), context.languages)
+    edited = load_bytes(text.encode("utf-8"), Document(file, None))
+    return sorted(_translation_findings(edited, against, context), key=sort_key)
 
 
 def _with(documents: list[Document], edited: Document, wanted: bool) -> list[Document]:

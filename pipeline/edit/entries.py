@@ -10,6 +10,8 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from pipeline.check import check_project
+from pipeline.edit.translation import TranslationState, states_of
+from pipeline.model import languages_of
 
 Kind = Literal["exercise", "routine"]
 FOLDERS: dict[Kind, str] = {"exercise": "exercises", "routine": "routines"}
@@ -25,6 +27,7 @@ class Entry:
     level: str
     errors: int
     warnings: int
+    translations: tuple[TranslationState, ...] = ()  # in the studio's languages
 
     @property
     def href(self) -> str:
@@ -36,6 +39,8 @@ def entries(root: Path, today: date) -> list[Entry]:
     result = check_project(root, today=today)
     errors = Counter(d.file for d in result.errors)
     warnings = Counter(d.file for d in result.warnings)
+    studio = result.library.studio
+    languages = languages_of(studio.data if studio else None)
     found = []
     for kind, documents in (("routine", result.library.routines), ("exercise", result.library.exercises)):
         for doc in documents:
@@ -50,6 +55,7 @@ def entries(root: Path, today: date) -> list[Entry]:
                     level=str(data.get("level", "")),
                     errors=errors[doc.file],
                     warnings=warnings[doc.file],
+                    translations=tuple(states_of(root, kind, root / doc.file, languages)),  # type: ignore[arg-type]
                 )
             )
     return sorted(found, key=lambda e: (e.kind != "routine", e.title.casefold()))

@@ -20,6 +20,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from pipeline.authoring.fmt import FormatProblem, round_trip_yaml
 from pipeline.load.library import EXERCISES, ROUTINES, content_files, load_files, translation_files
+from pipeline.load.yaml import Document
 from pipeline.model import translation_name
 from pipeline.publish.outputs import write_atomically
 from pipeline.translations.files import HASHES, Field, fields_for, source_hash, source_hashes, source_text
@@ -59,6 +60,15 @@ def language_status(root: Path, language: str) -> LanguageStatus:
             status.drafts += translation.get("status") != "published"
             status.stale += _stale_fields(root, kind, source_path, source, translation, _shown(root, target))  # type: ignore[arg-type]
     return status
+
+
+def stale_fields(
+    root: Path, kind: Kind, source_path: Path, source: Mapping[str, Any], translation: Document
+) -> list[StaleField]:
+    """The fields of `translation` whose English changed since it was translated, each with
+    the English it was made from when git history has it."""
+    data = translation.data if isinstance(translation.data, Mapping) else {}
+    return list(_stale_fields(root, kind, source_path, source, data, translation.file))
 
 
 def _stale_fields(
@@ -139,16 +149,25 @@ def update_hashes(root: Path, language: str, ids: Iterable[str] = ()) -> list[Up
 
 
 def _write_hashes(path: Path, hashes: dict[str, str]) -> list[str]:
+    text, changed = with_hashes(path.read_text("utf-8"), hashes, str(path))
+    if text is not None:
+        write_atomically(path, text.encode("utf-8"))
+    return changed
+
+
+def with_hashes(text: str, hashes: dict[str, str], name: str) -> tuple[str | None, list[str]]:
+    """A translation's `text` with `hashes` recorded in `translated_from` for the fields it
+    holds (None when nothing changes), and the fields whose recorded English changed. The
+    editor's Save of a translation records them through this too."""
     yaml = round_trip_yaml()
-    text = path.read_text("utf-8")
     try:
         data = yaml.load(text)
     except Exception as exc:
         raise FormatProblem(
-            f"{path}: cannot be updated until it reads as YAML; run `pipeline check`"
+            f"{name}: cannot be updated until it reads as YAML; run `pipeline check`"
         ) from exc
     if not isinstance(data, CommentedMap):
-        raise FormatProblem(f"{path}: a translation holds one mapping of keys; run `pipeline check`")
+        raise FormatProblem(f"{name}: a translation holds one mapping of keys; run `pipeline check`")
     present = {key: value for key, value in hashes.items() if key in data}
     recorded = data.get(HASHES)
     if not isinstance(recorded, CommentedMap):
@@ -159,11 +178,11 @@ def _write_hashes(path: Path, hashes: dict[str, str]) -> list[str]:
         del recorded[key]
     for key, value in present.items():
         recorded[key] = value
-    if changed or len(recorded) != len(present):
-        out = io.StringIO()
-        yaml.dump(data, out)
-        write_atomically(path, out.getvalue().encode("utf-8"))
-    return changed
+    if not changed and len(recorded) == len(present):
+        return None, changed
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue(), changed
 
 
 def _after_meta(data: CommentedMap) -> int:
