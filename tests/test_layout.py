@@ -184,11 +184,6 @@ def render_page(pdf: Path, prefix: Path) -> Image.Image:
     return Image.open(prefix.with_suffix(".png")).convert("L")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 25 item 4 in progress: the taller header margin pushes the compact cover's tracker "
-    "onto a page of its own (7 pages, not under 6); strict, so the fix is noticed",
-)
 def test_a_packet_at_the_desk_can_be_compact(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
