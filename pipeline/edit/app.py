@@ -39,6 +39,7 @@ from pipeline.edit.live import live_problems
 from pipeline.edit.pages import EntryPage, render
 from pipeline.edit.photos import MAX_PHOTO_BYTES, MAX_UPLOADS, store_uploads, uploads_in
 from pipeline.edit.preview import PreviewStore, preview_of, preview_options
+from pipeline.edit.routine import exercise_choices
 from pipeline.edit.translationpage import translation_routes
 from pipeline.edit.values import apply_button, data_from_form
 from pipeline.edit.yamledit import Conflict, edited_text, read_version, write_if_unchanged
@@ -262,10 +263,7 @@ class Editor:
         data: dict[str, Any],
         chosen: tuple[str, str] = ("", ""),
     ) -> EntryPage:
-        ids: tuple[str, ...] = ()
-        if kind == "routine":
-            folder = self.root / "content" / FOLDERS["exercise"]
-            ids = tuple(sorted(p.stem for p in folder.glob("*.yaml") if "." not in p.stem))
+        choices = exercise_choices(self.root) if kind == "routine" else ()
         return EntryPage(
             spec=form_of(kind),
             title=str(data.get("title") or entry_id),
@@ -273,7 +271,7 @@ class Editor:
             href=f"/{kind}/{entry_id}",
             version=version,
             data={**data, "id": entry_id},
-            exercise_ids=ids,
+            exercise_choices=choices,
             preview=preview_options(self.root, kind, entry_id, *chosen),
         )
 

@@ -44,7 +44,7 @@ class EntryPage:
     conflict: bool = False
     refused: bool = False
     saved: bool = False
-    exercise_ids: tuple[str, ...] = ()
+    exercise_choices: tuple[tuple[str, str], ...] = ()  # a routine's: (id, title), routine.py
     preview: PreviewPanel | None = None  # the Preview controls, and the PDF once made
 
     def context(self) -> dict[str, Any]:
@@ -63,7 +63,7 @@ class EntryPage:
             "conflict": self.conflict,
             "refused": self.refused,
             "saved": self.saved,
-            "exercise_ids": self.exercise_ids,
+            "exercise_choices": self.exercise_choices,
             "preview": self.preview,
         }
 

@@ -85,14 +85,36 @@ def _merged(old: Any, new: Any, spec: Field) -> Any:
         _merge(old, new, spec)
         return old
     if isinstance(old, CommentedSeq) and isinstance(new, list) and spec.item is not None:
-        for index, value in enumerate(new[: len(old)]):
-            old[index] = _merged(old[index], value, spec.item) if spec.kind == "list" else value
-        del old[len(new) :]
-        old.extend(_plain(value) for value in new[len(old) :])
+        items = _items_merged(list(old), new, spec)
+        del old[:]
+        old.extend(items)
         return old
     if isinstance(old, ScalarString) and isinstance(new, str):
         return type(old)(new)  # quoted stays quoted, folded stays folded
     return _plain(new)
+
+
+def _items_merged(old: list[Any], new: list[Any], spec: Field) -> list[Any]:
+    """A list's new items, each the very node of an equal old item when there is one (an
+    item moved up or down keeps its flow style and quoting), else the old item at its place
+    merged with it, else written new."""
+    unused = list(range(len(old)))
+    kept: dict[int, Any] = {}
+    for index, value in enumerate(new):
+        same = next((i for i in unused if _equal(old[i], value)), None)
+        if same is not None:
+            unused.remove(same)
+            kept[index] = old[same]
+    items = []
+    for index, value in enumerate(new):
+        if index in kept:
+            items.append(kept[index])
+        elif index in unused and spec.kind == "list" and spec.item is not None:
+            unused.remove(index)
+            items.append(_merged(old[index], value, spec.item))
+        else:
+            items.append(_plain(value))
+    return items
 
 
 def _equal(old: Any, new: Any) -> bool:
