@@ -8,13 +8,15 @@ scale: 10,000 exercises and 500 routines checked and built without PDFs, and the
 of a full build's workers for 100 and 500 PDFs.
 images: phone photos through the pipeline (benchmarks/images.py).
 desk: packets and the page of `pipeline desk` (benchmarks/desk.py).
+edit: a save and a live check of `pipeline edit` against a `pipeline check <file>` process
+(benchmarks/edit.py).
 phone: the packet on the phone, its size and its first render (benchmarks/phone.py).
 sandbox: the starter build with every template in the bounded sandbox beside a plain Jinja
 environment (benchmarks/sandbox.py).
 startup: what `pipeline check` imports, by python -X importtime (benchmarks/startup.py).
 The run ends with every target, each a ratio of two figures measured side by side in it
 (benchmarks/targets.py).
-Usage: python -m benchmarks [desk|phone|sandbox|startup] [--check N ...] [--build N] [--scale]
+Usage: python -m benchmarks [desk|edit|phone|sandbox|startup] [--check N ...] [--build N] [--scale]
 [--images] [--photos [N]] (default: all of it: check 1000 10000, build 1000, scale)
 """
 
@@ -40,7 +42,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         "section",
         nargs="?",
-        choices=["desk", "phone", "sandbox", "startup"],
+        choices=["desk", "edit", "phone", "sandbox", "startup"],
         help="only the front desk's or the phone page's figures",
     )
     args = parser.parse_args(argv)
@@ -79,6 +81,10 @@ def main(argv: list[str]) -> None:
         from benchmarks.desk import bench_desk
 
         bench_desk(Path(__file__).parent.parent / "content")
+    if args.section == "edit" or everything:
+        from benchmarks.edit import bench_edit
+
+        ratios += bench_edit(Path(__file__).parent.parent / "content")
     if args.section == "phone" or everything:
         from benchmarks.phone import bench_phone
 
