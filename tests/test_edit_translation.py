@@ -129,7 +129,7 @@ def test_an_error_of_a_published_translation_is_refused_beside_its_field(
     assert refused.status_code == 422
     assert (root / SPANISH).read_text() == before
     field = re.search(r'id="t-steps-2".*?</div>', refused.text, re.S)
-    assert field and 'value="Ok"' in field.group(0) and problems_on(field.group(0))
+    assert field and '>Ok</textarea>' in field.group(0) and problems_on(field.group(0))
     held = "  - Mantenga la posición con la espalda quieta y las caderas niveladas."
     (root / SPANISH).write_text(before.replace(held, "  - Ok"))
     printed = re.findall(r"error: (.*) \[[a-z-]+\]", run(root, "check", str(root / SPANISH)).output)

@@ -25,7 +25,7 @@ from pipeline.translations.status import StaleField, with_hashes
 
 Kind = Literal["exercise", "routine"]
 Posted = Mapping[str, Sequence[str]]
-LONG = 60  # characters of English: a longer one gets a text area
+LONG = 40  # characters of either language: a longer text gets a text area
 REVIEW = ("translated_by", "reviewed_by", "reviewed_on")
 
 
@@ -36,6 +36,11 @@ class Row:
     english: str
     value: str
     long: bool
+
+    @property
+    def rows(self) -> int:
+        """A text area's height: all of the longer text in view, about 45 characters a line."""
+        return min(8, max(2, max(len(self.english), len(self.value)) // 45 + 1))
 
 
 @dataclass
@@ -109,8 +114,8 @@ def _rows(spec: Field, english: Any, theirs: Any) -> list[Row]:
 
 
 def _row(name: str, label: str, english: Any, value: Any) -> Row:
-    text = str(english)
-    return Row(name, label, text, "" if value is None else str(value), len(text) > LONG)
+    text, theirs = str(english), "" if value is None else str(value)
+    return Row(name, label, text, theirs, max(len(text), len(theirs)) > LONG)
 
 
 def mark_stale(groups: list[Group], stale: list[StaleField]) -> None:
