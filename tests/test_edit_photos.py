@@ -205,3 +205,54 @@ def test_a_photo_over_the_limit_is_refused_with_the_limit_said(editor: TestClien
     status, page, _ = upload(editor, page_with_an_image(editor), big, "huge.jpg", "add:cues")
     assert status == 422 and "huge.jpg is over 15 MB" in page
     assert stored_images(root) == before
+
+
+def camera_exif() -> Image.Exif:
+    exif = Image.Exif()
+    exif[0x010F] = "Secret Camera Co"  # Make
+    exif[0xA431] = "SN-0042-XYZ"  # BodySerialNumber
+    exif.get_ifd(0x8825).update({1: "N", 2: (31.0, 52.0, 10.0)})  # GPS
+    return exif
+
+
+def webp_chunks(data: bytes) -> dict[bytes, bytes]:
+    chunks, offset = {}, 12
+    while offset + 8 <= len(data):
+        length = int.from_bytes(data[offset + 4 : offset + 8], "little")
+        chunks[data[offset : offset + 4]] = data[offset + 8 : offset + 8 + length]
+        offset += 8 + length + (length & 1)
+    return chunks
+
+
+def test_a_webp_loses_its_exif_and_xmp_and_keeps_its_coded_picture(editor: TestClient, root: Path) -> None:
+    out = io.BytesIO()
+    xmp = b"<x:xmpmeta>Jane Doe GPSLatitude</x:xmpmeta>"
+    Image.new("RGB", (1000, 700), (200, 40, 90)).save(out, "WEBP", exif=camera_exif(), xmp=xmp, quality=80)
+    original = out.getvalue()
+    status, page, _ = upload(editor, page_with_an_image(editor), original, "phone.webp", "add:cues")
+    assert status == 200, problems_on(page)
+    stored = (root / "content/images/bird-dog-1.webp").read_bytes()
+    for secret in (b"Secret Camera Co", b"SN-0042", b"Jane Doe", b"GPSLatitude", b"EXIF", b"XMP "):
+        assert secret not in stored, secret
+    assert webp_chunks(stored)[b"VP8 "] == webp_chunks(original)[b"VP8 "]  # not encoded again
+    with Image.open(io.BytesIO(stored)) as cleaned:
+        cleaned.load()
+        assert cleaned.size == (1000, 700) and not cleaned.getexif()
+
+
+@pytest.mark.parametrize("kind", ["AVIF", "HEIF"])
+def test_heic_and_avif_are_stored_as_jpeg_without_their_metadata(
+    editor: TestClient, root: Path, kind: str
+) -> None:
+    if kind == "HEIF":
+        pillow_heif = pytest.importorskip("pillow_heif")
+        pillow_heif.register_heif_opener()
+    out = io.BytesIO()
+    Image.new("RGB", (1000, 700), (30, 90, 200)).save(out, kind, exif=camera_exif(), quality=90)
+    status, page, _ = upload(editor, page_with_an_image(editor), out.getvalue(), "IMG_0001.heic", "add:cues")
+    assert status == 200, problems_on(page)
+    stored = (root / "content/images/bird-dog-1.jpg").read_bytes()
+    for secret in (b"Secret Camera Co", b"SN-0042"):
+        assert secret not in stored, secret
+    with Image.open(io.BytesIO(stored)) as cleaned:
+        assert cleaned.format == "JPEG" and cleaned.size == (1000, 700) and not cleaned.getexif()
