@@ -1,6 +1,7 @@
 """`pipeline edit` in Chromium: live checking as an author types (a hold over the limit is
-said beside its field before any button is pressed, under the page's real CSP), and Preview
-beside the form; axe-core finds nothing serious on either page."""
+said beside its field before any button is pressed, under the page's real CSP), Preview
+beside the form, and a photo added after a hostile file is refused; axe-core finds nothing
+serious on any of these pages."""
 
 from __future__ import annotations
 
@@ -71,3 +72,36 @@ def test_live_problems_and_the_preview_pass_axe(editor_url: str, root: Path) -> 
         assert serious_problems(page) == []
         page.screenshot(path=str(SHOTS / "preview.png"))
     assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()} == tree
+
+
+def test_an_author_adds_a_photo_after_a_hostile_file_is_refused(
+    editor_url: str,  # noqa: F811
+    root: Path,
+    tmp_path: Path,
+) -> None:
+    from test_edit_photos import POSTSCRIPT, identifying_jpeg
+
+    hostile, photo = tmp_path / "holiday.jpg", tmp_path / "IMG_0042.jpg"
+    hostile.write_bytes(POSTSCRIPT)
+    photo.write_bytes(identifying_jpeg())
+    images = root / "content/images"
+    before = sorted(images.iterdir()) if images.is_dir() else []
+    with chromium() as browser:
+        page = browser.new_context(bypass_csp=True).new_page()
+        page.goto(editor_url + "/exercise/bird-dog")
+        page.get_by_role("button", name="Add image").click()
+        page.get_by_label("Upload a photo").set_input_files(str(hostile))
+        page.get_by_label("Alt text (what the picture shows)").fill("Kneeling on all fours, one arm forward")
+        page.get_by_role("button", name="Save").first.click()
+        page.get_by_text("holiday.jpg is a PostScript (EPS) file").first.wait_for()
+        assert "Nothing was stored." in page.content()
+        assert (sorted(images.iterdir()) if images.is_dir() else []) == before
+        assert serious_problems(page) == []
+        page.get_by_label("Upload a photo").set_input_files(str(photo))
+        page.get_by_label("Alt text (what the picture shows)").fill("Kneeling on all fours, one arm forward")
+        page.get_by_role("button", name="Save").first.click()
+        page.get_by_text("Saved content/exercises/bird-dog.yaml").wait_for()
+        assert serious_problems(page) == []
+    written = (root / BIRD_DOG).read_text()
+    assert "src: images/bird-dog-1.jpg" in written and "alt: Kneeling on all fours" in written
+    assert b"Secret Camera Co" not in (images / "bird-dog-1.jpg").read_bytes()
