@@ -186,6 +186,8 @@ def test_the_save_needs_the_photos_alt_text(editor: TestClient, root: Path) -> N
     assert status == 422  # stored, but the exercise is not saved without alt text
     assert any("alt" in text for text in problems_on(page)), problems_on(page)
     assert "images" not in (root / BIRD_DOG).read_text()
+    commits = editor.app.state.editor.commits  # type: ignore[attr-defined]
+    assert "content/images/bird-dog-1.jpg" not in commits.written  # not without its exercise
     saved = post_form(
         editor,
         PAGE,
@@ -196,6 +198,7 @@ def test_the_save_needs_the_photos_alt_text(editor: TestClient, root: Path) -> N
     written = (root / BIRD_DOG).read_text()
     assert "src: images/bird-dog-1.jpg" in written and "alt: Kneeling on all fours" in written
     assert run(root, "check", str(root / BIRD_DOG)).exit_code == 0
+    assert {BIRD_DOG, "content/images/bird-dog-1.jpg"} <= commits.written  # on the Commit page
 
 
 def test_a_photo_over_the_limit_is_refused_with_the_limit_said(editor: TestClient, root: Path) -> None:

@@ -37,7 +37,7 @@ from pipeline.edit.entries import FOLDERS, Kind, entries, entry_file
 from pipeline.edit.fields import form_of
 from pipeline.edit.live import live_problems
 from pipeline.edit.pages import EntryPage, render
-from pipeline.edit.photos import MAX_PHOTO_BYTES, MAX_UPLOADS, store_uploads, uploads_in
+from pipeline.edit.photos import MAX_PHOTO_BYTES, MAX_UPLOADS, photos_of, store_uploads, uploads_in
 from pipeline.edit.preview import PreviewStore, preview_of, preview_options
 from pipeline.edit.routine import exercise_choices
 from pipeline.edit.translationpage import translation_routes
@@ -69,6 +69,7 @@ class Editor:
         self.css = (files("pipeline.edit") / "static" / "edit.css").read_bytes()
         self.js = (files("pipeline.edit") / "static" / "edit.js").read_bytes()
         self.previews = PreviewStore()
+        self.photos_stored: set[str] = set()  # content/images/... stored by an upload (photos.py)
         self.commits = Commits()  # the files it wrote, for the Commit page
 
     # -- the library -------------------------------------------------------------------
@@ -180,8 +181,7 @@ class Editor:
         for index, src in stored.sources.items():
             multi[f"images.{index}.src"] = [src]
         request.state.photos = [f"content/{src}" for src in stored.sources.values()]
-        for photo in request.state.photos:
-            self.commits.wrote(photo)  # a stored photo is the editor's change, for the Commit page
+        self.photos_stored.update(request.state.photos)
         return None
 
     async def _save(
@@ -205,6 +205,8 @@ class Editor:
             page.conflict = True
             return self._show(request, page, 409)
         self.commits.wrote(page.file)
+        for photo in set(photos_of(data)) & self.photos_stored:
+            self.commits.wrote(photo)  # a photo goes into a commit with the entry that shows it
         log.info("saved %s", page.file)
         return RedirectResponse(f"{page.href}?saved=1", status_code=303)
 

@@ -6,14 +6,17 @@ content/images/ under a name made from the entry's id, never from the upload's o
 A refusal is a diagnostic on the image's `src`, so it shows beside the upload control in the
 check's words; when any upload of a form is refused, none is stored. An upload that passes
 is stored at once (so that Preview and the check see it) and its `src` filled in; the entry
-itself is saved only by Save, which needs the photo's alt text (the schema requires it)."""
+itself is saved only by Save, which needs the photo's alt text (the schema requires it), and
+the photo joins the Commit page's files only with the entry that shows it."""
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
 
@@ -55,6 +58,14 @@ async def uploads_in(posted: FormData) -> list[Upload]:
             found.append(Upload(int(matched.group(1)), shown_name(value.filename), data))
         await value.close()
     return found[:MAX_UPLOADS]
+
+
+def photos_of(data: Mapping[str, Any]) -> list[str]:
+    """The files an entry's images name, as paths in the project (content/images/...)."""
+    images = data.get("images")
+    if not isinstance(images, list):
+        return []
+    return [f"content/{i['src']}" for i in images if isinstance(i, dict) and isinstance(i.get("src"), str)]
 
 
 def shown_name(filename: str) -> str:
