@@ -17,6 +17,7 @@ from conftest import publish_spanish, run
 from starlette.testclient import TestClient
 from test_edit import post_form, problems_on, read_form, sent
 
+from pipeline.authoring.fmt import formatted
 from pipeline.edit.app import EditConfig, create_app
 
 SPANISH = "content/exercises/bird-dog.es.yaml"
@@ -129,7 +130,8 @@ def test_an_error_of_a_published_translation_is_refused_beside_its_field(
     assert refused.status_code == 422
     assert (root / SPANISH).read_text() == before
     field = re.search(r'id="t-steps-2".*?</div>', refused.text, re.S)
-    assert field and '>Ok</textarea>' in field.group(0) and problems_on(field.group(0))
+    assert field and ">Ok</textarea>" in field.group(0) and problems_on(field.group(0))
+    assert f'<li><a href="#t-steps-2">{problems_on(field.group(0))[0]}</a></li>' in refused.text
     held = "  - Mantenga la posición con la espalda quieta y las caderas niveladas."
     (root / SPANISH).write_text(before.replace(held, "  - Ok"))
     printed = re.findall(r"error: (.*) \[[a-z-]+\]", run(root, "check", str(root / SPANISH)).output)
@@ -149,3 +151,30 @@ def test_a_save_over_a_translation_changed_on_disk_is_refused(editor: TestClient
 def test_no_page_for_a_translation_that_is_not_there(editor: TestClient) -> None:
     for path in ("/exercise/bird-dog/fr", "/exercise/nothing/es", "/exercise/bird-dog/..", "/studio/x/es"):
         assert editor.get(path).status_code == 404, path
+
+
+def test_a_translation_not_there_yet_is_started_from_the_library_as_a_draft(
+    editor: TestClient, root: Path
+) -> None:
+    (root / SPANISH).unlink()
+    row = re.search(r'<a href="/exercise/bird-dog">Bird-dog</a>.*?</tr>', editor.get("/").text, re.S)
+    assert row and '<a href="/exercise/bird-dog/es">es</a>: not translated</td>' in row.group(0)
+    page = editor.get("/exercise/bird-dog/es").text
+    assert "There is no Spanish translation of this exercise yet." in page
+    assert dict(read_form(page).fields)["steps.0"] == ""
+    typed = {"title": "Perro de caza", "review.translated_by": "Lucía Paz"}
+    answer = post_form(editor, "/exercise/bird-dog/es", sent(page, **typed), follow_redirects=False)
+    assert answer.status_code == 303, problems_on(answer.text)
+    assert (root / SPANISH).read_text() == (
+        "# yaml-language-server: $schema=../../schema/translation.schema.json\n"
+        "status: draft\n"
+        "review:\n"
+        "  translated_by: Lucía Paz\n"
+        "translated_from:\n"
+        "  title: 94fa5631ce\n"
+        "title: Perro de caza\n"
+    )
+    assert formatted(root / SPANISH)[0] == formatted(root / SPANISH)[1]
+    assert run(root, "check", str(root / SPANISH)).exit_code == 0  # a draft's gaps are warnings
+    again = post_form(editor, "/exercise/bird-dog/es", sent(page, **typed))
+    assert again.status_code == 409  # started twice: the second is refused, the first kept

@@ -185,11 +185,14 @@ def saved_text(text: str, data: dict[str, Any], kind: Kind, source: Mapping[str,
 
 
 def states_of(root: Path, kind: Kind, source_path: Path, languages: Sequence[str]) -> list[TranslationState]:
-    """Each translation of the entry in the studio's languages, with how far it is behind."""
+    """Each of the studio's languages for the entry: its translation and how far it is
+    behind the English, or "not translated" (the page then starts one)."""
     states = []
     for language in languages[1:]:
         path = translation_path(source_path, language)
+        href = f"/{kind}/{source_path.stem}/{language}"
         if not path.is_file() or path.is_symlink():
+            states.append(TranslationState(language, href, "not translated", 0))
             continue
         source, theirs = (
             doc.data if isinstance(doc.data, dict) else {} for doc in load_files(root, [source_path, path])
@@ -204,6 +207,5 @@ def states_of(root: Path, kind: Kind, source_path: Path, languages: Sequence[str
             and recorded.get(spec.key) != source_hash(source, spec)
         ]
         status = "published" if theirs.get("status") == PUBLISHED else "draft"
-        href = f"/{kind}/{source_path.stem}/{language}"
         states.append(TranslationState(language, href, status, len(behind)))
     return states

@@ -24,7 +24,15 @@ from pipeline.edit.checking import check_translation
 from pipeline.edit.commitpage import Commits
 from pipeline.edit.entries import FOLDERS, Kind, entry_file
 from pipeline.edit.pages import render
-from pipeline.edit.translation import Group, groups_of, mark_stale, posted_data, saved_text, translation_path
+from pipeline.edit.translation import (
+    REVIEW,
+    Group,
+    groups_of,
+    mark_stale,
+    posted_data,
+    saved_text,
+    translation_path,
+)
 from pipeline.edit.yamledit import Conflict, read_version, write_if_unchanged
 from pipeline.load.library import load_studio
 from pipeline.load.yaml import Document, load_bytes
@@ -35,6 +43,8 @@ from pipeline.web.forms import FormGate
 from pipeline.web.pages import Pages
 
 LANGUAGE = re.compile(r"[a-z]{2,3}")
+NEW = "new"  # the version of a translation not written yet
+NEW_TRANSLATION = "# yaml-language-server: $schema=../../schema/translation.schema.json\nstatus: draft\n"
 
 
 class EditorParts(Protocol):
@@ -96,7 +106,7 @@ def translation_routes(editor: EditorParts, pages: Pages) -> list[Route]:
         if any(d.severity == "error" for d in opened.found):
             return await _shown(editor, request, opened, data, status=422, refused=True)
         try:
-            await asyncio.to_thread(write_if_unchanged, opened.path, new_text, opened.version)
+            await asyncio.to_thread(_write, opened.path, new_text, opened.version)
         except Conflict:
             return await _shown(editor, request, opened, data, status=409, conflict=True)
         editor.commits.wrote(opened.file)
@@ -107,17 +117,41 @@ def translation_routes(editor: EditorParts, pages: Pages) -> list[Route]:
 
 
 def _open(root: Path, params: dict[str, str]) -> Opened | None:
+    """The translation, or a new one (empty, a draft) in a language of studio.yaml that the
+    entry has no translation in yet; None when there is no such entry or language."""
     kind, entry_id, language = params["kind"], params["id"], params["language"]
     if kind not in FOLDERS or not SLUG.match(entry_id) or not LANGUAGE.fullmatch(language):
         return None
     source_path = entry_file(root, kind, entry_id)
     path = translation_path(source_path, language)
-    if not all(p.is_file() and not p.is_symlink() for p in (source_path, path)):
+    if not source_path.is_file() or source_path.is_symlink() or path.is_symlink():
+        return None
+    if path.is_file():
+        text, version = read_version(path)
+    elif language in _languages(root)[1:]:
+        text, version = NEW_TRANSLATION, NEW
+    else:
         return None
     source_text, _ = read_version(source_path)
-    text, version = read_version(path)
     source = _data_of(source_text, source_path.name)
     return Opened(kind, entry_id, language, source_path, path, source, text, version)
+
+
+def _languages(root: Path) -> tuple[str, ...]:
+    studio = load_studio(root)
+    return languages_of(studio.data if studio else None)
+
+
+def _write(path: Path, text: str, version: str) -> None:
+    """Over the version the page was opened from; a new translation only where none is."""
+    if version != NEW:
+        write_if_unchanged(path, text, version)
+        return
+    try:
+        with open(path, "x", encoding="utf-8") as created:
+            created.write(text)
+    except FileExistsError as exc:
+        raise Conflict(path.name) from exc
 
 
 def _no_such(pages: Pages, params: dict[str, str]) -> Response:
@@ -150,8 +184,7 @@ async def _shown(
         stale_fields, editor.root, opened.kind, opened.source_path, opened.source, document
     )
     mark_stale(groups, stale)
-    problems, general = _placed(opened.found, groups)
-    studio = load_studio(editor.root)
+    placed = _placed(opened.found, groups)
     language = _language_name(opened.language)
     context = {
         "title": f"{opened.source.get('title') or opened.entry_id} in {language}",
@@ -164,39 +197,50 @@ async def _shown(
         "code": opened.language,
         "version": opened.version,
         "groups": groups,
-        "problems": problems,
-        "general": general,
-        "errors": [d for d in opened.found if d.severity == "error"],
+        "problems": placed.at,
+        "general": placed.general,
+        "errors": placed.errors,
         "status": str(data.get("status", "draft")),
         "review": data.get("review") if isinstance(data.get("review"), dict) else {},
         "saved": saved,
         "conflict": conflict,
         "refused": refused,
-        "known": opened.language in languages_of(studio.data if studio else None),
+        "known": opened.language in _languages(editor.root),
+        "new": opened.version == NEW,
     }
     return HTMLResponse(render("translation.html.j2", context), status_code=status)
 
 
-def _placed(found: Iterable[Diagnostic], groups: list[Group]) -> tuple[dict[str, list[str]], list[str]]:
-    """Each problem at the row its JSON Pointer names, else at its field, else at the top."""
+def _placed(found: Iterable[Diagnostic], groups: list[Group]) -> Placed:
+    """Each problem at the row its JSON Pointer names, else at its field, else at the top;
+    and each error with the id of the control it is beside, for the list of what to fix."""
     names = {row.name for group in groups for row in group.rows} | {
         "status",
-        "review.translated_by",
-        "review.reviewed_by",
-        "review.reviewed_on",
+        *(f"review.{k}" for k in REVIEW),
     }
     by_group = {group.key: group for group in groups}
-    placed: dict[str, list[str]] = {}
-    general: list[str] = []
+    placed = Placed({}, [], [])
     for diagnostic in found:
         name = ".".join(diagnostic.path.split("/")[1:])
         if name in names:
-            placed.setdefault(name, []).append(diagnostic.message)
+            placed.at.setdefault(name, []).append(diagnostic.message)
+            where = "t-" + name.replace(".", "-")
         elif name.split(".")[0] in by_group:
             by_group[name.split(".")[0]].problems.append(diagnostic.message)
+            where = "t-" + name.split(".")[0]
         else:
-            general.append(diagnostic.message)
-    return placed, general
+            placed.general.append(diagnostic.message)
+            where = ""
+        if diagnostic.severity == "error":
+            placed.errors.append((where, diagnostic.message))
+    return placed
+
+
+@dataclass
+class Placed:
+    at: dict[str, list[str]]  # control name -> messages
+    general: list[str]
+    errors: list[tuple[str, str]]  # (control id, message)
 
 
 def _language_name(code: str) -> str:
