@@ -197,3 +197,15 @@ def test_outside_a_git_repository_the_page_says_so_and_saving_still_works(
     save_hold(editor)
     assert "hold_seconds: 10" in (root / BIRD_DOG).read_text()
     assert '<button class="primary">Commit</button>' not in editor.get("/commit").text
+
+
+def test_what_the_author_staged_by_hand_stays_staged_and_out_of_the_commit(
+    editor: TestClient, repository: Path
+) -> None:
+    other = repository / "content/exercises/cat-cow.yaml"
+    other.write_text(other.read_text() + "# staged in a terminal\n")
+    git(repository, "add", "content/exercises/cat-cow.yaml")
+    save_hold(editor)
+    press_commit(editor, message="Bird-dog: hold 10 s")
+    assert git(repository, "show", "--name-only", "--format=", "HEAD").split() == [BIRD_DOG]
+    assert git(repository, "diff", "--cached", "--name-only") == "content/exercises/cat-cow.yaml"
