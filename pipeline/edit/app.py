@@ -42,6 +42,7 @@ from pipeline.edit.preview import PreviewStore, preview_of, preview_options
 from pipeline.edit.routine import exercise_choices
 from pipeline.edit.translationpage import translation_routes
 from pipeline.edit.values import apply_button, data_from_form
+from pipeline.edit.warm import WarmFiles
 from pipeline.edit.yamledit import Conflict, edited_text, read_version, write_if_unchanged
 from pipeline.load.yaml import Document, load_bytes
 from pipeline.web.app import FAVICON, guarded_app
@@ -69,6 +70,7 @@ class Editor:
         self.css = (files("pipeline.edit") / "static" / "edit.css").read_bytes()
         self.js = (files("pipeline.edit") / "static" / "edit.js").read_bytes()
         self.previews = PreviewStore()
+        self.warm = WarmFiles()  # the library's files as last read, for every check (warm.py)
         self.photos_stored: set[str] = set()  # content/images/... stored by an upload (photos.py)
         self.commits = Commits()  # the files it wrote, for the Commit page
 
@@ -124,7 +126,9 @@ class Editor:
         kind, entry_id, path = found
         text, version = await asyncio.to_thread(read_version, path)
         page = self._page(kind, entry_id, version, _data_of(text, path.name))
-        page.found = await asyncio.to_thread(check_edited, self.root, page.file, text, kind, self.today())
+        page.found = await asyncio.to_thread(
+            check_edited, self.root, page.file, text, kind, self.today(), self.warm.load_files
+        )
         page.saved = request.query_params.get("saved") == "1"
         return self._show(request, page)
 
@@ -195,7 +199,9 @@ class Editor:
             page.conflict = True
             return self._show(request, page, 409)
         new_text = edited_text(text, {**data, "id": entry_id}, page.spec)
-        page.found = await asyncio.to_thread(check_edited, self.root, page.file, new_text, kind, self.today())
+        page.found = await asyncio.to_thread(
+            check_edited, self.root, page.file, new_text, kind, self.today(), self.warm.load_files
+        )
         if any(d.severity == "error" for d in page.found):
             page.refused = True
             return self._show(request, page, 422)
@@ -222,7 +228,9 @@ class Editor:
     ) -> Response:
         """The handout of the form as it is, beside it; checked first, the file untouched."""
         page = self._page(kind, entry_id, version, data, chosen)
-        made = await asyncio.to_thread(preview_of, self.root, kind, page, path, self.today())
+        made = await asyncio.to_thread(
+            preview_of, self.root, kind, page, path, self.today(), self.warm.load_files
+        )
         page.found = made.found
         token = self.previews.keep(self.forms.session_id(request), made.pdf) if made.pdf else ""
         page.preview = made.shown(page.preview, f"/preview/{token}" if token else "")
@@ -239,7 +247,11 @@ class Editor:
             return posted
         multi = {key: [str(v) for v in posted.getlist(key)] for key in posted}
         page = self._page(kind, entry_id, "", data_from_form(form_of(kind), multi) or {})
-        return JSONResponse(await asyncio.to_thread(live_problems, self.root, kind, page, path, self.today()))
+        return JSONResponse(
+            await asyncio.to_thread(
+                live_problems, self.root, kind, page, path, self.today(), self.warm.load_files
+            )
+        )
 
     async def preview_pdf(self, request: Request) -> Response:
         pdf = self.previews.get(request.path_params["token"], self.forms.session_id(request))

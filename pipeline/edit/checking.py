@@ -5,6 +5,7 @@ file's place. Only the problems of that file are returned, in the check's own wo
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,7 @@ from pipeline.load.library import (
     load_files,
     load_library,
     load_studio,
+    translation_files,
 )
 from pipeline.load.yaml import Document, load_bytes
 from pipeline.model import ExerciseFacts, languages_of
@@ -32,20 +34,23 @@ from pipeline.translations.files import Source
 from pipeline.trust.files import forget_checked_folders
 
 Kind = Literal["exercise", "routine"]
+FileReader = Callable[[Path, Iterable[Path]], list[Document]]
 
 
-def check_edited(root: Path, file: str, text: str, kind: Kind, today: date) -> list[Diagnostic]:
+def check_edited(
+    root: Path, file: str, text: str, kind: Kind, today: date, files: FileReader = load_files
+) -> list[Diagnostic]:
     """The problems `pipeline check` would report for `file` (e.g. content/exercises/x.yaml)
-    if it held `text`."""
+    if it held `text`. `files` reads the other exercises and their translations (the
+    editor's keeps what did not change: warm.py)."""
     registered()
     forget_folders()
     forget_checked_folders()
     content = root / "content"
     photo_memo.start_run(user_cache(IMAGE_CHECKS), content)
     edited = load_bytes(text.encode("utf-8"), Document(file, None))
-    library = load_library(
-        root, _with(load_files(root, content_files(root, EXERCISES)), edited, kind == "exercise")
-    )
+    exercises = _with(files(root, content_files(root, EXERCISES)), edited, kind == "exercise")
+    library = load_library(root, exercises, files(root, translation_files(root, EXERCISES)))
     if kind == "routine":
         library.routines = _with(library.routines, edited, True)
     facts = {

@@ -17,22 +17,25 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pipeline.edit.checking import check_edited
+from pipeline.edit.checking import FileReader, check_edited
 from pipeline.edit.fields import Field, dom_id
 from pipeline.edit.pages import EntryPage, placed
 from pipeline.edit.yamledit import read_version
+from pipeline.load.library import load_files
 from pipeline.load.yaml import Document, load_bytes
 
 Kind = Literal["exercise", "routine"]
 
 
-def live_problems(root: Path, kind: Kind, page: EntryPage, path: Path, today: date) -> dict[str, Any]:
+def live_problems(
+    root: Path, kind: Kind, page: EntryPage, path: Path, today: date, files: FileReader = load_files
+) -> dict[str, Any]:
     """{"errors": {control id: [message]}, "warnings": {...}, "general": [...], "count": n}:
     what the check says of the form's state, by the HTML id of the control it belongs beside."""
     on_disk = load_bytes(read_version(path)[0].encode("utf-8"), Document(page.file, None)).data
     merged = merged_data(on_disk if isinstance(on_disk, dict) else {}, page.data, page.spec)
     text = json.dumps(merged, ensure_ascii=False, indent=1, default=str)
-    found = check_edited(root, page.file, text, kind, today)
+    found = check_edited(root, page.file, text, kind, today, files)
     errors, warnings = placed(page.spec, page.data, found)
     return {
         "errors": {dom_id(name): texts for name, texts in errors.items() if name},

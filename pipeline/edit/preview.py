@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from pipeline.diagnostics import Diagnostic
-from pipeline.edit.checking import check_edited
+from pipeline.edit.checking import FileReader, check_edited
 from pipeline.edit.yamledit import edited_text, read_version
-from pipeline.load.library import Library, load_library, load_studio
+from pipeline.load.library import Library, load_files, load_library, load_studio
 from pipeline.load.yaml import Document, load_bytes
 from pipeline.model import LAYOUTS, Entry, Layout, languages_of
 from pipeline.resources import templates_for, user_cache
@@ -98,11 +98,13 @@ def _chosen(value: str, choices: list[Choice]) -> str:
     return value if value in {c.value for c in choices} else choices[0].value
 
 
-def preview_of(root: Path, kind: Kind, page: EntryPage, path: Path, today: date) -> Made:
+def preview_of(
+    root: Path, kind: Kind, page: EntryPage, path: Path, today: date, files: FileReader = load_files
+) -> Made:
     """The check of the form's state (as Save runs it), then its handout if no error."""
     assert page.preview is not None
     text = edited_text(read_version(path)[0], page.data, page.spec)
-    found = check_edited(root, page.file, text, kind, today)
+    found = check_edited(root, page.file, text, kind, today, files)
     if any(d.severity == "error" for d in found):
         return Made(found)
     entry_id = page.data["id"]
