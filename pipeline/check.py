@@ -175,8 +175,10 @@ def _load_and_check_exercises(
     back from a worker process several times cheaper."""
     registered()
     context = settings.context("exercise")
-    documents = load_files(settings.root, files)
-    translations = {path.stem: load_files(settings.root, by_source.get(path.stem, [])) for path in files}
+    documents = load_files(settings.root, files, quick=True)
+    translations = {
+        path.stem: load_files(settings.root, by_source.get(path.stem, []), quick=True) for path in files
+    }
     findings = [d for doc in documents for d in run_document_checks("exercise", doc, context)]
     for doc, path in zip(documents, files, strict=True):
         source = Source("exercise", doc.data, (), settings.languages) if doc.data is not None else None

@@ -75,11 +75,12 @@ def translation_files(root: Path, folder: str) -> list[Path]:
     return sorted(p for p in (root / "content" / folder).glob("*.yaml") if is_translation(p))
 
 
-def load_files(root: Path, paths: Iterable[Path]) -> list[Document]:
-    return [_load_inside(root, path, display_path(root, path)) for path in paths]
+def load_files(root: Path, paths: Iterable[Path], quick: bool = False) -> list[Document]:
+    """Each file read (`quick`: positions found when first asked for, pipeline/load/quick.py)."""
+    return [_load_inside(root, path, display_path(root, path), quick) for path in paths]
 
 
-def _load_inside(root: Path, path: Path, display: str) -> Document:
+def _load_inside(root: Path, path: Path, display: str, quick: bool = False) -> Document:
     """Content is read only as a file kept in content/ itself: a link (to a file in someone's
     home folder, which CI will not have, or to `.git/config`) is refused, not followed,
     wherever it points (pipeline/trust/files.py)."""
@@ -87,7 +88,7 @@ def _load_inside(root: Path, path: Path, display: str) -> Document:
     link = link_on_the_way(base, Path(os.path.abspath(path)))
     if link is not None:
         return refused_file(display, "file-link", link_message(link, base))
-    return load_file(path, display)
+    return load_file(path, display, quick)
 
 
 def load_library(

@@ -19,21 +19,23 @@ from ruamel.yaml.error import YAMLError
 
 from pipeline.load.document import Document, Path_, Position, Stop, fail
 from pipeline.load.events import MAX_DEPTH, EventBuilder
+from pipeline.load.quick import read_quickly
 
 __all__ = ["MAX_DEPTH", "Document", "Path_", "Position", "load_bytes", "load_file"]
 
 MAX_FILE_BYTES = 1024 * 1024
 
 
-def load_file(path: Path, display: str) -> Document:
-    """Read one YAML content file. Problems become diagnostics on the returned document."""
+def load_file(path: Path, display: str, quick: bool = False) -> Document:
+    """Read one YAML content file. Problems become diagnostics on the returned document;
+    `quick` finds positions only when they are asked for (pipeline/load/quick.py)."""
     try:
         raw = read_content_file(path)
     except FileRefused as refusal:
         return refused_file(display, refusal.rule, str(refusal))
     except OSError as exc:
         return refused_file(display, "file-unreadable", f"the file cannot be read: {exc.strerror or exc}")
-    return load_bytes(raw, Document(display, None))
+    return load_bytes(raw, Document(display, None), quick)
 
 
 def refused_file(display: str, rule: str, message: str) -> Document:
@@ -90,7 +92,7 @@ def _too_large(size: int) -> str:
     return f"the file is {size / 1024 / 1024:.1f} MiB; content files may be at most 1 MiB"
 
 
-def load_bytes(raw: bytes, doc: Document) -> Document:
+def load_bytes(raw: bytes, doc: Document, quick: bool = False) -> Document:
     doc.sha256 = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8-sig")
@@ -106,6 +108,8 @@ def load_bytes(raw: bytes, doc: Document) -> Document:
         )
         return doc
     doc.text = text
+    if quick and (read := read_quickly(text, doc)) is not None:
+        return read
     builder = EventBuilder(doc)
     try:
         data = builder.run(CParser(text))

@@ -1,0 +1,142 @@
+"""The check's fast reading (pipeline/load/quick.py) and the full reading agree: the same data,
+the same positions once asked for, and every check the same report, word for word; whatever
+the full reading reports or refuses, the fast one hands to it."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from casekit import CASES, case_dirs, report_lines, run_case
+from conftest import REPO
+
+from pipeline.load import quick
+from pipeline.load.yaml import Document, load_bytes
+
+CASE_FILES = sorted(CASES.rglob("*.yaml"))
+CORPUS = sorted([*(REPO / "fuzz" / "corpus").glob("*.yaml"), *(REPO / "content").rglob("*.yaml")])
+
+
+def both_ways(raw: bytes) -> tuple[Document, Document]:
+    return load_bytes(raw, Document("x.yaml", None)), load_bytes(raw, Document("x.yaml", None), quick=True)
+
+
+def assert_agree(raw: bytes) -> bool:
+    """The two readings of `raw` agree; True when the fast one read it itself."""
+    full, fast = both_ways(raw)
+    if not isinstance(fast, quick.QuickDocument):
+        assert (fast.data, fast.diagnostics) == (full.data, full.diagnostics)
+        return False
+    assert full.diagnostics == [] and full.data is not None, "the fast reading kept a file with a problem"
+    assert fast.data == full.data
+    assert fast.sha256 == full.sha256 and fast.text == full.text
+    slim_keys = list(full.data)
+    assert fast.slim(slim_keys) == full.slim(slim_keys)  # what travels back from a worker
+    for path in full.positions:
+        assert fast.locate(path) == full.locate(path)
+        assert fast.locate_key(path) == full.locate_key(path)
+    assert fast.locate(("no", "such", "key")) == full.locate(("no", "such", "key"))
+    return True
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: str(p.relative_to(CASES)))
+def test_every_case_file_reads_the_same_both_ways(path: Path) -> None:
+    assert_agree(path.read_bytes())
+
+
+@pytest.mark.parametrize("case", case_dirs(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_case_reports_the_same_with_the_full_reading_alone(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # test_cases.py runs the check as it is (fast reading first); here every file is read fully.
+    expected = (case / "expected.txt").read_text("utf-8").splitlines()
+    monkeypatch.setattr("pipeline.load.yaml.read_quickly", lambda text, doc: None)
+    assert report_lines(run_case(case, tmp_path)) == expected
+
+
+# Text edits that make a file something the full reading reports, refuses or reads otherwise.
+EDITS = [
+    lambda t, r: t + t.splitlines()[0] + "\n",  # a key twice
+    lambda t, r: t.replace("\n", "\n---\n", 1),  # two documents
+    lambda t, r: t.replace(": ", ": !!str ", 1),  # a tag
+    lambda t, r: t.replace(": ", ": !!python/object:os.system ", 1),
+    lambda t, r: t.replace(": ", ": &a ", 1) + "again: *a\n",  # an anchor and its alias
+    lambda t, r: t.replace(": ", ": &a ", 1),  # an anchor alone is fine
+    lambda t, r: t + "<<: {a: 1}\n",  # a merge key
+    lambda t, r: t + "'<<': quoted, so a plain key\n",
+    lambda t, r: t + "? [a, b]\n: complex key\n",
+    lambda t, r: t + "? {a: b}\n: complex key\n",
+    lambda t, r: "- " + t.replace("\n", "\n  "),  # a list, not a mapping
+    lambda t, r: "just text\n",
+    lambda t, r: "",
+    lambda t, r: "# only a comment\n",
+    lambda t, r: "---\n...\n",
+    lambda t, r: t + "deep: " + "[" * 40 + "]" * 40 + "\n",
+    lambda t, r: t + "deep: " + "[" * 31 + "]" * 31 + "\n",
+    lambda t, r: t.replace("  ", "\t", 1),  # a tab in the indentation
+    lambda t, r: t.replace(": ", ":: ", 1),
+    lambda t, r: t + "empty_at_the_end:",
+    lambda t, r: t + "id:\n",  # a second, empty id
+    lambda t, r: t.replace("id: ", "id: ~ # ", 1),
+    lambda t, r: t.replace("id: ", "id: ''\nold_id: ", 1),
+    lambda t, r: t + 'numbers: [0x1F, 0o17, 1_000, -2, +3, .5, 1e3, .inf, -.Inf, .nan, "12", 0b1]\n',
+    lambda t, r: t + "flags: [true, False, NULL, ~, yes, no, on, 2026-11-24]\n",
+    lambda t, r: t + "flow: {a: 1, b: [x, {c: d}], 'e': \"f\"}\n",
+    lambda t, r: t + "text: |\n  kept\n  lines\nfolded: >-\n  one\n  two\n",
+    lambda t, r: t + "1: a number as a key\nnull: a null as a key\n",
+    lambda t, r: "\ufeff" + t,  # a byte order mark
+    lambda t, r: t.replace("\n", "\r\n"),
+    lambda t, r: t + "bad: [unclosed\n",
+    lambda t, r: t + "ctl: \x07\n",
+    lambda t, r: t + f"k{r.randrange(9)}: " + "x" * r.randrange(300) + "\n",
+    lambda t, r: t.replace("\n", " # a comment\n", r.randrange(1, 5)),
+    lambda t, r: t + "%YAML 1.2\n",
+    lambda t, r: "%YAML 1.2\n---\n" + t,
+    lambda t, r: t + "nested:\n  - a: 1\n    a: 2\n",  # a key twice, deeper
+    lambda t, r: t + "nested:\n  - !!map {a: 1}\n",
+    lambda t, r: t + "nested:\n  - ! {a: 1}\n",
+    lambda t, r: t + "list: !!seq [1]\n",
+]
+
+
+def test_generated_files_read_the_same_both_ways() -> None:
+    rng = random.Random(26)
+    texts = [p.read_text("utf-8") for p in CORPUS]
+    kept = handed_over = 0
+    for _ in range(2000):
+        text = rng.choice(texts)
+        for _ in range(rng.randint(1, 3)):
+            text = rng.choice(EDITS)(text, rng)
+        if assert_agree(text.encode("utf-8")):
+            kept += 1
+        else:
+            handed_over += 1
+    assert kept > 200 and handed_over > 200  # both ways were exercised
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id: a\nid: b\n",
+        "id: a\nx: &v 1\ny: *v\n",
+        "id: !!binary aGk=\n",
+        "<<: {a: 1}\n",
+        "[a]: b\n",
+        "id: a\n---\nid: b\n",
+        "- id: a\n",
+        "id: [" + "[" * 32 + "]" * 32 + "]\n",
+        "id: 'unclosed\n",
+    ],
+)
+def test_what_the_full_reading_reports_is_left_to_it(text: str) -> None:
+    assert quick.read_quickly(text, Document("x.yaml", None)) is None
+    assert load_bytes(text.encode(), Document("x.yaml", None)).diagnostics
+
+
+def test_a_fast_document_finds_its_positions_only_when_asked() -> None:
+    doc = load_bytes(b"id: a\ndosage:\n  reps: 3\n", Document("x.yaml", None), quick=True)
+    assert isinstance(doc, quick.QuickDocument)
+    assert set(doc.positions) == {(), ("id",)}
+    assert doc.locate(("dosage", "reps")) == (3, 9)
+    assert doc.locate_key(("dosage", "reps")) == (3, 3)
