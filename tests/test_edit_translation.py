@@ -45,7 +45,9 @@ def git(root: Path, *args: str) -> None:
 
 def test_the_library_lists_each_entrys_translations_and_their_state(editor: TestClient, root: Path) -> None:
     row = re.search(r'<a href="/exercise/bird-dog">Bird-dog</a>.*?</tr>', editor.get("/").text, re.S)
-    assert row and '<a href="/exercise/bird-dog/es">es</a>: draft</td>' in row.group(0)
+    link = '<a href="/exercise/bird-dog/es">Spanish<span class="visually-hidden"> translation of Bird-dog'
+    link += "</span></a>"
+    assert row and f"{link}: draft</td>" in row.group(0)
     change_the_english(root)
     row = re.search(r'<a href="/exercise/bird-dog">Bird-dog</a>.*?</tr>', editor.get("/").text, re.S)
     assert row and '<span class="warning">draft, 1 field to look at again</span>' in row.group(0)
@@ -158,7 +160,11 @@ def test_a_translation_not_there_yet_is_started_from_the_library_as_a_draft(
 ) -> None:
     (root / SPANISH).unlink()
     row = re.search(r'<a href="/exercise/bird-dog">Bird-dog</a>.*?</tr>', editor.get("/").text, re.S)
-    assert row and '<a href="/exercise/bird-dog/es">es</a>: not translated</td>' in row.group(0)
+    assert (
+        row
+        and 'href="/exercise/bird-dog/es">Spanish<' in row.group(0)
+        and ": not translated</td>" in row.group(0)
+    )
     page = editor.get("/exercise/bird-dog/es").text
     assert "There is no Spanish translation of this exercise yet." in page
     assert dict(read_form(page).fields)["steps.0"] == ""

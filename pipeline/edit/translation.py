@@ -20,6 +20,7 @@ from pipeline.edit.yamledit import edited_text
 from pipeline.load.library import load_files
 from pipeline.model import PUBLISHED
 from pipeline.rules.schema import load_schemas
+from pipeline.translations.catalogs import language_name
 from pipeline.translations.files import HASHES, Field, fields_for, source_hash, source_hashes
 from pipeline.translations.status import StaleField, with_hashes
 
@@ -66,11 +67,23 @@ class TranslationState:
     stale: int  # fields whose English changed since
 
     @property
+    def name(self) -> str:
+        return language_label(self.language)
+
+    @property
     def said(self) -> str:
         behind = (
             f", {self.stale} field{'' if self.stale == 1 else 's'} to look at again" if self.stale else ""
         )
         return f"{self.status}{behind}"
+
+
+def language_label(code: str) -> str:
+    """`es` -> "Spanish", as the page names a language."""
+    try:
+        return language_name(code).capitalize()
+    except Exception:  # babel knows no such language: its code is still a name
+        return code
 
 
 def translation_path(source_path: Path, language: str) -> Path:

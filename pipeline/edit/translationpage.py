@@ -28,6 +28,7 @@ from pipeline.edit.translation import (
     REVIEW,
     Group,
     groups_of,
+    language_label,
     mark_stale,
     posted_data,
     saved_text,
@@ -37,7 +38,6 @@ from pipeline.edit.yamledit import Conflict, read_version, write_if_unchanged
 from pipeline.load.library import load_studio
 from pipeline.load.yaml import Document, load_bytes
 from pipeline.model import languages_of
-from pipeline.translations.catalogs import language_name
 from pipeline.translations.status import stale_fields
 from pipeline.web.forms import FormGate
 from pipeline.web.pages import Pages
@@ -185,7 +185,7 @@ async def _shown(
     )
     mark_stale(groups, stale)
     placed = _placed(opened.found, groups)
-    language = _language_name(opened.language)
+    language = language_label(opened.language)
     context = {
         "title": f"{opened.source.get('title') or opened.entry_id} in {language}",
         "studio": editor._studio(),
@@ -241,13 +241,6 @@ class Placed:
     at: dict[str, list[str]]  # control name -> messages
     general: list[str]
     errors: list[tuple[str, str]]  # (control id, message)
-
-
-def _language_name(code: str) -> str:
-    try:
-        return language_name(code).capitalize()
-    except Exception:  # babel knows no such language: its code is still a name
-        return code
 
 
 def _data_of(text: str, name: str) -> dict[str, Any]:
