@@ -94,3 +94,17 @@ def test_an_unsafe_dosage_override_is_refused_beside_its_field_in_the_checks_wor
     path.write_text(before.replace("hold_seconds: 20", "hold_seconds: 90"))
     printed = re.findall(r"error: (.*) \[routine-dosage-limit\]", run(root, "check", str(path)).output)
     assert len(printed) == 2 and sorted(map(html.unescape, problems_on(refused.text))) == sorted(printed)
+
+
+def test_each_override_says_the_exercises_own_dosage_it_would_replace(editor: TestClient) -> None:
+    page = editor.get(PAGE).text
+    hold = re.search(r'id="f-exercises-1-dosage-hold_seconds-help">(.*?)</span>\n', page, re.S)
+    assert hold and "Lying hamstring stretch with a strap&#39;s own: 30. Left empty, it stays." in hold.group(
+        1
+    )
+    assert 'aria-describedby="f-exercises-1-dosage-hold_seconds-help"' in page
+    days = re.search(r'id="f-exercises-0-dosage-frequency-days_per_week-help">(.*?)</span>\n', page, re.S)
+    assert days and "Cat–cow&#39;s own: 7." in days.group(1)
+    moved = post_form(editor, PAGE, sent(page, "up:exercises.1")).text  # it follows its exercise
+    hold = re.search(r'id="f-exercises-0-dosage-hold_seconds-help">(.*?)</span>\n', moved, re.S)
+    assert hold and "Lying hamstring stretch with a strap&#39;s own: 30." in hold.group(1)

@@ -39,7 +39,7 @@ from pipeline.edit.live import live_problems
 from pipeline.edit.pages import EntryPage, render
 from pipeline.edit.photos import MAX_PHOTO_BYTES, MAX_UPLOADS, photos_of, store_uploads, uploads_in
 from pipeline.edit.preview import PreviewStore, preview_of, preview_options
-from pipeline.edit.routine import exercise_choices
+from pipeline.edit.routine import exercise_choices, own_dosages
 from pipeline.edit.translationpage import translation_routes
 from pipeline.edit.values import apply_button, data_from_form
 from pipeline.edit.warm import WarmFiles
@@ -286,6 +286,7 @@ class Editor:
             version=version,
             data={**data, "id": entry_id},
             exercise_choices=choices,
+            own_dosage=own_dosages(self.root, data) if kind == "routine" else {},
             preview=preview_options(self.root, kind, entry_id, *chosen),
         )
 

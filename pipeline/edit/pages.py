@@ -45,6 +45,7 @@ class EntryPage:
     refused: bool = False
     saved: bool = False
     exercise_choices: tuple[tuple[str, str], ...] = ()  # a routine's: (id, title), routine.py
+    own_dosage: dict[str, str] = field(default_factory=dict)  # beside a routine's overrides
     preview: PreviewPanel | None = None  # the Preview controls, and the PDF once made
 
     def context(self) -> dict[str, Any]:
@@ -64,6 +65,7 @@ class EntryPage:
             "refused": self.refused,
             "saved": self.saved,
             "exercise_choices": self.exercise_choices,
+            "own_dosage": self.own_dosage,
             "preview": self.preview,
         }
 
