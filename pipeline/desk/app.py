@@ -4,7 +4,8 @@ client and print it.
 Routes:
   GET  /            the page (the library, an empty packet)
   POST /            a button pressed on the page: add, move, remove, search, check a dosage
-  POST /handout     the packet's PDF, shown inline (or the page again, saying what to fix)
+  POST /handout     the packet's PDF, shown inline (or the page again, saying what to fix);
+                    with X-Desk-Check, only whether it can be made (204, or the packet's part)
   GET  /search      ids matching the search and filters (the page's script filters instantly)
   GET  /media/NAME  a card's thumbnail; GET /static/NAME the packaged CSS and script
   GET/POST /login   the passcode, when the desk listens on the network
@@ -29,6 +30,7 @@ from starlette.routing import Route
 
 from pipeline.desk.form import DeskForm, Tampered, TooMany, adjustments, read_form
 from pipeline.desk.guard import PAGES, SignInRequired, message_page
+from pipeline.desk.languages import blockers, language_label, what_to_do
 from pipeline.desk.library import LibraryUnusable, Snapshot, load_snapshot
 from pipeline.desk.view import login_html, matching, packet_html, page_html, status_line
 from pipeline.desk.workers import Busy, Job, RendererFailed, RenderPool
@@ -107,13 +109,11 @@ class Desk:
         if isinstance(checked, Response):
             return checked
         snapshot, form = checked
-        if form.entries and not form.problems:
+        form.blockers = blockers(snapshot.project, form.entries, form.language)
+        if form.entries and not form.problems and not form.blockers:
             # Said now rather than at "Make handout": two dosages for one exercise, say.
             await self._document(snapshot, form)
-        status = 422 if not form.ok else 200
-        if request.headers.get("x-desk-part") == "packet":
-            return HTMLResponse(self._packet_part(request, snapshot, form), status_code=status)
-        return self._page(request, snapshot, form, status)
+        return self._answer(request, snapshot, form, 422 if not form.ok else 200)
 
     async def handout(self, request: Request) -> Response:
         checked = await self._checked_form(request)
@@ -124,9 +124,13 @@ class Desk:
             form.messages.append("Add at least one exercise or routine to the packet first.")
         if not form.client:
             form.problems.setdefault("client", "Type the client's name: it is printed on the cover.")
+        form.blockers = blockers(snapshot.project, form.entries, form.language)
         document = await self._document(snapshot, form) if form.ok else None
         if document is None:
-            return self._page(request, snapshot, form, 422)
+            return self._answer(request, snapshot, form, 422)
+        if request.headers.get("x-desk-check"):
+            # The page's script asks first, and opens the handout's tab only on this yes.
+            return Response(status_code=204, headers={"cache-control": "no-store"})
         job = Job(
             html=document.html,
             fit=document.fit,
@@ -264,14 +268,20 @@ class Desk:
             "languages": [
                 (code, language_name(code, code).capitalize()) for code in snapshot.project.languages
             ],
+            "language_names": {code: language_label(code) for code in snapshot.project.languages},
+            "what_to_do": what_to_do(form.blockers, form.language) if form.blockers else "",
         }
 
     def _page(self, request: Request, snapshot: Snapshot, form: DeskForm, status: int = 200) -> Response:
         html = page_html(self.templates, self._context(request, snapshot, form))
         return HTMLResponse(html, status_code=status)
 
-    def _packet_part(self, request: Request, snapshot: Snapshot, form: DeskForm) -> str:
-        return packet_html(self.templates, self._context(request, snapshot, form))
+    def _answer(self, request: Request, snapshot: Snapshot, form: DeskForm, status: int) -> Response:
+        """The whole page, or only the packet's part when the page's script asked for it."""
+        if request.headers.get("x-desk-part") == "packet":
+            html = packet_html(self.templates, self._context(request, snapshot, form))
+            return HTMLResponse(html, status_code=status)
+        return self._page(request, snapshot, form, status)
 
     # -- life --------------------------------------------------------------------------
     @asynccontextmanager

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from pipeline.desk.languages import Blocker
 from pipeline.desk.library import PacketItem, Snapshot
+from pipeline.desk.words import staff_words
 from pipeline.model import ADJUSTABLE_FIELDS, LAYOUTS, Layout, PageSize, field_values
 from pipeline.web.lists import move_or_remove
 
@@ -61,11 +63,13 @@ class DeskForm:
     filters: Filters = field(default_factory=Filters)
     doses: dict[str, dict[str, str]] = field(default_factory=dict)  # exercise id -> field -> as typed
     problems: dict[str, str] = field(default_factory=dict)  # field name -> what is wrong
+    why: dict[str, str] = field(default_factory=dict)  # field name -> the limit's source, said smaller
     messages: list[str] = field(default_factory=list)  # for the page, not tied to one field
+    blockers: list[Blocker] = field(default_factory=list)  # entries not printable in `language`
 
     @property
     def ok(self) -> bool:
-        return not self.problems and not self.messages
+        return not self.problems and not self.messages and not self.blockers
 
 
 def read_form(form: FormData, snapshot: Snapshot) -> DeskForm:
@@ -181,6 +185,11 @@ def _apply_action(form: FormData, result: DeskForm, snapshot: Snapshot) -> None:
         else:
             entries.append(entry_id)
         return
+    if "drop" in form:  # a card's "Remove": by id, since the card does not know the order
+        dropped = str(form["drop"])
+        if dropped not in entries:
+            raise Tampered("The button pressed names no entry of this packet.")
+        entries.remove(dropped)
     for action in ("up", "down", "remove"):
         if action in form:
             move_or_remove(entries, action, _index(form[action], len(entries)))
@@ -232,7 +241,9 @@ def _check_doses(result: DeskForm, snapshot: Snapshot) -> None:
         schema_dir = snapshot.project.schema_dir  # the studio's own schema/ tightens too
         for problem in problems(exercise, adjusted(item.dosage, change), schema_dir):
             key = dose_field(item.exercise_id, problem.field or "")
-            result.problems.setdefault(key, problem.message)
+            if key not in result.problems:
+                words = staff_words(problem, exercise)
+                result.problems[key], result.why[key] = words.message, words.why
 
 
 def dose_field(exercise_id: str, name: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from pipeline.catalog import searchable_text
 from pipeline.check import CheckResult, check_project
+from pipeline.desk.languages import printable_in
 from pipeline.images.renditions import THUMBNAIL
 from pipeline.images.store import make_missing
 from pipeline.load.library import Library
@@ -35,6 +36,7 @@ class Card:
     thumbnail: str | None  # a name under /media/
     printable: bool
     why_not: str  # "awaiting review", or "" when printable
+    languages: tuple[str, ...]  # what it prints in today ("en", "es"); none for a draft
     searchable: str  # what `pipeline list` matches words against, case-folded
 
 
@@ -154,8 +156,7 @@ def _exercise_card(project: Project, entry_id: str) -> Card:
         id=entry_id,
         kind="exercise",
         title=data["title"],
-        label=f"{KIND_LABELS[data['kind']]} · {data['level']}"
-        + _also_in(project, Entry("exercise", entry_id)),
+        label=f"{KIND_LABELS[data['kind']]} · {data['level']}",
         levels=(data["level"],),
         targets=tuple(t.replace("-", " ") for t in data.get("targets", [])),
         equipment=tuple(data.get("equipment", [])) or ("none",),
@@ -163,6 +164,7 @@ def _exercise_card(project: Project, entry_id: str) -> Card:
         thumbnail=_thumbnail(project, data),
         printable=data["status"] == "published",
         why_not="" if data["status"] == "published" else "awaiting review",
+        languages=printable_in(project, entry_id) if data["status"] == "published" else (),
         searchable=searchable_text(data),
     )
 
@@ -176,8 +178,7 @@ def _routine_card(project: Project, entry_id: str) -> Card:
         id=entry_id,
         kind="routine",
         title=data["title"],
-        label=f"Routine · {count} exercise{'' if count == 1 else 's'}"
-        + _also_in(project, Entry("routine", entry_id)),
+        label=f"Routine · {count} exercise{'' if count == 1 else 's'}",
         levels=_union(e["level"] for e in exercises),
         targets=_union(str(t).replace("-", " ") for e in exercises for t in e.get("targets", [])),
         equipment=_union(str(q) for e in exercises for q in e.get("equipment", [])) or ("none",),
@@ -185,18 +186,9 @@ def _routine_card(project: Project, entry_id: str) -> Card:
         thumbnail=None,
         printable=not draft,
         why_not="awaiting review" if draft else "",
+        languages=() if draft else printable_in(project, entry_id),
         searchable=searchable_text(data),
     )
-
-
-def _also_in(project: Project, entry: Entry) -> str:
-    """ " · ES" when the entry can also be printed in Spanish (a reviewed translation)."""
-    codes = [
-        language.upper()
-        for language in project.languages[1:]
-        if project.has_translation(e := Entry(entry.kind, entry.id, language)) and not project.is_draft(e)
-    ]
-    return "".join(f" · {code}" for code in codes)
 
 
 def _union(values: Iterable[str]) -> tuple[str, ...]:

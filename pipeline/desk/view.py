@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.desk.form import DeskForm, Filters, dose_field, packet_items
+from pipeline.desk.form import DOSE_PREFIX, DeskForm, Filters, dose_field, packet_items
 from pipeline.desk.library import Card, Snapshot
 from pipeline.model import ADJUSTABLE, ADJUSTABLE_FIELDS, field_values
 from pipeline.publish.adjust import adjusted
@@ -21,6 +21,7 @@ class DoseInput:
     label: str
     value: str
     problem: str | None
+    why: str = ""  # the limit's source, said smaller under the problem
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class PacketLine:
     phrase: str
     inputs: list[DoseInput]
     problem: str | None  # about the dosage as a whole (hold × reps)
+    why: str
     open: bool  # shown unfolded: it was changed, or has a problem
 
 
@@ -78,7 +80,7 @@ def packet_lines(form: DeskForm, snapshot: Snapshot) -> list[PacketLine]:
                 continue  # an exercise without a hold gets none at the desk either
             value = typed.get(name, _shown(start[name]))
             key = dose_field(item.exercise_id, name)
-            inputs.append(DoseInput(key, label, value, form.problems.get(key)))
+            inputs.append(DoseInput(key, label, value, form.problems.get(key), form.why.get(key, "")))
         whole = form.problems.get(dose_field(item.exercise_id, ""))
         changed = any(typed.get(n, _shown(start[n])) != _shown(start[n]) for n in ADJUSTABLE_FIELDS)
         lines.append(
@@ -88,6 +90,7 @@ def packet_lines(form: DeskForm, snapshot: Snapshot) -> list[PacketLine]:
                 phrase=_phrase(item.dosage, typed, form, item.exercise_id),
                 inputs=inputs,
                 problem=whole,
+                why=form.why.get(dose_field(item.exercise_id, ""), ""),
                 open=changed or bool(whole) or any(i.problem for i in inputs),
             )
         )
@@ -112,16 +115,39 @@ def status_line(snapshot: Snapshot, shown: int) -> str:
     return text + (f"; {shown} shown." if shown != total else ".")
 
 
+def first_to_fix(form: DeskForm, lines: list[PacketLine]) -> str | None:
+    """The id the focus goes to when the form comes back: the first field with a problem, in
+    the page's order, else the notice saying what stops the packet."""
+    fields = ["client", "date"]
+    for line in lines:
+        fields += [i.name for i in line.inputs] if line.problem is None else [line.inputs[0].name]
+    fields.append("notes")
+    with_problem = [name for name in fields if form.problems.get(name) or _line_problem(form, name)]
+    if with_problem:
+        return with_problem[0]
+    return "packet-notice" if form.messages or form.blockers else None
+
+
+def _line_problem(form: DeskForm, name: str) -> bool:
+    """`name` is the first input of an exercise whose dosage as a whole is refused."""
+    exercise_id = name[len(DOSE_PREFIX) :].rpartition(".")[0]
+    return name.startswith(DOSE_PREFIX) and bool(form.problems.get(dose_field(exercise_id, "")))
+
+
 def _context(base: Mapping[str, Any]) -> dict[str, Any]:
     snapshot: Snapshot = base["snapshot"]
     form: DeskForm = base["form"]
     shown = matching(snapshot.cards, form.filters)
+    lines = packet_lines(form, snapshot)
     return {
         **base,
         "cards": shown,
         "choices": choices(snapshot.cards),
         "picked": [Picked(i, c) for i, e in enumerate(form.entries) if (c := snapshot.card(e)) is not None],
-        "lines": packet_lines(form, snapshot),
+        "in_packet": set(form.entries),
+        "blocked": {blocker.entry_id for blocker in form.blockers},
+        "lines": lines,
+        "focus": first_to_fix(form, lines),
         "status_line": status_line(snapshot, len(shown)),
     }
 
