@@ -45,6 +45,7 @@ def preview(editor: TestClient, **changes: str) -> tuple[str, bytes]:
     pdf = editor.get(found.group(1))
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.headers["cache-control"] == "no-store"
+    assert pdf.headers["content-security-policy"] == "frame-ancestors 'self'"
     return answer.text, pdf.content
 
 

@@ -257,7 +257,11 @@ class Editor:
         pdf = self.previews.get(request.path_params["token"], self.forms.session_id(request))
         if pdf is None:
             return PAGES.message(404, "No such preview", "This preview is gone: press Preview again.")
-        headers = {"content-disposition": 'inline; filename="preview.pdf"', "cache-control": "no-store"}
+        headers = {
+            "content-disposition": 'inline; filename="preview.pdf"',
+            "cache-control": "no-store",
+            "content-security-policy": "frame-ancestors 'self'",  # framed by the editor's page only
+        }
         return Response(pdf, media_type="application/pdf", headers=headers)
 
     def _entry_path(self, request: Request) -> tuple[Kind, str, Path] | Response:
