@@ -91,6 +91,56 @@ HOSTILE_CSS = {
     "squeezed": (".bf-stop li { letter-spacing: -0.45em; }", "the stop-if box", "squeezed together"),
 }
 
+# Something drawn over a safety part, or safety lines drawn over each other (trust/covered.py)
+COVERING_CSS = {
+    "white-page-over-everything": (
+        'body::after { content: ""; position: fixed; top: 0; left: 0; width: 100%; height: 100%; '
+        "background: white; z-index: 10; }",
+        "the stop-if box",
+        "has a background drawn over it (body.bf-handout.bf-exercise::after",
+    ),
+    "white-after-over-the-stop-box": (
+        '.bf-stop::after { content: ""; position: absolute; inset: 0; background: white; z-index: 5; }',
+        "the stop-if box",
+        "has a background drawn over it (section.bf-stop::after",
+    ),
+    "stop-lines-stacked-by-line-height": (
+        ".bf-stop li { line-height: 0; }",
+        "the stop-if box",
+        "is printed on top of other text",
+    ),
+    "dosage-lines-stacked-by-a-negative-margin": (
+        ".bf-dosage-lines li { margin-top: -1.2em; }",
+        "the dosage box",
+        "is printed on top of other text",
+    ),
+    "stop-lines-stacked-by-position": (
+        ".bf-stop li { position: relative; top: -1.1em; }",
+        "the stop-if box",
+        "is printed on top of other text",
+    ),
+    "a-neighbour-moved-over-by-transform": (
+        ".bf-summary { background: white; transform: translate(3in, 0.6in) scale(3); }",
+        "the stop-if box",
+        "has a background drawn over it (p.bf-summary",
+    ),
+    "an-outline-pulled-inwards": (
+        ".bf-stop { outline: 3in solid white; outline-offset: -3in; }",
+        "the stop-if box",
+        "has an outline drawn over it (section.bf-stop: outline-offset)",
+    ),
+    "a-neighbours-shadow": (
+        ".bf-dosage { box-shadow: 4in 0 0 0 white; }",
+        "the stop-if box",
+        "has a shadow drawn over it (section.bf-dosage",
+    ),
+    "the-stop-box-over-the-dosage-box": (
+        ".bf-key-facts, .bf-key-facts > section { display: block; } .bf-stop { margin-top: -0.6in; }",
+        "the dosage box",
+        "has a background drawn over it (section.bf-stop",
+    ),
+}
+
 
 @pytest.mark.parametrize("css", [c[0] for c in HOSTILE_CSS.values()], ids=list(HOSTILE_CSS))
 def test_a_stylesheet_that_hides_or_changes_a_safety_part_fails_the_build_naming_itself(
@@ -102,6 +152,80 @@ def test_a_stylesheet_that_hides_or_changes_a_safety_part_fails_the_build_naming
     assert f"pdf/exercises/{EXERCISE}.pdf: error: {EXERCISE}: " in output
     assert part in output and why in output
     assert "Made with the studio's templates/handout.css" in output
+
+
+@pytest.mark.parametrize("css", [c[0] for c in COVERING_CSS.values()], ids=list(COVERING_CSS))
+def test_nothing_may_be_drawn_over_a_safety_part_nor_safety_lines_over_each_other(
+    root: Path, css: str
+) -> None:
+    _, part, why = next(c for c in COVERING_CSS.values() if c[0] == css)
+    override(root, "handout.css", "\n" + css + "\n")
+    output = build_handout(root)
+    assert f"{part} of “{TITLE}” {why}" in output
+    assert "Made with the studio's templates/handout.css" in output
+
+
+def test_a_draft_keeps_its_faint_watermark_across_the_safety_words(root: Path) -> None:
+    """The pipeline's own draft watermark lies across the text on purpose, faintly; made
+    strong by a studio, it is something drawn over the stop box like any other."""
+    override(root, "handout.css", "\n/* the studio's */\n")
+    result = run(root, "build", "--only", "pelvic-tilt", "--no-html", "--drafts", "--layout", "large")
+    assert result.exit_code == 0
+    strong = "\n.bf-watermark span { border-color: #a4161a; }\n"
+    override(root, "handout.css", strong)
+    result = run(root, "build", "--only", "pelvic-tilt", "--no-html", "--drafts", "--layout", "large")
+    assert result.exit_code == 1
+    assert "has a border drawn over it (span" in result.output
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        '.bf-stop li::marker { content: "Keep going: "; }',
+        'li { &::MARK\\65R { content: "x"; } }',
+        '@media print { @supports (display: block) { .bf-stop li::marker { content: "K"; } } }',
+    ],
+    ids=["plain", "nested-and-escaped", "inside-media-and-supports"],
+)
+def test_content_on_a_list_marker_is_a_located_refusal_not_an_internal_error(root: Path, css: str) -> None:
+    override(root, "handout.css", "\n" + css + "\n")
+    output = build_handout(root)
+    lines = (REPO / "templates/handout.css").read_text("utf-8").count("\n") + 2
+    assert f"templates/handout.css:{lines}:" in output
+    assert "`content` on `::marker` cannot be printed" in output
+    assert "could not be made" not in output and "Error" not in output
+
+
+def test_a_rule_the_pdf_renderer_stops_on_names_the_studios_stylesheet(root: Path) -> None:
+    """A studio's rule that WeasyPrint cannot lay out (here a marker's content written in a
+    <style> of the studio's page template) fails the handout by the override's name."""
+    style = '<style>.bf-stop li::marker { content: "K"; }</style>\n</head>'
+    override(root, "handout.html.j2", replace=("</head>", style))
+    output = build_handout(root)
+    assert "the handout's <style>" in output and "`content` on `::marker`" in output
+    assert "Made with the studio's templates/handout.html.j2" in output
+
+
+def test_a_typeface_of_the_studios_own_is_refused_before_it_draws_a_dosage(root: Path) -> None:
+    """A font file can draw "20" as "90" while the text read back says 20: a handout is
+    printed in the pipeline's typeface only."""
+    override(
+        root,
+        "handout.css",
+        "\n@font-face { font-family: Odd; src: url(odd.ttf); }\n.bf-dosage { font-family: Odd; }\n",
+    )
+    (root / "templates/odd.ttf").write_bytes(
+        (REPO / "templates/fonts/AtkinsonHyperlegible-Bold.ttf").read_bytes()
+    )
+    output = build_handout(root)
+    assert "`@font-face` names 'odd.ttf': a handout is printed only in the pipeline's own typeface" in output
+    assert "templates/handout.css:" in output
+
+
+def test_a_missing_font_file_is_a_message_not_a_traceback(root: Path) -> None:
+    override(root, "handout-large.css", "\n@font-face { font-family: Gone; src: url(fonts/gone.ttf); }\n")
+    output = build_handout(root)
+    assert "fonts/gone.ttf" in output
 
 
 def test_hidden_cautions_fail_the_build(root: Path) -> None:
@@ -239,13 +363,81 @@ def build_snippet(root: Path) -> str:
         ("@media screen { .bf-snippet .bf-stop li { font-size: 4px; } }", "smaller than the 9.6 pt"),
         (".bf-snippet .bf-stop { clip-path: inset(50%); }", "`clip-path` can hide safety words in a browser"),
         ('.bf-snippet .bf-dosage h3::after { content: " (ignore)"; }', "the dosage box"),
+        (
+            "@media (max-width: 40em) { .bf-snippet .bf-stop { display: none; } }",
+            "templates/snippet.css:{line}:51: `display` inside `@media (max-width: 40em)`",
+        ),
+        (
+            "@supports (display: grid) { @layer x { .bf-stop { clip-path: inset(50%); } } }",
+            "templates/snippet.css:{line}:51: `clip-path` can hide safety words in a browser",
+        ),
+        (
+            "@layer studio { .bf-stop li { color: white !important; } }",
+            "`color` inside `@layer studio`",
+        ),
+        (
+            "@container (min-width: 1px) { .bf-stop { opacity: 0; } }",
+            "`opacity` inside `@container (min-width: 1px)`",
+        ),
+        ("@media print { .bf-stop { visibility: hidden; } }", "`visibility` inside `@media print`"),
+        ("@media not print { .bf-stop { display: none; } }", "`display` inside `@media not print`"),
+        (
+            "@-moz-document url-prefix() { .bf-stop { display: none; } }",
+            "inside `@-moz-document url-prefix()`",
+        ),
+        (".bf-snippet { & .bf-stop { filter: opacity(0); } }", "`filter` can hide safety words in a browser"),
+        (".bf-snippet:hover .bf-stop { display: none; }", "`display` inside `:hover`"),
+        (".bf-stop { &:is(:focus-within, .x) li { font-size: 1px; } }", "`font-size` inside `:focus-within`"),
+        (
+            "@media (max-width: 40em) { .bf-stop { margin-top: -30em; } }",
+            "`margin-top` inside `@media (max-width: 40em)`",
+        ),
+        (
+            ".bf-stop { animation: gone 1s forwards; } @keyframes gone { to { opacity: 0; } }",
+            "`animation` can hide safety words in a browser",
+        ),
+        (
+            "@import url(https://example.com/x.css);",
+            "`@import` loads a stylesheet the pipeline has not checked",
+        ),
+        (
+            "@studio-only { .bf-stop { display: none; } }",
+            "`@studio-only` is a rule the pipeline does not know",
+        ),
     ],
-    ids=["display-none", "screen-only-tiny", "clip-path", "after-content"],
+    ids=[
+        "display-none",
+        "screen-only-tiny",
+        "clip-path",
+        "after-content",
+        "narrow-screens-only",
+        "nested-in-supports-and-layer",
+        "a-layer",
+        "a-container-query",
+        "print-only",
+        "not-print",
+        "moz-document",
+        "nested-rule",
+        "on-hover",
+        "on-focus-inside-is",
+        "a-negative-margin-on-phones",
+        "an-animation",
+        "an-import",
+        "an-unknown-at-rule",
+    ],
 )
 def test_a_snippet_stylesheet_that_hides_safety_words_fails(root: Path, css: str, why: str) -> None:
     override(root, "snippet.css", "\n" + css + "\n")
     output = build_snippet(root)
-    assert why in output and "templates/snippet.css" in output
+    line = (REPO / "templates/snippet.css").read_text("utf-8").count("\n") + 2
+    assert why.format(line=line) in output and "templates/snippet.css" in output
+
+
+def test_a_snippet_stylesheet_may_change_spacing_on_narrow_screens(root: Path) -> None:
+    css = "\n@media (max-width: 40em) { .bf-snippet .bf-stop { padding: 0.5em; margin-top: 1em; } }\n"
+    override(root, "snippet.css", css)
+    result = run(root, "build", "--only", EXERCISE, "--no-pdf")
+    assert result.exit_code == 0 and (root / SNIPPET).is_file()
 
 
 def test_a_snippet_with_a_script_fails(root: Path) -> None:

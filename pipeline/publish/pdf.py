@@ -29,6 +29,8 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from pipeline.images.store import MEDIA_SCHEME
+from pipeline.publish.large_fit import LARGE_PRINT_CLASS, LargePrintLevels, fit_parts
+from pipeline.publish.page_fill import exercise_pages
 from pipeline.publish.pdf_settings import PdfSettings
 from pipeline.resources import Templates
 from pipeline.trust.files import UntrustedPath
@@ -39,8 +41,8 @@ STYLESHEET = "handout.css"
 BASE_STYLESHEETS = (STYLESHEET, "handout-large.css")
 # When a handout must fit on fewer pages than it takes, it is laid out again with these
 # added, one more each time: tighter spacing and smaller photos, never smaller body type.
+# Large print has its own, for each part alone (publish/large_fit.py).
 FIT_STYLESHEETS = ("handout-fit-1.css", "handout-fit-2.css", "handout-fit-3.css")
-EXERCISE_ANCHOR = "exercise-"  # the id of each exercise's <article> (partials/exercise_page.html.j2)
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF: headings, lists, tables and image alt text for screen readers
 
 
@@ -161,9 +163,13 @@ def render_pdf(
     modification date (the build gives the review date, so the same content makes the same
     bytes); without it the PDF carries no date. See Renderer.render_fitted for `fit` and
     `start`, and `safety`."""
-    return renderer(settings).render_fitted(
-        html, fit=fit, start=start, source_date=source_date, safety=safety
-    )
+    if safety is not None:
+        _refuse_before_layout(html, safety, settings.templates)
+    try:
+        chosen = renderer(settings)
+    except FatalURLFetchingError as exc:  # a stylesheet names a file it may not read
+        raise RenderError(f"a stylesheet could not be read: {exc.__cause__ or exc}") from None
+    return chosen.render_fitted(html, fit=fit, start=start, source_date=source_date, safety=safety)
 
 
 class Renderer:
@@ -182,6 +188,7 @@ class Renderer:
             CSS(filename=str(templates.find(name)), font_config=self.font_config, url_fetcher=fetcher)
             for name in (*BASE_STYLESHEETS, *fits)
         ]
+        self.large_print = LargePrintLevels(templates, self.font_config)
 
     def _fetcher(self) -> ProjectFilesOnly:
         return ProjectFilesOnly((self.content_dir,), self.media_dir, self.templates)
@@ -213,7 +220,7 @@ class Renderer:
         with _watch_images() as images:
             try:
                 document = HTML(string=html, base_url=self.settings.base_url, url_fetcher=fetcher)
-                laid_out, needed = self._fitted(document, fit, start)
+                laid_out, needed = self._fitted(document, fit, start, fetcher)
                 if safety is not None:
                     _verify(laid_out, safety, self.templates)
                 if source_date is not None:
@@ -221,6 +228,12 @@ class Renderer:
                 pdf = laid_out.write_pdf(pdf_variant=PDF_VARIANT, finisher=header_scopes)
             except FatalURLFetchingError as exc:
                 raise RenderError(str(exc.__cause__ or exc)) from None
+            except RenderError:
+                raise
+            except Exception:  # WeasyPrint stopped on a studio's stylesheet: name the override
+                if safety is None or not safety.overrides:
+                    raise
+                raise UnsafeRender(safety.unprintable()) from None
         if fetcher.refused:
             raise RenderError(
                 f"refused to load {fetcher.refused[0]}: only files inside content/ and templates/ are read"
@@ -230,7 +243,11 @@ class Renderer:
         assert isinstance(pdf, bytes)
         return Fitted(pdf, needed)
 
-    def _fitted(self, document: HTML, fit: bool, start: int) -> tuple[Document, dict[str, int]]:
+    def _fitted(
+        self, document: HTML, fit: bool, start: int, fetcher: URLFetcher
+    ) -> tuple[Document, dict[str, int]]:
+        if fit and _is_large_print(document):  # its own pass; `start` is for the standard levels
+            return fit_parts(lambda extra: self._laid_out(document, 0, extra), self.large_print, fetcher)
         levels = len(self.stylesheets) - len(BASE_STYLESHEETS) + 1 if fit else 1
         start = min(max(0, start), levels - 1)
         needed: dict[str, int] = {}
@@ -249,9 +266,18 @@ class Renderer:
         assert roomiest is not None
         return (roomiest if start == 0 else self._laid_out(document, 0)), needed
 
-    def _laid_out(self, document: HTML, level: int) -> Document:
-        stylesheets = self.stylesheets[: len(BASE_STYLESHEETS) + level]
+    def _laid_out(self, document: HTML, level: int, extra: Sequence[CSS] = ()) -> Document:
+        stylesheets = [*self.stylesheets[: len(BASE_STYLESHEETS) + level], *extra]
         return document.render(font_config=self.font_config, stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
+
+
+def _refuse_before_layout(html: str, safety: SafetyWords, templates: Templates) -> None:
+    """What a studio's stylesheet may not say, found before WeasyPrint reads it."""
+    from pipeline.trust.printed_css import handout_css_problems
+
+    problems = handout_css_problems(html, templates, safety.overrides) if safety.overrides else []
+    if problems:
+        raise UnsafeRender(safety.refusal([str(p) for p in problems]))
 
 
 def _verify(document: Document, safety: SafetyWords, templates: Templates) -> None:
@@ -280,15 +306,9 @@ class Fitted:
     needed: dict[str, int]  # exercise anchor -> the fit level at which it first kept to its page
 
 
-def exercise_pages(document: Document) -> dict[str, int]:
-    """The page each exercise starts on: the first on which its anchor (`exercise-...`, its
-    <article>'s id) appears."""
-    first_pages: dict[str, int] = {}
-    for number, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            if anchor.startswith(EXERCISE_ANCHOR):
-                first_pages.setdefault(anchor, number)
-    return first_pages
+def _is_large_print(document: HTML) -> bool:
+    body = document.etree_element.find("body")
+    return body is not None and LARGE_PRINT_CLASS in (body.get("class") or "").split()
 
 
 def spilling_exercises(document: Document) -> set[str]:

@@ -22,6 +22,7 @@ from weasyprint.formatting_structure import boxes
 
 from pipeline.resources import TEMPLATES, Templates
 from pipeline.trust.contrast import RGBA, WHITE, contrast, over, rgba
+from pipeline.trust.covered import Paint, covering, page_paint
 from pipeline.trust.safety_words import WARNING_SIGN, SafetyPart, SafetyWords, normalised
 
 PX_PER_PT = 4 / 3
@@ -68,7 +69,7 @@ def safety_problems(document: Document, words: SafetyWords, templates: Templates
         f"{TEMPLATES}/{WARNING_SIGN}" in words.overrides
     )
     used: set[int] = set()
-    sizes = [(page.width, page.height) for page in document.pages]
+    pages = [PrintedPage(page.width, page.height, page._page_box) for page in document.pages]
     for part in words.parts:
         candidates = [(i, m) for i, m in enumerate(found) if m.kind == part.kind and i not in used]
         match = next(((i, m) for i, m in candidates if m.reads(part.expected)), None)
@@ -76,7 +77,7 @@ def safety_problems(document: Document, words: SafetyWords, templates: Templates
             problems.append(_missing_or_changed(part, candidates, used))
             continue
         used.add(match[0])
-        problems += [f"{part.label} {why}" for why in _unreadable(match[1], part, sizes)][:1]
+        problems += [f"{part.label} {why}" for why in _unreadable(match[1], part, pages)][:1]
     expected = {p.expected for p in words.parts}
     for index, marked in enumerate(found):
         if index not in used and not any(marked.reads(e) for e in expected):
@@ -152,26 +153,46 @@ def _has_words(text: str) -> bool:
     return any(unicodedata.category(c)[0] in "LN" for c in text)
 
 
-def _unreadable(marked: Marked, part: SafetyPart, sizes: Sequence[tuple[float, float]]) -> Iterator[str]:
+@dataclass
+class PrintedPage:
+    """A page's size, and what is painted on it (worked out once, when first asked)."""
+
+    width: float
+    height: float
+    box: boxes.PageBox
+    _paint: list[Paint] | None = None
+
+    @property
+    def paint(self) -> list[Paint]:
+        if self._paint is None:
+            self._paint = page_paint(self.box)
+        return self._paint
+
+
+def _unreadable(marked: Marked, part: SafetyPart, pages: Sequence[PrintedPage]) -> Iterator[str]:
     """Why some of `marked` cannot be read, if it cannot."""
     if marked.images:
         yield f"has an image added inside it ({marked.images[0]})"
     for pieces in marked.pages.values():
         for piece in pieces:
             if _has_words(piece.text):
-                why = _why_unreadable(piece, part.minimum_pt, sizes[piece.page])
+                why = _why_unreadable(piece, part.minimum_pt, pages[piece.page])
                 if why:
                     yield f"{why}, where it reads “{' '.join(piece.text.split())}”"
                     return
 
 
-def _why_unreadable(piece: Piece, minimum_pt: float, page: tuple[float, float]) -> str | None:
+def _why_unreadable(piece: Piece, minimum_pt: float, page: PrintedPage) -> str | None:
     style = piece.box.style
     chain = (*piece.ancestors, piece.box)
+    size = (page.width, page.height)
     for check in (_hidden, _placed_away, _clipped):
-        why = check(piece, chain, page)
+        why = check(piece, chain, size)
         if why:
             return why
+    covered = covering(piece.box, chain, page.paint)
+    if covered:
+        return covered
     size_pt = style["font_size"] / PX_PER_PT
     if size_pt < minimum_pt - 0.05:
         return (

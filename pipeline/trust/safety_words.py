@@ -90,6 +90,14 @@ class SafetyWords:
             "this was not written"
         )
 
+    def unprintable(self) -> str:
+        """The message of a handout the PDF renderer stopped on, with a studio's files in force."""
+        return (
+            f"the handout could not be laid out with the studio's {', '.join(self.overrides)}: a "
+            "rule in it is one the PDF renderer cannot print (take out the rules added last and "
+            "build again), so this was not written"
+        )
+
 
 NO_SAFETY_WORDS = SafetyWords((), ())
 

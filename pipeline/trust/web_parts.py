@@ -23,25 +23,10 @@ import tinycss2.color4
 from pipeline.resources import TEMPLATES, Templates
 from pipeline.trust.contrast import contrast_of
 from pipeline.trust.safety_words import UnsafeOverride, studio_overrides
+from pipeline.trust.studio_css import HIDING_PROPERTIES, style_attribute_problems, web_css_problems
 
-HIDING_PROPERTIES = frozenset(
-    {
-        "clip-path",
-        "filter",
-        "backdrop-filter",
-        "mask",
-        "mask-image",
-        "-webkit-mask",
-        "-webkit-mask-image",
-        "content-visibility",
-        "mix-blend-mode",
-        "-webkit-text-fill-color",
-        "-webkit-text-stroke",
-        "-webkit-text-security",
-        "text-security",
-        "zoom",
-    }
-)
+__all__ = ["HIDING_PROPERTIES", "browser_only_hiding", "phone_theme", "scripts_in"]
+
 # The phone page's theme: each colour and the background it is read on
 THEME = ("--ink", "--muted", "--accent", "--accent-soft", "--stop", "--stop-soft")
 PHONE_DEFAULTS = {
@@ -83,8 +68,8 @@ class _Scripts(HTMLParser):
                 self.found.append(f"an {name}= handler")
             elif (value or "").strip().lower().startswith("javascript:"):
                 self.found.append(f"a javascript: address in {name}=")
-            elif name == "style" and value and _hides(value):
-                self.found.append("a style= that can hide text in a browser")
+            elif name == "style" and value and style_attribute_problems(value):
+                self.found.append(f"a style= that {style_attribute_problems(value)[0]}")
 
 
 def scripts_in(html: str) -> list[str]:
@@ -98,25 +83,10 @@ def scripts_in(html: str) -> list[str]:
     ]
 
 
-def _hides(declarations: str) -> bool:
-    parsed = tinycss2.parse_blocks_contents(declarations, skip_comments=True, skip_whitespace=True)
-    return any(d.type == "declaration" and d.lower_name in HIDING_PROPERTIES for d in parsed)
-
-
 def browser_only_hiding(css: str, name: str) -> list[str]:
-    """Declarations in a studio stylesheet that hide text in a browser but not in WeasyPrint."""
-    found = []
-    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
-        content = getattr(rule, "content", None)
-        if content is None:
-            continue
-        for declaration in tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True):
-            if declaration.type == "declaration" and declaration.lower_name in HIDING_PROPERTIES:
-                line, column = declaration.source_line, declaration.source_column
-                found.append(
-                    f"{name}:{line}:{column}: `{declaration.lower_name}` can hide safety words in a browser"
-                )
-    return found
+    """What in a studio stylesheet for a browser the snippet's layout cannot verify
+    (pipeline/trust/studio_css.py), each as "file:line:column: why"."""
+    return [str(problem) for problem in web_css_problems(css, name)]
 
 
 def phone_theme(templates: Templates) -> str:
