@@ -120,3 +120,13 @@ def form_fields(spec: Field, data: Any, name: str = "") -> list[tuple[str, str]]
 
     walk(control)
     return found
+
+
+def test_a_required_field_left_empty_is_said_beside_that_field(editor: TestClient) -> None:
+    found = live(editor, title="", **{"dosage.hold_seconds": ""})
+    assert any("`title` is missing" in text for text in found["errors"]["f-title"])
+    assert any("`hold_seconds` is missing" in text for text in found["errors"]["f-dosage-hold_seconds"])
+    page = editor.get("/exercise/bird-dog").text
+    refused = post_form(editor, "/exercise/bird-dog", sent(page, title=""))
+    field = re.search(r'id="f-title".*?</div>', refused.text, re.S)
+    assert field and "`title` is missing" in field.group(0)  # Save's page, the same place

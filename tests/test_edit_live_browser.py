@@ -44,6 +44,9 @@ def test_a_holds_problem_appears_beside_it_as_the_author_types_under_the_pages_c
         page.locator("#live-status").get_by_text("No problems found").wait_for(timeout=10_000)
         assert hold_said(page).inner_text() == ""
         assert page.get_by_label("Hold (seconds)").get_attribute("aria-invalid") is None
+        page.get_by_label("Title").fill("")
+        page.locator('.said[data-for="f-title"]').get_by_text("`title` is missing").wait_for(timeout=10_000)
+        assert "no image" in page.locator("#general-problems").inner_text()  # the page's own, kept
         assert [text for text in refused if "Content Security Policy" in text] == []
     assert (root / BIRD_DOG).read_bytes() == before  # typing saves nothing
 

@@ -3,6 +3,7 @@ studio's, so nothing of a pull request runs on the page where authors type."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -13,6 +14,8 @@ import jinja2
 from pipeline.diagnostics import Diagnostic
 from pipeline.edit.fields import Control, Field, controls, dom_id
 from pipeline.edit.preview import PreviewPanel
+
+MISSING_KEY = re.compile(r"`(\w+)` is missing")  # the schema rule's words for a required key
 
 
 @cache
@@ -94,6 +97,9 @@ def _by_name(found: Iterable[Diagnostic], names: set[str]) -> dict[str, list[str
     placed: dict[str, list[str]] = {}
     for diagnostic in found:
         parts = [p.replace("~1", "/").replace("~0", "~") for p in diagnostic.path.split("/")[1:]]
+        missing = MISSING_KEY.match(diagnostic.message) if diagnostic.rule == "missing-key" else None
+        if missing:  # said of the mapping that lacks it: shown beside the empty field itself
+            parts.append(missing.group(1))
         while parts and ".".join(parts) not in names:
             parts.pop()
         placed.setdefault(".".join(parts), []).append(diagnostic.message)

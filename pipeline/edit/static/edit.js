@@ -45,6 +45,15 @@
         else control.removeAttribute("aria-invalid");
       }
     });
+    var general = document.getElementById("general-problems");
+    if (general) {
+      general.replaceChildren.apply(general, found.general.map(function (text) {
+        var item = document.createElement("li");
+        item.className = "warning";
+        item.textContent = text;
+        return item;
+      }));
+    }
     if (status) {
       status.textContent = found.count
         ? found.count + (found.count === 1 ? " problem" : " problems") + " to fix before saving"
