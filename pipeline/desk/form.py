@@ -239,7 +239,11 @@ def _check_doses(result: DeskForm, snapshot: Snapshot) -> None:
             continue
         exercise = snapshot.project.exercises[item.exercise_id]
         schema_dir = snapshot.project.schema_dir  # the studio's own schema/ tightens too
-        for problem in problems(exercise, adjusted(item.dosage, change), schema_dir):
+        found = problems(exercise, adjusted(item.dosage, change), schema_dir)
+        if any(problem.field for problem in found):
+            # One fix at a time: "enter 30 or less" first; hold × reps is said after, if still over.
+            found = [problem for problem in found if problem.field]
+        for problem in found:
             key = dose_field(item.exercise_id, problem.field or "")
             if key not in result.problems:
                 words = staff_words(problem, exercise)

@@ -98,8 +98,8 @@ def _hold_times_reps(facts: LimitFacts, exercise: Mapping[str, Any]) -> StaffWor
 
 def _why(facts: LimitFacts, limit: int) -> str:
     """The limit's source, without a range the studio's limit does not use."""
-    if not facts.who:
-        return "This studio's own limit."
+    if not facts.who:  # a plain bound: the studio's own, or ours that any value must meet
+        return "This studio's own limit (its schema/)." if facts.studios else ""
     source = _kept_clauses(facts.source, limit)
     return f"The studio's limit for {facts.who}" + (f" ({source})." if source else ".")
 

@@ -36,6 +36,7 @@ class LimitFacts:
     limit: Any  # the schema's bound (for hold × reps: its {"limit", "reason", ...})
     who: str  # "a beginner static stretch", or "" for a bound that says for whom
     source: str  # the schema's description: "ACSM: hold 10–30 s, ..."
+    studios: bool = False  # from the studio's own schema/, not the packaged one
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def problems(
 def _facts_by_diagnostic(layers: Sequence[Validator], doc: Document) -> dict[Diagnostic, LimitFacts]:
     """The schema error behind each diagnostic of `doc` (the check picks which to show)."""
     facts: dict[Diagnostic, LimitFacts] = {}
-    for validator in layers:
+    for layer, validator in enumerate(layers):  # the packaged schema first, then the studio's
         for error in validator.iter_errors(doc.data):
             schema = error.schema if isinstance(error.schema, Mapping) else {}
             fact = LimitFacts(
@@ -89,6 +90,7 @@ def _facts_by_diagnostic(layers: Sequence[Validator], doc: Document) -> dict[Dia
                 limit=error.validator_value,
                 who=str(schema.get("x-limit-for") or ""),
                 source=str(schema.get("description") or ""),
+                studios=layer > 0,
             )
             for diagnostic in diagnostics_for(error, doc):
                 facts.setdefault(diagnostic, fact)
