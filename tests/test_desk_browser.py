@@ -176,8 +176,8 @@ def test_a_packet_made_and_printed_with_the_keyboard_alone(
 def save_screenshot(page: Page) -> None:
     """The page from its top, the packet's panel scrolled to the refusal."""
     page.evaluate(
-        """() => { window.scrollTo(0, 0); const packet = document.getElementById('packet');
-                   packet.scrollTop = document.querySelector('[aria-invalid=true]').offsetTop - 420; }"""
+        """() => { const body = document.getElementById('packet-body');
+                   body.scrollTop = document.querySelector('[aria-invalid=true]').offsetTop - 300; }"""
     )
     page.screenshot(path=str(REPO / "docs" / "desk.png"))
 
