@@ -209,3 +209,14 @@ def test_what_the_author_staged_by_hand_stays_staged_and_out_of_the_commit(
     press_commit(editor, message="Bird-dog: hold 10 s")
     assert git(repository, "show", "--name-only", "--format=", "HEAD").split() == [BIRD_DOG]
     assert git(repository, "diff", "--cached", "--name-only") == "content/exercises/cat-cow.yaml"
+
+
+def test_without_git_installed_the_page_says_so(
+    editor: TestClient, root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "no-programs"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    page = editor.get("/commit")
+    assert page.status_code == 200 and "git is not installed on this computer." in page.text
+    assert "not a git repository" not in page.text

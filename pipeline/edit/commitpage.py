@@ -102,6 +102,10 @@ async def _shown(
 def _state(editor: EditorParts) -> dict[str, Any]:
     """What the page says of the repository now; a git that cannot answer is said too."""
     root = editor.root
+    try:
+        gitcommit.git(root, "--version")
+    except GitProblem as problem:  # not installed: not the same as not a repository
+        return {"repository": True, "broken": str(problem)}
     if not gitcommit.is_repository(root):
         return {"repository": False}
     try:
