@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
@@ -71,11 +72,13 @@ _MEASURE = (
 )
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, int, float]:
+def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int, float]:
     """Wall seconds, exit code and peak memory (MiB) of the largest process of one run of
     `command` (a fresh wrapper process, so runs do not share their peaks)."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _MEASURE, *command], cwd=cwd, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *command], cwd=cwd, capture_output=True, text=True, env=env
+    )
     elapsed = time.perf_counter() - start
     peak = int(done.stdout.strip().splitlines()[-1]) / 1024 if done.stdout.strip() else 0.0
     return elapsed, done.returncode, peak
@@ -125,3 +128,12 @@ def _descendants(root_pid: int) -> list[tuple[int, int]]:
         found += [(pid, sizes[pid]) for pid in children]
         frontier = children
     return found
+
+
+def as_installed(folder: Path) -> dict[str, str]:
+    """The environment of a run as an installed copy has it: Python's compiled bytecode kept
+    (in `folder`; pip compiles a package when it installs it, and a checkout run with
+    PYTHONDONTWRITEBYTECODE=1 would otherwise compile ours, not theirs, on every run), and the
+    user's cache folder in `folder` too, so that no earlier run's memory counts."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPYCACHEPREFIX": str(folder / "bytecode"), "XDG_CACHE_HOME": str(folder / "cache")}

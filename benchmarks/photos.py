@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,8 +27,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from benchmarks.common import _descendants, make_library, publish
-from benchmarks.targets import Ratio, side_by_side
+from benchmarks.common import _descendants, as_installed, make_library, publish
+from benchmarks.targets import Ratio, alternating, median_and_spread, side_by_side
 from pipeline.images.derive import JPEG_QUALITY, WEBP_METHOD, WEBP_QUALITY, derive_many
 from pipeline.images.renditions import THUMBNAIL, WEB
 
@@ -164,7 +165,7 @@ def bench_photos(exercises: int = 868) -> list[Ratio]:
         plain, pictured, cache = Path(tmp) / "plain", Path(tmp) / "photos", Path(tmp) / "cache"
         make_sample(plain, exercises, with_photos=False)
         count = make_sample(pictured, exercises, with_photos=True)
-        env = {**os.environ, "XDG_CACHE_HOME": str(cache), "PIPELINE_TODAY": "2026-11-24"}
+        env = {**as_installed(Path(tmp)), "XDG_CACHE_HOME": str(cache), "PIPELINE_TODAY": "2026-11-24"}
         fresh = iter(range(100))
 
         def cold_check() -> float:  # a cache folder of its own: nothing remembered
@@ -182,12 +183,13 @@ def bench_photos(exercises: int = 868) -> list[Ratio]:
         build = [*pipeline, "build", "--no-pdf", "--quiet", "--jobs", str(jobs)]
         bare = bare_pillow_seconds(pictured, jobs)
         first_build, peak = tree_peak(build, pictured, env)
-        again = side_by_side(
+        rounds = alternating(
             {
                 "noop": lambda: run(build, pictured, env),
                 "warm": lambda: run([*pipeline, "check"], pictured, env),
             }
         )
+        again = {name: statistics.median(seconds) for name, seconds in rounds.items()}
     no_photos, cold, warm = checks["plain"], checks["cold"], checks["warm"]
     figure("check, no photos (warm)", no_photos, "best of 3, interleaved with the next two")
     figure(f"check, {count} photos, first", cold, f"{cold / no_photos:.2f}x no photos")
@@ -197,7 +199,8 @@ def bench_photos(exercises: int = 868) -> list[Ratio]:
     figure(
         "no-op rebuild",
         again["noop"],
-        f"{again['noop'] / again['warm']:.2f}x a warm check ({again['warm']:.2f} s)",
+        f"{again['noop'] / again['warm']:.2f}x a warm check; medians of 5: "
+        f"{median_and_spread(rounds['noop'])} against {median_and_spread(rounds['warm'])}",
     )
     print(f"  {'peak memory of the build':<34} {peak:6.0f} MiB (all its processes together; goal 500 MB)")
     return [

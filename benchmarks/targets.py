@@ -7,6 +7,7 @@ return the ratios they measured, and `report` prints every one against its goal.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -43,3 +44,19 @@ def side_by_side(runs: dict[str, Callable[[], float]], rounds: int = 3) -> dict[
         for name, run in runs.items():
             seconds[name].append(run())
     return {name: min(values) for name, values in seconds.items()}
+
+
+def alternating(runs: dict[str, Callable[[], float]], rounds: int = 5) -> dict[str, list[float]]:
+    """Each run `rounds` times after one unmeasured warm-up, interleaved (a, b, a, b...): the
+    seconds of every round, for a median and its spread."""
+    for run in runs.values():
+        run()
+    seconds: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, run in runs.items():
+            seconds[name].append(run())
+    return seconds
+
+
+def median_and_spread(seconds: list[float]) -> str:
+    return f"{statistics.median(seconds):.2f} s ({min(seconds):.2f}-{max(seconds):.2f})"

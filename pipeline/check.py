@@ -22,6 +22,7 @@ from pipeline.diagnostics import Diagnostic, Severity, sort_key
 from pipeline.images import inspect as photo_memo
 from pipeline.images.inspect import FOLDER as IMAGE_CHECKS
 from pipeline.images.memo import Remembered
+from pipeline.load import memo as reading_memo
 from pipeline.load.library import (
     EXERCISES,
     ROUTINES,
@@ -48,6 +49,7 @@ from pipeline.trust.files import forget_checked_folders
 PARALLEL_THRESHOLD = 400
 # Files per task: small enough that results stream back while workers go on.
 CHUNK_SIZE = 500
+READINGS = "readings"  # the cache folder of pipeline/load/memo.py
 
 
 @dataclass
@@ -109,24 +111,26 @@ def check_project(
     forget_folders()
     forget_checked_folders()
     photo_memo.start_run(user_cache(IMAGE_CHECKS), root / "content")
+    reading_memo.start_run(user_cache(READINGS), root / "content")
     studio = load_studio(root)  # first: translations are checked against its languages
     settings = _Settings(
         root, today or date.today(), languages_of(studio.data if studio else None), schema_folder_for(root)
     )
-    exercises, translations, findings, learnt = _check_exercises(
+    exercises, translations, findings, learnt, read = _check_exercises(
         settings, jobs or os.cpu_count() or 1, full_documents
     )
     library = load_library(root, exercises, translations, studio)
     diagnostics = findings + _check_the_rest(library, settings)
     photo_memo.finish_run(learnt)
+    reading_memo.finish_run(read, (doc.sha256 for doc in library.documents()))
     wanted = tuple(p.resolve() for p in paths)
     checked = sum(1 for doc in library.documents() if _selected(root / doc.file, wanted))
     reported = [d for d in diagnostics if _selected(root / d.file, wanted)]
     return CheckResult(library, sorted(reported, key=sort_key), checked, settings.schema)
 
 
-# exercises, translations, findings, and what was learnt about photos (for the memo)
-Checked = tuple[list[Document], list[Document], list[Diagnostic], dict[str, Remembered]]
+# exercises, translations, findings, what was learnt about photos and the files' readings
+Checked = tuple[list[Document], list[Document], list[Diagnostic], dict[str, Remembered], dict[str, str]]
 
 
 def _check_exercises(settings: _Settings, jobs: int, full_documents: bool) -> Checked:
@@ -136,7 +140,7 @@ def _check_exercises(settings: _Settings, jobs: int, full_documents: bool) -> Ch
     by_source = _translations_by_source(settings.root, files)
     work = partial(_load_and_check_exercises, settings, by_source=by_source)
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
-        documents, translations, findings, learnt = work(files, slim=False)
+        documents, translations, findings, learnt, read = work(files, slim=False)
     else:
         # Imported here: a small library's check (most runs) starts no process.
         import multiprocessing
@@ -147,20 +151,21 @@ def _check_exercises(settings: _Settings, jobs: int, full_documents: bool) -> Ch
         # fork: workers start with the parent's modules already imported, and the photo memo
         # already read.
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        documents, translations, findings, learnt = [], [], [], {}
+        documents, translations, findings, learnt, read = [], [], [], {}, {}
         ending = (os.getpid(), gc.disable, ())  # gc off in workers; they end with this process
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker, initargs=ending) as pool:
             # Sent back slim: what cross-file rules need, and all of the data if it is asked
             # for (a build's), but never the positions of every value, most of the bytes.
-            for docs, translated, found, remembered in pool.map(
+            for docs, translated, found, remembered, readings in pool.map(
                 partial(work, slim=True, all_data=full_documents), chunks
             ):
                 documents += docs
                 translations += translated
                 findings += found
                 learnt.update(remembered)
+                read.update(readings)
     orphans = load_files(settings.root, _orphan_translations(settings.root, EXERCISES, files))
-    return documents, translations + orphans, findings, learnt
+    return documents, translations + orphans, findings, learnt, read
 
 
 def _load_and_check_exercises(
@@ -190,7 +195,7 @@ def _load_and_check_exercises(
             doc.slim(doc.data or () if all_data else EXERCISE_KEYS_USED_ACROSS_FILES) for doc in documents
         ]
         translated = [doc.slim(doc.data or () if all_data else ()) for doc in translated]
-    return documents, translated, findings, photo_memo.learnt_here()
+    return documents, translated, findings, photo_memo.learnt_here(), reading_memo.learnt_here()
 
 
 def _translations_by_source(root: Path, sources: list[Path]) -> dict[str, list[Path]]:

@@ -4,13 +4,18 @@ the full reading reports or refuses, the fast one hands to it."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import random
+import shutil
 from pathlib import Path
 
 import pytest
-from casekit import CASES, case_dirs, report_lines, run_case
-from conftest import REPO
+from casekit import CASES, TODAY, case_dirs, report_lines, run_case
+from conftest import REPO, run
 
+from pipeline.check import check_project
 from pipeline.load import quick
 from pipeline.load.yaml import Document, load_bytes
 
@@ -51,7 +56,7 @@ def test_every_case_reports_the_same_with_the_full_reading_alone(
 ) -> None:
     # test_cases.py runs the check as it is (fast reading first); here every file is read fully.
     expected = (case / "expected.txt").read_text("utf-8").splitlines()
-    monkeypatch.setattr("pipeline.load.yaml.read_quickly", lambda text, doc: None)
+    monkeypatch.setattr("pipeline.load.yaml.read_quickly", lambda text, doc, remembered: None)
     assert report_lines(run_case(case, tmp_path)) == expected
 
 
@@ -140,3 +145,73 @@ def test_a_fast_document_finds_its_positions_only_when_asked() -> None:
     assert set(doc.positions) == {(), ("id",)}
     assert doc.locate(("dosage", "reps")) == (3, 9)
     assert doc.locate_key(("dosage", "reps")) == (3, 3)
+
+
+# -- what the fast reading remembers between checks (pipeline/load/memo.py) -------------------
+
+
+def readings(tmp_path: Path) -> dict[str, object]:
+    (index,) = (Path(os.environ["XDG_CACHE_HOME"]) / "bodyfundamentals-pipeline" / "readings").glob(
+        f"read-{hashlib.sha256(str((tmp_path / 'content').resolve()).encode()).hexdigest()[:20]}.json"
+    )
+    entries: dict[str, object] = json.loads(index.read_text("utf-8"))["entries"]
+    return entries
+
+
+@pytest.mark.parametrize("case", case_dirs(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_case_reports_the_same_when_its_files_were_read_before(case: Path, tmp_path: Path) -> None:
+    expected = (case / "expected.txt").read_text("utf-8").splitlines()
+    first = run_case(case, tmp_path)
+    second = check_project(tmp_path / case.name / "", today=TODAY)  # the same folder again
+    assert report_lines(first) == report_lines(second) == expected
+
+
+def test_an_edited_file_is_read_again(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    assert run(tmp_path, "check").exit_code == 0
+    assert len(readings(tmp_path)) >= 8  # the starter library's files were remembered
+    edited = tmp_path / "content/exercises/knee-to-chest.yaml"
+    edited.write_text(edited.read_text("utf-8").replace("status: published", "status: publish"), "utf-8")
+    again = run(tmp_path, "check")
+    assert again.exit_code == 1
+    assert 'knee-to-chest.yaml:6:9: error: status is "publish"' in again.output
+
+
+def test_the_memo_keeps_only_the_files_of_the_last_check(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    run(tmp_path, "check")
+    before = set(readings(tmp_path))
+    (tmp_path / "content/exercises/knee-to-chest.yaml").unlink()
+    run(tmp_path, "check")
+    after = set(readings(tmp_path))
+    assert after < before and len(before - after) == 1
+
+
+def test_a_damaged_memo_is_no_memo(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    first = run(tmp_path, "check")
+    index = next(
+        (Path(os.environ["XDG_CACHE_HOME"]) / "bodyfundamentals-pipeline" / "readings").glob("read-*")
+    )
+    for damage in (b"{", b'{"format": 1, "reader": "x", "entries": {}}', b"[]", index.read_bytes()[:-40]):
+        for other in index.parent.glob("read-*.json"):
+            other.write_bytes(damage)
+        assert run(tmp_path, "check").output == first.output
+
+
+def test_a_remembered_file_still_finds_where_its_problems_are(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    edited = tmp_path / "content/exercises/knee-to-chest.yaml"
+    edited.write_text(edited.read_text("utf-8").replace("status: published", "status: publish"), "utf-8")
+    first = run(tmp_path, "check")
+    assert run(tmp_path, "check").output == first.output  # line and column as the first time
+
+
+def test_a_second_check_reads_no_file_it_remembers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    first = run(tmp_path, "check")
+    walked: list[str] = []
+    walk = quick._walk
+    monkeypatch.setattr(quick, "_walk", lambda parser: walked.append("x") or walk(parser))
+    assert run(tmp_path, "check").output == first.output
+    assert walked == []

@@ -30,8 +30,10 @@ from ruamel.yaml.events import (
     StreamEndEvent,
 )
 
+from pipeline.load import memo
 from pipeline.load.document import Document, Path_, Position
 from pipeline.load.events import MAX_DEPTH, EventBuilder, _resolve_plain
+from pipeline.load.memo import Read
 
 
 class GiveUp(Exception):
@@ -45,7 +47,8 @@ class QuickDocument(Document):
     positioned: bool = False
 
     def locate(self, path: Path_) -> Position:
-        self._find_positions()
+        if path not in self.positions:  # the document itself and its id are known already
+            self._find_positions()
         return super().locate(path)
 
     def locate_key(self, path: Path_) -> Position:
@@ -70,12 +73,17 @@ class QuickDocument(Document):
         self.positioned = True
 
 
-def read_quickly(text: str, doc: Document) -> QuickDocument | None:
-    """`doc` with the data of `text` and no positions, or None when the full reader must read it."""
-    try:
-        data, root, id_at = _walk(CParser(text))
-    except (GiveUp, YAMLError):
-        return None
+def read_quickly(text: str, doc: Document, remembered: Read | None = None) -> QuickDocument | None:
+    """`doc` with the data of `text` and no positions, or None when the full reader must read
+    it; `remembered` is what an earlier check made of the same bytes (pipeline/load/memo.py)."""
+    if remembered is not None:
+        data, root, id_at = remembered
+    else:
+        try:
+            data, root, id_at = _walk(CParser(text))
+        except (GiveUp, YAMLError):
+            return None
+        memo.learn(doc.sha256, data, root, id_at)
     quick = QuickDocument(doc.file, data, text, doc.sha256)
     quick.positions[()] = root
     if id_at is not None:

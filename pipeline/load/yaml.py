@@ -17,6 +17,7 @@ from pathlib import Path
 from _ruamel_yaml import CParser
 from ruamel.yaml.error import YAMLError
 
+from pipeline.load import memo
 from pipeline.load.document import Document, Path_, Position, Stop, fail
 from pipeline.load.events import MAX_DEPTH, EventBuilder
 from pipeline.load.quick import read_quickly
@@ -108,8 +109,10 @@ def load_bytes(raw: bytes, doc: Document, quick: bool = False) -> Document:
         )
         return doc
     doc.text = text
-    if quick and (read := read_quickly(text, doc)) is not None:
-        return read
+    if quick:
+        read = read_quickly(text, doc, memo.recall(doc.sha256))
+        if read is not None:
+            return read
     builder = EventBuilder(doc)
     try:
         data = builder.run(CParser(text))
