@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import publish_spanish, run
+from conftest import REPO, publish_spanish, run
 from starlette.testclient import TestClient
 from test_edit import post_form, problems_on, read_form, sent
 
@@ -183,3 +183,17 @@ def test_a_translation_not_there_yet_is_started_from_the_library_as_a_draft(
     assert run(root, "check", str(root / SPANISH)).exit_code == 0  # a draft's gaps are warnings
     again = post_form(editor, "/exercise/bird-dog/es", sent(page, **typed))
     assert again.status_code == 409  # started twice: the second is refused, the first kept
+
+
+@pytest.mark.parametrize(
+    "path", sorted(p.relative_to(REPO).as_posix() for p in REPO.glob("content/*/*.es.yaml")), ids=str
+)
+def test_saving_a_starter_translation_unchanged_changes_no_byte(
+    editor: TestClient, root: Path, path: str
+) -> None:
+    before = (root / path).read_bytes()
+    kind = "exercise" if "/exercises/" in path else "routine"
+    url = f"/{kind}/{Path(path).name.split('.')[0]}/es"
+    answer = post_form(editor, url, sent(editor.get(url).text), follow_redirects=False)
+    assert answer.status_code == 303, problems_on(answer.text)
+    assert (root / path).read_bytes() == before
