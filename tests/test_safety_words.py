@@ -453,6 +453,84 @@ def test_a_harmless_snippet_restyle_builds(root: Path) -> None:
     assert result.exit_code == 0 and (root / SNIPPET).is_file()
 
 
+# -- the preview page (index.html, published with the website) ----------------------------------
+
+
+def build_preview(root: Path) -> str:
+    result = run(root, "build", "--only", EXERCISE, "--no-pdf")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert not (root / "build/index.html").exists()
+    return result.output
+
+
+SNIPPETS_SHOWN = "{{ item.snippet | safe }}"
+
+
+@pytest.mark.parametrize(
+    ("replace", "why"),
+    [
+        (
+            (SNIPPETS_SHOWN, "<h2>{{ item.title }}</h2>"),
+            f"the dosage box of “{TITLE}” is missing",
+        ),
+        (
+            (SNIPPETS_SHOWN, SNIPPETS_SHOWN + "<style>.bf-stop { display: none; }</style>"),
+            f"the stop-if box of “{TITLE}” is missing",
+        ),
+        (
+            ("</style>", ".entry .bf-stop li { color: #fdfdfd; }</style>"),
+            f"the stop-if box of “{TITLE}” is too faint against its background",
+        ),
+        (
+            ("</style>", "@media (max-width: 50em) { .bf-stop { display: none; } }</style>"),
+            "the page's <style> (line 20, column 41 of the page as rendered): `display` inside `@media (max-width: 50em)`",
+        ),
+        (
+            ("</head>", "<script>document.querySelector('.bf-stop').remove()</script></head>"),
+            "the page has a <script>, which may not run beside the safety words",
+        ),
+        (
+            ("</head>", '<link rel="stylesheet" href="https://example.com/studio.css"></head>'),
+            "the page has a <link>",
+        ),
+        (
+            ("</head>", '<meta http-equiv="refresh" content="0; url=https://example.com/"></head>'),
+            "the page has a <meta>",
+        ),
+    ],
+    ids=[
+        "snippets-left-out",
+        "a-style-hides-the-stop-box",
+        "faint",
+        "narrow-screens",
+        "script",
+        "link",
+        "refresh",
+    ],
+)
+def test_a_preview_page_that_leaves_out_or_hides_safety_words_is_not_written(
+    root: Path, replace: tuple[str, str], why: str
+) -> None:
+    override(root, "index.html.j2", replace=replace)
+    output = build_preview(root)
+    assert f"index.html: error: {why}" in output or why in output
+    assert "Made with the studio's templates/index.html.j2" in output
+
+
+def test_a_snippet_stylesheet_that_hides_words_only_on_the_preview_page_fails_there(root: Path) -> None:
+    override(root, "snippet.css", "\nmain .bf-snippet .bf-stop { display: none; }\n")
+    output = build_preview(root)
+    assert f"index.html: error: the stop-if box of “{TITLE}” is missing" in output
+    assert "templates/snippet.css" in output
+    assert (root / SNIPPET).is_file()  # on its own, the snippet shows its words
+
+
+def test_a_harmless_preview_page_restyle_builds(root: Path) -> None:
+    override(root, "index.html.j2", replace=("background: #f4f6f7;", "background: #eef2ef;"))
+    result = run(root, "build", "--only", EXERCISE, "--no-pdf")
+    assert result.exit_code == 0 and (root / "build/index.html").is_file()
+
+
 # -- the phone page --------------------------------------------------------------------------
 
 

@@ -16,12 +16,15 @@ from pipeline.resources import package_folder
 from pipeline.trust.safety_words import SafetyWords
 
 # The code that shapes an output (relative to the package): reading content, the views and
-# the renderers, images, the catalogs of fixed words. The check, the CLI, the desk and the
-# authoring tools do not: editing them remakes nothing.
+# the renderers, images, the catalogs of fixed words, and the trust boundary (it decides
+# whether a studio's output may be written at all: a stricter check must judge again what an
+# earlier one let through). The check, the CLI, the desk and the authoring tools do not:
+# editing them remakes nothing.
 SHAPING_CODE = (
     "model.py",
     "load/*.py",
     "publish/*.py",
+    "trust/*.py",
     "images/*.py",
     "translations/files.py",
     "translations/catalogs.py",

@@ -243,9 +243,12 @@ class Project:
     def snippet_html(self, entry: Entry, media_url: str, pdf_url: str) -> str:
         return self.snippet(entry, media_url, pdf_url)[0]
 
-    def snippet(self, entry: Entry, media_url: str, pdf_url: str) -> tuple[str, SafetyWords | None]:
+    def snippet(
+        self, entry: Entry, media_url: str, pdf_url: str, shown_by: tuple[str, ...] | None = None
+    ) -> tuple[str, SafetyWords | None]:
         """The web fragment, and the safety words it must show when a studio's override
-        shapes it; `media_url` leads from the page that shows it to html/media/."""
+        shapes it (or shapes the page that shows it: `shown_by`); `media_url` leads from the
+        page that shows it to html/media/."""
 
         image_links = self.web_images(media_url)
         words = translations(entry.language)
@@ -271,7 +274,7 @@ class Project:
         from pipeline.publish.render import render_template  # Jinja2 only when rendering
 
         html = render_template("snippet.html.j2", context, self.templates, entry.language)
-        return html, snippet_words(context, words, self.templates)
+        return html, snippet_words(context, words, self.templates, shown_by)
 
     def preview_page(self, entries: Sequence[Entry], built: Collection[str]) -> str:
         """The preview: every snippet as the website shows it, and links to the handouts that

@@ -13,16 +13,20 @@ from pipeline.publish.outputs import BuildReport, cannot, write_or_report
 from pipeline.publish.phone.page import write_phone_page, write_short_page
 from pipeline.publish.project import Project
 from pipeline.publish.render import describe_template_error
+from pipeline.publish.snippets import UnsafeOverride, verified_preview
 
 
 def write_site_pages(
     project: Project, shown: Sequence[Entry], built: Collection[str], out: Path, report: BuildReport
 ) -> None:
     try:
-        page = project.preview_page(shown, built=built)
+        page = verified_preview(project, shown, built)
         write_or_report("index.html", page.encode(), out, report)
     except jinja2.TemplateError as exc:
         report.failed.append(("index.html", describe_template_error(exc, project.templates)))
+    except UnsafeOverride as exc:  # not written, and an earlier one not left in its place
+        (out / "index.html").unlink(missing_ok=True)
+        report.failed.append(("index.html", str(exc)))
     # The phone page: every published exercise with a snippet (and so its web photos)
     exercises = sorted(
         {e.id for e in shown if e.kind == "exercise" and e.language == "en" and not project.is_draft(e)}

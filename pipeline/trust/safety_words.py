@@ -39,6 +39,7 @@ SNIPPET_MINIMUM_PT = 9.6
 
 # Studio files that shape a handout, or a snippet (desk/ never does; phone/ is checked on its own).
 _NOT_HANDOUT = ("desk/", "phone/", "snippet.html.j2", "snippet.css", "index.html.j2")
+PREVIEW = "index.html.j2"
 _SNIPPET = ("snippet.html.j2", "snippet.css", "partials/")
 # The stop box's warning sign (handout.css: .bf-stop h2::before): the only image allowed
 # inside a safety part, and only the pipeline's own.
@@ -100,6 +101,11 @@ class SafetyWords:
 
 
 NO_SAFETY_WORDS = SafetyWords((), ())
+
+
+def all_of(pages: Sequence[SafetyWords | None], overrides: tuple[str, ...]) -> SafetyWords:
+    """What a page that shows several snippets must say: each one's, in order."""
+    return SafetyWords(tuple(part for page in pages if page for part in page.parts), overrides)
 
 
 def normalised(text: str) -> str:
@@ -177,11 +183,21 @@ def handout_words(
     return SafetyWords(tuple(parts), overrides)
 
 
+def preview_overrides(templates: Templates) -> tuple[str, ...]:
+    """The studio's files that shape the preview page (index.html): its own, and the snippets'
+    it shows."""
+    return studio_overrides(templates, only=("index.html.j2", *_SNIPPET))
+
+
 def snippet_words(
-    context: SnippetContext, words: gettext.NullTranslations, templates: Templates
+    context: SnippetContext,
+    words: gettext.NullTranslations,
+    templates: Templates,
+    overrides: tuple[str, ...] | None = None,
 ) -> SafetyWords | None:
-    """What a web snippet must say about safety; None when no studio file shapes it."""
-    overrides = snippet_overrides(templates)
+    """What a web snippet must say about safety; None when no studio file shapes it
+    (`overrides`: the studio files of the page that shows it, when not the snippet's own)."""
+    overrides = snippet_overrides(templates) if overrides is None else overrides
     if not overrides:
         return None
     minimum = SNIPPET_MINIMUM_PT

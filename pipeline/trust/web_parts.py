@@ -25,7 +25,7 @@ from pipeline.trust.contrast import contrast_of
 from pipeline.trust.safety_words import UnsafeOverride, studio_overrides
 from pipeline.trust.studio_css import HIDING_PROPERTIES, style_attribute_problems, web_css_problems
 
-__all__ = ["HIDING_PROPERTIES", "browser_only_hiding", "phone_theme", "scripts_in"]
+__all__ = ["HIDING_PROPERTIES", "browser_only_hiding", "phone_theme", "preview_page_problems", "scripts_in"]
 
 # The phone page's theme: each colour and the background it is read on
 THEME = ("--ink", "--muted", "--accent", "--accent-soft", "--stop", "--stop-soft")
@@ -46,30 +46,57 @@ READ_ON = (
     ("--ink", "--stop-soft"),
     ("--stop", "--stop-soft"),
 )
+PREVIEW_STYLESHEET = "html/handouts.css"  # the snippets' stylesheet, as the build copies it
 PHONE_FIXED = ("phone/packet.html.j2", "phone/packet.js", "phone/packet-sw.js")
 PHONE_THEME = "phone/packet.css"
 
 
 class _Scripts(HTMLParser):
-    def __init__(self) -> None:
+    """What in a page would run, load or hide things in a browser. A snippet may carry none
+    of it; the preview page (`page`) its <meta>s, <style>s (read as a studio stylesheet) and
+    the one stylesheet link the packaged page has."""
+
+    def __init__(self, page: bool = False) -> None:
         super().__init__(convert_charrefs=True)
+        self.page = page
         self.found: list[str] = []
+        self.styles: list[tuple[str, tuple[int, int]]] = []  # text, where it starts in the page
+        self._in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
+        self._in_style = tag == "style"
         if tag == "script" and (values.get("type") or "").strip().lower() != "application/ld+json":
             self.found.append("a <script>")
-        if tag in ("style", "iframe", "object", "embed", "base", "meta", "link"):
-            self.found.append(
+        loads = tag in ("style", "iframe", "object", "embed", "base", "meta", "link", "frame", "portal")
+        if loads and not (self.page and _allowed_on_the_page(tag, values)):
+            shown = (
                 f"a <{tag}> (its styles belong in templates/snippet.css)" if tag == "style" else f"a <{tag}>"
             )
+            self.found.append(shown)
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"an {name}= handler")
             elif (value or "").strip().lower().startswith("javascript:"):
                 self.found.append(f"a javascript: address in {name}=")
             elif name == "style" and value and style_attribute_problems(value):
-                self.found.append(f"a style= that {style_attribute_problems(value)[0]}")
+                self.found.append(f"a style= where {style_attribute_problems(value)[0]}")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = self._in_style and tag != "style"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style and self.page:
+            self.styles.append((data, self.getpos()))
+
+
+def _allowed_on_the_page(tag: str, values: dict[str, str | None]) -> bool:
+    if tag == "style":
+        return True
+    if tag == "meta":
+        return "http-equiv" not in values  # a refresh would lead elsewhere
+    rel, href = (values.get("rel") or "").strip().lower(), (values.get("href") or "").strip()
+    return tag == "link" and rel == "stylesheet" and href == PREVIEW_STYLESHEET
 
 
 def scripts_in(html: str) -> list[str]:
@@ -81,6 +108,20 @@ def scripts_in(html: str) -> list[str]:
         f"the snippet has {what}, which may not run beside the safety words"
         for what in dict.fromkeys(parser.found)
     ]
+
+
+def preview_page_problems(html: str, name: str) -> list[str]:
+    """What in the preview page (index.html) its layout cannot verify: anything that runs or
+    loads in a browser but the snippets' stylesheet, and what its <style>s may not say."""
+    parser = _Scripts(page=True)
+    parser.feed(html)
+    parser.close()
+    problems = [f"the page has {what}, which may not run beside the safety words" for what in parser.found]
+    for style, (line, column) in parser.styles:
+        for p in web_css_problems(style, name):
+            at = f"line {line + p.line - 1}, column {p.column if p.line > 1 else column + p.column}"
+            problems.append(f"the page's <style> ({at} of the page as rendered): {p.message}")
+    return list(dict.fromkeys(problems))
 
 
 def browser_only_hiding(css: str, name: str) -> list[str]:
