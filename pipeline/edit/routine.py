@@ -1,10 +1,11 @@
-"""A routine's exercises chosen from the library: the published exercises, by title, each
-offered as "Title (id)". A draft is not offered (a routine prints for clients), but one a
-routine names already stays chosen, and the check says what is wrong with it. Beside each
-dosage override, the exercise's own value it would replace."""
+"""A routine's exercises chosen from the library: the published exercises, by title (two of
+one title told apart by their ids). A draft is not offered (a routine prints for clients),
+but one a routine names already stays chosen, and the check says what is wrong with it.
+Beside each dosage override, the exercise's own value it would replace."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,14 +17,16 @@ from pipeline.model import PUBLISHED
 
 
 def exercise_choices(root: Path) -> tuple[tuple[str, str], ...]:
-    """(id, title) of every published exercise, by title."""
+    """(id, title) of every published exercise, by title; two of one title told apart by id."""
     paths = content_files(root, EXERCISES)
     found = []
     for path, doc in zip(paths, load_files(root, paths), strict=True):
         data = doc.data or {}
         if data.get("status") == PUBLISHED:
             found.append((path.stem, str(data.get("title") or path.stem)))
-    return tuple(sorted(found, key=lambda choice: choice[1].casefold()))
+    titles = Counter(title.casefold() for _, title in found)
+    shown = [(id_, f"{title} ({id_})" if titles[title.casefold()] > 1 else title) for id_, title in found]
+    return tuple(sorted(shown, key=lambda choice: choice[1].casefold()))
 
 
 def own_dosages(root: Path, data: Mapping[str, Any]) -> dict[str, str]:
