@@ -1,6 +1,7 @@
-"""`pipeline edit` in Chromium: an author commits a saved change on a branch of its own, and
-a translator brings a stale Spanish step up to date beside its English; axe-core finds
-nothing serious on either page, before or after."""
+"""`pipeline edit` in Chromium: an author commits a saved change on a branch of its own; an
+instructor reorders a routine, adds an exercise and fixes an unsafe override; a translator
+brings a stale Spanish step up to date beside its English. axe-core finds nothing serious on
+any of these pages, before or after."""
 
 from __future__ import annotations
 
@@ -84,3 +85,31 @@ def test_a_translator_updates_a_stale_step_beside_its_english_and_the_page_passe
         assert page.get_by_text("The English changed since").count() == 0
         assert serious_problems(page) == []
     assert "la otra pierna hacia atrás" in (root / "content/exercises/bird-dog.es.yaml").read_text()
+
+
+def test_an_instructor_reorders_a_routine_and_the_page_passes_axe(
+    editor_url: str,  # noqa: F811
+    root: Path,
+) -> None:
+    with chromium() as browser:
+        page = browser.new_context(bypass_csp=True).new_page()
+        page.goto(editor_url + "/routine/home-hamstring-care")
+        assert serious_problems(page) == []
+        page.get_by_role("button", name="Move down Exercise 1").click()
+        page.get_by_role("button", name="Add exercise").click()
+        page.locator("#f-exercises-4-exercise").select_option(label="Bird-dog")
+        page.locator("#f-exercises-0-dosage-hold_seconds").fill("90")  # the strap stretch, moved up
+        page.get_by_role("button", name="Save").first.click()
+        page.get_by_text("a beginner static stretch allows at most 30 s").first.wait_for()
+        assert serious_problems(page) == []
+        page.locator("#f-exercises-0-dosage-hold_seconds").fill("20")
+        page.get_by_role("button", name="Save").first.click()
+        page.get_by_text("Saved content/routines/home-hamstring-care.yaml").wait_for()
+    text = (root / "content/routines/home-hamstring-care.yaml").read_text()
+    assert re.findall(r"- exercise: (\S+)", text) == [
+        "supine-hamstring-stretch-strap",
+        "cat-cow",
+        "kneeling-hip-flexor-stretch",
+        "glute-bridge",
+        "bird-dog",
+    ]
