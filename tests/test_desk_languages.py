@@ -155,3 +155,18 @@ def test_a_cards_add_becomes_added_with_a_remove(desk: TestClient) -> None:
     assert 'name="add" value="bird-dog"' in card(page, "bird-dog")
     tampered = desk.post("/", data=packet_form(desk, ["knee-to-chest"], drop="bird-dog"))
     assert tampered.status_code == 400
+
+
+def test_the_notice_offers_both_fixes_english_or_leaving_the_blockers_out(desk: TestClient) -> None:
+    entries = ["knee-to-chest", "bird-dog", "cat-cow"]
+    refused = desk.post("/", data=packet_form(desk, entries, language="es", check="knee-to-chest"))
+    assert 'name="to_language" value="en">Print in English instead' in refused.text
+    assert 'name="leave_out" value="es">Leave these 2 out' in refused.text
+    left = desk.post("/", data=packet_form(desk, entries, language="es", leave_out="es"))
+    assert left.status_code == 200 and 'id="packet-notice"' not in left.text
+    assert re.findall(r'name="entry" value="([^"]+)"', left.text) == ["knee-to-chest"]
+    assert re.search(r'name="language" value="es" checked', left.text)
+    english = desk.post("/", data=packet_form(desk, entries, language="es", to_language="en"))
+    assert english.status_code == 200 and 'id="packet-notice"' not in english.text
+    assert re.findall(r'name="entry" value="([^"]+)"', english.text) == entries
+    assert re.search(r'name="language" value="en" checked', english.text)

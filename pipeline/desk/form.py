@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from pipeline.desk.languages import Blocker
+from pipeline.desk.languages import Blocker, blockers
 from pipeline.desk.library import PacketItem, Snapshot
 from pipeline.desk.words import staff_words
 from pipeline.model import ADJUSTABLE_FIELDS, LAYOUTS, Layout, PageSize, field_values
@@ -185,6 +185,11 @@ def _apply_action(form: FormData, result: DeskForm, snapshot: Snapshot) -> None:
         else:
             entries.append(entry_id)
         return
+    if "to_language" in form:  # "Print in English instead", from the notice
+        result.language = _choice(form, "to_language", snapshot.project.languages) or result.language
+    if "leave_out" in form:  # "Leave these out": the entries that cannot print in the language
+        stopping = {blocker.entry_id for blocker in blockers(snapshot.project, entries, result.language)}
+        entries[:] = [entry_id for entry_id in entries if entry_id not in stopping]
     if "drop" in form:  # a card's "Remove": by id, since the card does not know the order
         dropped = str(form["drop"])
         if dropped not in entries:

@@ -34,7 +34,7 @@
   });
 
   // -- the packet's buttons, without reloading the page --------------------------------
-  var inPlace = { add: 1, up: 1, down: 1, remove: 1, drop: 1, check: 1, search: 0 };
+  var inPlace = { add: 1, up: 1, down: 1, remove: 1, drop: 1, check: 1, to_language: 1, leave_out: 1, search: 0 };
   form.addEventListener("submit", function (event) {
     var button = event.submitter;
     if (!button) { return; }
