@@ -40,6 +40,8 @@ class Commits:
 
 
 class EditorParts(Protocol):
+    """What the Commit and translation pages use of the editor (app.Editor)."""
+
     root: Path
     today: Callable[[], date]
     forms: FormGate

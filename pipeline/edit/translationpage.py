@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -21,7 +20,7 @@ from starlette.routing import Route
 from pipeline.authoring.scaffold import SLUG
 from pipeline.diagnostics import Diagnostic
 from pipeline.edit.checking import check_translation
-from pipeline.edit.commitpage import Commits
+from pipeline.edit.commitpage import EditorParts
 from pipeline.edit.entries import FOLDERS, Kind, entry_file
 from pipeline.edit.pages import render
 from pipeline.edit.translation import (
@@ -39,21 +38,11 @@ from pipeline.load.library import load_studio
 from pipeline.load.yaml import Document, load_bytes
 from pipeline.model import languages_of
 from pipeline.translations.status import stale_fields
-from pipeline.web.forms import FormGate
 from pipeline.web.pages import Pages
 
 LANGUAGE = re.compile(r"[a-z]{2,3}")
 NEW = "new"  # the version of a translation not written yet
 NEW_TRANSLATION = "# yaml-language-server: $schema=../../schema/translation.schema.json\nstatus: draft\n"
-
-
-class EditorParts(Protocol):
-    root: Path
-    today: Callable[[], date]
-    forms: FormGate
-    commits: Commits
-
-    def _studio(self) -> str: ...
 
 
 @dataclass
