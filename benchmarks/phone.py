@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.publish.build import BuildOptions, build
-from pipeline.publish.phone.code import entry_key, packet_code
+from pipeline.publish.phone.short import short_code, short_key
 
 SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 750e3 / 8}
 TEXT = (".html", ".js", ".css", ".json")
@@ -65,14 +65,13 @@ def bench_phone(content: Path) -> None:
         assert report.ok, report.failed
         html = root / "build/html"
         _print_sizes(html)
-        numbers = {
-            "hold_seconds": 20,
-            "reps": 3,
-            "sets": 1,
-            "frequency_times_per_day": 2,
-            "frequency_days_per_week": 7,
-        }
-        code = packet_code("en", [("knee-to-chest", numbers), ("cat-cow", {**numbers, "hold_seconds": None})])
+        # The short code a packet prints (format 2): the library's dosages, one hold adjusted
+        every_day = {"sets": 1, "frequency_days_per_week": 7, "rest_seconds": None}
+        knee = {**every_day, "hold_seconds": 20, "reps": 3, "frequency_times_per_day": 2, "sides": "each"}
+        cat_cow = {**every_day, "hold_seconds": None, "reps": 10, "sides": "none"}
+        cat_cow["frequency_times_per_day"] = 1
+        adjusted = {**knee, "hold_seconds": 25}
+        code = short_code("en", [("knee-to-chest", knee, adjusted), ("cat-cow", cat_cow, cat_cow)])
         server = http.server.ThreadingHTTPServer(
             ("127.0.0.1", 0), functools.partial(Host, directory=str(html))
         )
@@ -86,7 +85,7 @@ def bench_phone(content: Path) -> None:
 
 def _print_sizes(html: Path) -> None:
     """What a phone downloads for a packet of two exercises (knee-to-chest and cat-cow)."""
-    packet = [entry_key("knee-to-chest"), entry_key("cat-cow")]
+    packet = [short_key("knee-to-chest"), short_key("cat-cow")]
     exercises = [p for p in (html / "packet/exercises").glob("*.json") if p.name.split(".")[0] in packet]
     page = [html / "packet.html", *(html / "packet").glob("*.*"), *exercises]
     raw = sum(p.stat().st_size for p in page)

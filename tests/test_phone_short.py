@@ -1,6 +1,6 @@
 """The address a packet prints for a person to type (issue 25 item 5): measured from the PDF
 in every layout and both languages (its length after the studio's host, its type size, only
-characters that cannot be mistaken), equal to what the QR code holds (zbar), and typed as
+characters that cannot be mistaken), the same code as the QR code holds (zbar), and typed as
 printed, in lower case, without hyphens, with O for 0, it opens the same packet in Chromium
 from the website `build --site` writes, served on loopback. A slip is refused; an exercise
 withdrawn since shows as withdrawn; a link of format 1 printed before still opens."""
@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -61,20 +62,38 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    """A static host, as GitHub Pages is: /p answered by a redirect to the folder /p/."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class WithoutRedirect(Quiet):
+    """A host that answers /p with p/index.html itself (as `pipeline serve` does)."""
+
+    def send_head(self) -> Any:
+        if self.path == "/p":
+            self.path = "/p/index.html"
+        return super().send_head()
+
+
+@contextmanager
+def serving(folder: Path, host: type[Quiet] = Quiet) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(host, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="module")
 def site(studio: Path) -> Iterator[str]:
     """The website on a local web server, at its root as the studio's host serves it."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(studio / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(studio / "site") as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +160,8 @@ def test_the_printed_address_is_short_plain_and_large_and_the_qr_code_holds_it(
     assert len(after_host) <= 45, address
     assert CODE.fullmatch(after_host), address  # no ~, no .., no I L O U, no lower case
     assert sizes and min(sizes) >= SMALLEST[layout], sizes
-    assert scanned(pdf) == f"https://{address}"  # the QR code and the words are one address
+    # The QR code opens the phone page itself with the same code (publish/phone/link.py)
+    assert scanned(pdf) == f"https://{HOST}/html/packet.html#{address.split('#')[1]}"
 
 
 def typed(address: str, site: str) -> str:
@@ -174,6 +194,18 @@ def test_typed_as_printed_it_opens_the_packet_the_qr_code_opens(
         assert (typed_titles, typed_dosages) == (titles, dosages), url
         assert page.url.split("#")[0] == f"{site}html/packet.html"  # /p opened the phone page
         assert page.evaluate("document.documentElement.lang") == language
+        page.context.close()
+
+
+def test_the_short_path_opens_the_packet_where_a_host_answers_it_without_a_redirect(
+    studio: Path, browser: Browser
+) -> None:
+    knee = published("knee-to-chest")
+    code = short_code("en", [("knee-to-chest", knee, knee)]).lower()
+    with serving(studio / "site", WithoutRedirect) as site:
+        page, titles, _ = shown(browser, f"{site}p#{code}")
+        assert titles == ["Single knee-to-chest stretch"]
+        assert page.url == f"{site}html/packet.html#{code}"
         page.context.close()
 
 

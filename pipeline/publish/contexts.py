@@ -14,8 +14,8 @@ from pipeline.model import Entry, Layout, PageSize
 class PhoneLink(NamedTuple):
     """A packet's link to the phone page (publish/phone/link.py)."""
 
-    url: str  # what the QR code holds, and the printed address's link
-    printed: str  # what the client types: the same without its https://
+    url: str  # what the QR code holds: the phone page and the code
+    printed: str  # what the client types: the short address with the same code
 
 
 class StudioView(TypedDict):
@@ -122,7 +122,7 @@ class HandoutContext(TypedDict):
     layout: Layout
     pipeline_version: str
     phone_link: str | None  # a packet's: opens it on the client's phone (publish/phone/)
-    phone_address: str | None  # the same, printed for a person to type (no https://)
+    phone_address: str | None  # the same packet's short address, printed for a person to type
 
 
 class SnippetContext(TypedDict):

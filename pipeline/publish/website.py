@@ -23,7 +23,7 @@ INDEX = "index.html"
 PHONE_PAGE = "html/packet.html"
 PHONE_FILES = ("html/packet-sw.js",)  # beside the page, so its service worker's scope covers it
 PHONE_FOLDER = "html/packet"  # the page's content-hashed script, style, data and fonts
-SHORT = ("p/index.html", "p/open.js")  # the short address a packet prints, /p#<code>
+SHORT = ("p/index.html",)  # the short address a packet prints, /p#<code>
 MEDIA = "html/media/"
 PUBLIC = ("html/", "pdf/")  # a build's outputs for clients (drafts/ never is)
 # What an HTML, CSS, JS or JSON file of the site may name: an attribute's address, a CSS url()

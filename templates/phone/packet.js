@@ -441,16 +441,16 @@ function today() {
 }
 
 /** The files of the code's exercises, by the code's keys; one the library no longer has
- *  (not in `data.exercises`) is left out: it shows as withdrawn. A long code's are asked for
- *  at once, side by side with the page's data; a short code's keys are looked up in it. */
+ *  (not in `data.exercises`) is left out: it shows as withdrawn. A short code's are asked for
+ *  at once, side by side with the page's data; a long code's keys are looked up in it. */
 function exercisesOf(code) {
   const version = document.documentElement.dataset.packetVersion;
   const keys = [...new Set(code.items.map((item) => item.key))];
   const fileOf = (key) => fetch(`packet/exercises/${key}.json?v=${version}`)
     .then((response) => (response.ok ? response.json() : null), () => null);
-  const early = code.published === undefined ? keys.map(fileOf) : null;
+  const early = code.published !== undefined ? keys.map(fileOf) : null;
   return async (data) => {
-    const named = keys.map((key) => (early ? key : (data.short || {})[key]));
+    const named = keys.map((key) => (early ? key : (data.long || {})[key]));
     const found = await Promise.all(early || named.map((name) => (name ? fileOf(name) : null)));
     return Object.fromEntries(keys.map((key, index) => [key, found[index]])
       .filter(([key, file], index) => file && data.exercises.includes(named[index])));

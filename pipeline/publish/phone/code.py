@@ -1,4 +1,5 @@
-"""The code at the end of a packet's phone link, after the `#`.
+"""The code of format 1, which packets printed before format 2 (publish/phone/short.py, the
+short code a person can type) carry after the `#`: the page still reads it.
 
     1.en~k2p9x.20.3.1.2.7..e~a8c1q..8.1.1.5.30.n~c9
 

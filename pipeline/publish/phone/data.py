@@ -1,6 +1,7 @@
 """The library as the phone page reads it. The page's data (html/packet/data.<hash>.json):
 the studio's name and phone, the page's fixed words in each language with their plural forms,
-and where each exercise's own file is, by its key. An exercise's file: its client-facing
+and where each exercise's own file is, by its key (format 2's, publish/phone/short.py; the
+keys of format 1 map to them). An exercise's file: its client-facing
 content in every language it is published in, its web photos, its own dosage and the limits a
 code's numbers are checked against. A phone fetches the files of its packet's exercises only,
 so what it loads does not grow with the library. Nothing about any client."""
@@ -71,17 +72,16 @@ class PhoneData(NamedTuple):
 
 def phone_data(project: Project, exercise_ids: list[str]) -> PhoneData:
     """`exercise_ids`: the published exercises, whose web photos the build has made."""
-    keys: dict[str, str] = {}
-    short: dict[str, str] = {}  # a short code's key (format 2) -> the file's key
+    keys: dict[str, str] = {}  # a short code's key (format 2, the file's name) -> the id
+    long: dict[str, str] = {}  # a key of format 1 -> the file's
     exercises = {}
     # One look at each photo's web copy for all the languages an exercise is in
     image_links = cache(project.web_images("media/"))
     for exercise_id in exercise_ids:
-        key = entry_key(exercise_id)
+        key, old_key = short_key(exercise_id), entry_key(exercise_id)
         _refuse_a_shared_key(keys, key, exercise_id)
-        _refuse_a_shared_key(short, short_key(exercise_id), exercise_id, keys)
-        keys[key] = exercise_id
-        short[short_key(exercise_id)] = key
+        _refuse_a_shared_key(long, old_key, exercise_id, keys)
+        keys[key], long[old_key] = exercise_id, key
         exercises[key] = _exercise(project, exercise_id, image_links)
     studio = project.studio
     phone = studio.get("phone")
@@ -89,7 +89,7 @@ def phone_data(project: Project, exercise_ids: list[str]) -> PhoneData:
         "format": 1,
         "studio": {"name": studio["name"], "phone": phone, "tel": _tel(phone)},
         "languages": {language: _language(language) for language in project.languages},
-        "short": short,
+        "long": long,
     }
     return PhoneData(page, exercises)
 
@@ -98,7 +98,7 @@ def _refuse_a_shared_key(
     taken: dict[str, str], key: str, exercise_id: str, ids: dict[str, str] | None = None
 ) -> None:
     """A key names one exercise forever (phone/short.py): a clash is for a person to settle,
-    by renaming the one not yet printed on a packet."""
+    by renaming the one not yet printed on a packet. `ids`: the id of what `taken` names."""
     if key in taken:
         other = ids[taken[key]] if ids is not None else taken[key]
         raise ValueError(

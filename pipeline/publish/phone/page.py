@@ -6,11 +6,11 @@
     html/packet/style.<hash>.css   their content so a browser may keep them for good
     html/packet/data.<hash>.json
     html/packet/exercises/<key>.json   one exercise each (publish/phone/data.py), named by its
-                                   key so a phone asks for it at once, with ?v=<the library's
+                                   short code's key so a phone asks for it at once, with ?v=<the library's
                                    version> so that a new build is never hidden by a cache
     html/packet/fonts/             Atkinson Hyperlegible, as on the handouts
 
-    p/index.html, p/open.js        the short address a packet prints (/p#<code>, phone/link.py),
+    p/index.html                   the short address a packet prints (/p#<code>, phone/link.py),
                                    which opens html/packet.html with the same code
 
 Files of an earlier build left in html/packet/ are removed. The version names everything a
@@ -20,6 +20,8 @@ not their content), so a photo replaced under the same name reaches a phone that
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from pathlib import Path
 
@@ -74,11 +76,14 @@ def write_phone_page(project: Project, exercise_ids: list[str], html_dir: Path) 
 
 
 def write_short_page(project: Project, out: Path) -> None:
-    """Write the short address's page into `out`, the website's root (/p/, which a web server
-    gives for /p as typed)."""
+    """Write the short address's page into `out`, the website's root: p/index.html, which a
+    web server gives for /p as typed."""
     ours = Templates((project.templates.packaged,))
-    for name, template in (("index.html", "phone/short.html"), ("open.js", "phone/short.js")):
-        write_if_changed(out / SHORT_FOLDER / name, ours.find(template).read_bytes())
+    script = ours.find("phone/short.js").read_text("utf-8").strip()
+    allowed = "sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    page = ours.find("phone/short.html").read_text("utf-8")
+    page = page.replace("__HASH__", allowed).replace("__SCRIPT__", script)
+    write_if_changed(out / SHORT_FOLDER / "index.html", page.encode())
 
 
 def _photos_made_from(project: Project, exercise_ids: list[str]) -> bytes:
