@@ -79,13 +79,19 @@ def form_of(schema_name: str) -> Field:
     return _field("", schema, schema, required=True, notes=notes, where=())
 
 
+SCHEMA_POINTER = re.compile(r"[^.]*`\$defs/[^`]*`[^.]*\.")
+
+
 def label_of(key: str) -> str:
     return LABELS.get(key) or key.replace("_", " ").capitalize()
 
 
 def help_of(schema: Mapping[str, Any]) -> str:
-    """The schema's description, without the Markdown back-ticks of its code words."""
-    return re.sub(r"`([^`]*)`", r"\1", str(schema.get("description", "")))
+    """The schema's description, without the Markdown back-ticks of its code words, nor its
+    sentences that point a maintainer into the schema (`$defs/...`): an instructor cannot
+    follow them."""
+    described = SCHEMA_POINTER.sub("", str(schema.get("description", ""))).strip()
+    return re.sub(r"`([^`]*)`", r"\1", described)
 
 
 def _field(
