@@ -244,7 +244,7 @@ def _check_doses(result: DeskForm, snapshot: Snapshot) -> None:
             continue
         exercise = snapshot.project.exercises[item.exercise_id]
         schema_dir = snapshot.project.schema_dir  # the studio's own schema/ tightens too
-        found = problems(exercise, adjusted(item.dosage, change), schema_dir)
+        found = problems(exercise, adjusted(item.dosage, change), schema_dir, with_facts=True)
         if any(problem.field for problem in found):
             # One fix at a time: "enter 30 or less" first; hold × reps is said after, if still over.
             found = [problem for problem in found if problem.field]

@@ -60,7 +60,11 @@ def adjusted(dosage: Mapping[str, Any], adjustment: Adjustment) -> dict[str, Any
 
 
 def problems(
-    exercise: Mapping[str, Any], dosage: Mapping[str, Any], schema_dir: Path | None = None
+    exercise: Mapping[str, Any],
+    dosage: Mapping[str, Any],
+    schema_dir: Path | None = None,
+    *,
+    with_facts: bool = False,  # the desk's: what each refusal was made from (a second pass)
 ) -> list[AdjustmentProblem]:
     """What the check would say of `exercise` if its dosage were `dosage`, under the packaged
     schema and the project's own (`schema_dir`, the project's schema/ when it has one)."""
@@ -68,7 +72,7 @@ def problems(
     data = {"kind": exercise.get("kind"), "level": exercise.get("level"), "dosage": dict(dosage)}
     doc = Document(f"exercises/{exercise.get('id')}.yaml", data)
     layers = exercise_validators(schema_dir)
-    facts = _facts_by_diagnostic(layers, doc)
+    facts = _facts_by_diagnostic(layers, doc) if with_facts else {}
     found = []
     for diagnostic in schema_diagnostics(layers, doc):
         parts = diagnostic.path.split("/")[1:]
