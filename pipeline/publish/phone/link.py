@@ -6,8 +6,8 @@ the phone page itself with the same code, `…/html/packet.html#K7QM-4XRT-92`.
 page with the same code): the site is laid out at the root of `website`, or of `packet_page`
 when it ends in html/packet.html. A studio whose phone page is elsewhere prints its
 `packet_page`, still with the short code. The QR code skips the short path: a camera does not
-mind the length, and on a slow connection /p costs two more round trips (0.75 s more before
-the exercises show on Slow 4G, measured with the site on loopback).
+mind the length, and on a slow connection /p costs two more round trips (0.3 s more before
+the exercises show on emulated Slow 4G, README "An address to type").
 """
 
 from __future__ import annotations
