@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 23)
 GOLDEN_PAGES = {
     "standard": REPO / "tests/golden/pages/knee-to-chest.png",
-    "large": REPO / "tests/golden/pages/knee-to-chest-large.png",  # large print: page 1 of 4
+    "large": REPO / "tests/golden/pages/knee-to-chest-large.png",  # large print: page 1 of 3
 }
 WATERMARK = "DRAFT — not reviewed — not for clients"
 SAFETY_HEADINGS = ("STOP AND CALL US IF", "Be careful", "Ask us first if you have")

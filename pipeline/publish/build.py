@@ -395,7 +395,7 @@ class Builder:
         except OSError as exc:
             return Failure(f"{job.entry.id}: " + cannot("prepare its images", exc))
         target = str(options.out / job.output)
-        return PdfTask(job.entry.id, html, target, self._source_date(job.entry), layout == "standard", safety)
+        return PdfTask(job.entry.id, html, target, self._source_date(job.entry), layout != "compact", safety)
 
     @staticmethod
     def _render_round(

@@ -57,7 +57,7 @@ class PacketDocument:
 
     html: str
     sources: frozenset[str]
-    fit: bool  # lay out again, tighter, when an exercise runs past its page
+    fit: bool  # lay out again, tighter, when an exercise runs past its page (not compact: it flows)
     anchors: tuple[tuple[str, str], ...]  # (exercise id, the id of its <article>) in print order
     safety: SafetyWords | None = None  # what it must print, with a studio's override in force
 
@@ -108,7 +108,7 @@ def packet_document(project: Project, request: PacketRequest, today: date) -> Pa
         raise PacketProblem(cannot("prepare the images", exc)) from None
     html, safety = _packet_html(project, request, routines, exercises, today)
     anchors = tuple((e["id"], exercise_anchor(e["id"], i, len(exercises))) for i, e in enumerate(exercises))
-    return PacketDocument(html, frozenset(sources), request.layout == "standard", anchors, safety)
+    return PacketDocument(html, frozenset(sources), request.layout != "compact", anchors, safety)
 
 
 def exercise_anchor(exercise_id: str, index: int, count: int) -> str:
