@@ -24,6 +24,7 @@ from pipeline.edit.yamledit import edited_text, read_version
 from pipeline.load.library import Library, load_files, load_library, load_studio
 from pipeline.load.yaml import Document, load_bytes
 from pipeline.model import LAYOUTS, Entry, Layout, languages_of
+from pipeline.publish.pdf_settings import fitted
 from pipeline.resources import templates_for, user_cache
 from pipeline.translations.catalogs import language_name
 
@@ -140,7 +141,7 @@ def render_preview(
             pdf = render_pdf(
                 html,
                 project.pdf_settings,
-                fit=layout_ == "standard",
+                fit=fitted(layout_),
                 source_date=_source_date(project, entry),
                 safety=safety,
             )

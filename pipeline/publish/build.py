@@ -52,6 +52,7 @@ from pipeline.publish.outputs import (
     write_atomically,
     write_or_report,
 )
+from pipeline.publish.pdf_settings import fitted
 from pipeline.publish.project import Project
 from pipeline.publish.render import describe_template_error
 from pipeline.publish.site import write_site_pages
@@ -395,7 +396,7 @@ class Builder:
         except OSError as exc:
             return Failure(f"{job.entry.id}: " + cannot("prepare its images", exc))
         target = str(options.out / job.output)
-        return PdfTask(job.entry.id, html, target, self._source_date(job.entry), layout != "compact", safety)
+        return PdfTask(job.entry.id, html, target, self._source_date(job.entry), fitted(layout), safety)
 
     @staticmethod
     def _render_round(

@@ -20,6 +20,7 @@ from pipeline.model import Entry, Layout, PageSize
 from pipeline.publish.adjust import Adjustment, adjusted, problems
 from pipeline.publish.contexts import ClientView, ExerciseView, RoutineView
 from pipeline.publish.outputs import cannot, write_atomically
+from pipeline.publish.pdf_settings import fitted
 from pipeline.publish.phone.link import phone_link
 from pipeline.publish.project import Project
 from pipeline.publish.views import exercise_view, handout_context, merged_dosage, routine_view, studio_view
@@ -108,7 +109,7 @@ def packet_document(project: Project, request: PacketRequest, today: date) -> Pa
         raise PacketProblem(cannot("prepare the images", exc)) from None
     html, safety = _packet_html(project, request, routines, exercises, today)
     anchors = tuple((e["id"], exercise_anchor(e["id"], i, len(exercises))) for i, e in enumerate(exercises))
-    return PacketDocument(html, frozenset(sources), request.layout != "compact", anchors, safety)
+    return PacketDocument(html, frozenset(sources), fitted(request.layout), anchors, safety)
 
 
 def exercise_anchor(exercise_id: str, index: int, count: int) -> str:

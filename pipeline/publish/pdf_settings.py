@@ -21,3 +21,10 @@ class PdfSettings:
     @property
     def base_url(self) -> str:
         return self.content_dir.as_uri() + "/"
+
+
+def fitted(layout: str) -> bool:
+    """Whether handouts in this layout get the renderer's fitting pass (pdf.Renderer): every
+    layout but compact, whose exercises run on from page to page. One rule for the build,
+    the desk's packets and the editor's preview, so a preview is the build's very bytes."""
+    return layout != "compact"
