@@ -141,3 +141,18 @@ def test_large_print_keeps_the_language_and_the_photos_alternate_text(packet: tu
     assert str(PdfReader(pdf).trailer["/Root"]["/Lang"]).startswith(language)
     figures = [e for e in structure_of(pdf) if e["/S"] == "/Figure"]
     assert len(figures) >= 8 and all(str(e.get("/Alt", "")).strip() for e in figures)
+
+
+def test_a_studios_large_print_fit_stylesheet_may_not_shrink_the_safety_words(tmp_path: Path) -> None:
+    """The fitting pass's stylesheets are a studio's to restyle like any other: the pages it
+    keeps are read back, and a stop box shrunk at a fit level is refused, naming the file."""
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    packaged = (REPO / "templates/handout-large-fit-1.css").read_text("utf-8")
+    studio = tmp_path / "templates/handout-large-fit-1.css"
+    studio.parent.mkdir()
+    studio.write_text(packaged + "\n.bf-stop li { font-size: 12pt; }\n", "utf-8")
+    output = tmp_path / "packet.pdf"
+    args = ["--root", str(tmp_path), "handout", *PACKET, "--client", "Ana Ruiz", "--layout", "large"]
+    result = CliRunner().invoke(cli, [*args, "-o", str(output)])
+    assert result.exit_code == 1, result.output
+    assert "templates/handout-large-fit-1.css" in result.output and not output.exists()
