@@ -48,7 +48,9 @@ def write_phone_page(project: Project, exercise_ids: list[str], html_dir: Path) 
     # The page, script and worker are ours; a studio's packet.css only themes the colours
     ours = Templates((project.templates.packaged,))
     theme = phone_theme(project.templates).encode()
-    script = _hashed(files, "app", ".js", ours.find("phone/packet.js").read_bytes())
+    # The link's reader first, then the page: one script, one request
+    code = ours.find("phone/packet-code.js").read_bytes()
+    script = _hashed(files, "app", ".js", code + b"\n" + ours.find("phone/packet.js").read_bytes())
     style = _hashed(files, "style", ".css", ours.find("phone/packet.css").read_bytes() + theme)
     data = _hashed(files, "data", ".json", _json({**library.page, "exercises": sorted(library.exercises)}))
     for font in FONTS:
