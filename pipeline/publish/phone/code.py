@@ -13,7 +13,7 @@ short code a person can type) carry after the `#`: the page still reads it.
   with a slip is refused rather than opened wrong.
 
 Nothing about the person: no name, no notes, no date. The part after `#` is never sent to
-the website by a browser. The page reads it in templates/phone/packet.js (`readCode`).
+the website by a browser. The page reads it in templates/phone/packet-code.js (`readLongCode`).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ library would be shared by an exercise added tomorrow. So the length is fixed (2
 a million keys: 150 exercises share one with a chance of 1 %) and the build refuses a
 library where two published exercises share one (publish/phone/data.py), which names both:
 the one being published is renamed, and no printed code changes meaning.
-Nothing about the person. The page reads it in templates/phone/packet.js (`readShortCode`).
+Nothing about the person. The page reads it in templates/phone/packet-code.js (`readShortCode`).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def check_value(symbols: Sequence[int]) -> int:
 
 
 def published_check(dosages: Sequence[Mapping[str, Any]]) -> int:
-    """5 bits of the published dosages, in the packet's order (packet.js: `publishedCheck`)."""
+    """5 bits of the published dosages, in the packet's order (packet-code.js: `publishedCheck`)."""
     text = "~".join(".".join([*(_number(d, n) for n in CODE_FIELDS), _side(d)]) for d in dosages)
     value = check_value([ord(character) for character in text])
     return (value ^ (value >> 5)) & 31
