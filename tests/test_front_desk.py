@@ -103,6 +103,25 @@ def test_a_problem_in_a_file_of_the_packet_stops_it_but_not_elsewhere(root: Path
     assert result.exit_code == 0 and pdf.exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "old", "new", "where"),
+    [
+        ("exercises/knee-to-chest.yaml", "kind: static-stretch", "kind: banana", "kind"),
+        ("exercises/glute-bridge.yaml", "kind: strength", "kind: banana", "kind"),  # in the routine
+    ],
+)
+def test_an_entry_the_check_refuses_is_reported_not_printed(
+    root: Path, name: str, old: str, new: str, where: str
+) -> None:
+    """A value no handout can show (an unknown kind) is the check's located error, exit 1,
+    never an internal error while the packet is being laid out."""
+    edit(root, name, old, new)
+    result, pdf = handout(root, "knee-to-chest", "home-hamstring-care", "--client", "Ana")
+    assert result.exit_code == 1, result.output
+    assert f"content/{name}:" in result.output and f'{where} is "banana"' in result.output
+    assert "internal error" not in result.output and not pdf.exists()
+
+
 def test_list_shows_what_can_be_printed_with_its_id(root: Path) -> None:
     result = run(root, "list")
     assert result.exit_code == 0

@@ -72,8 +72,13 @@ def make_packet(root: Path, request: PacketRequest, output: Path, today: date | 
         raise PacketProblem(
             f'"{request.language}" is not one of the studio\'s languages ({known} in content/studio.yaml)'
         )
-    document = packet_document(project, request, today or date.today())
-    blocking = [d for d in check.errors if d.file in document.sources or d.file == "content/studio.yaml"]
+    # The check's errors in the asked-for files stop the packet before a document is built
+    # from them: invalid data (an unknown kind) must be reported, not rendered.
+    asked = _files_asked_for(project, request.ids) | {"content/studio.yaml"}
+    blocking = [d for d in check.errors if d.file in asked]
+    if not blocking:
+        document = packet_document(project, request, today or date.today())
+        blocking = [d for d in check.errors if d.file in document.sources]
     if blocking:
         check.diagnostics = blocking
         return check
@@ -91,6 +96,21 @@ def make_packet(root: Path, request: PacketRequest, output: Path, today: date | 
         raise PacketProblem(cannot(f"write {output}", exc)) from None
     check.diagnostics = []
     return check
+
+
+def _files_asked_for(project: Project, ids: list[str]) -> set[str]:
+    """The files of the asked-for entries: each exercise's, each routine's and its exercises'."""
+    files: set[str] = set()
+    for entry_id in ids:
+        if entry_id in project.exercise_files:
+            files.add(project.exercise_files[entry_id][0])
+        if entry_id in project.routines:
+            files.add(project.routine_files[entry_id][0])
+            for item in project.routines[entry_id].get("exercises") or []:
+                named = item.get("exercise") if isinstance(item, dict) else None
+                if isinstance(named, str) and named in project.exercise_files:
+                    files.add(project.exercise_files[named][0])
+    return files
 
 
 def project_for(check: CheckResult, page_size: PageSize | None = None) -> Project:
