@@ -89,6 +89,11 @@ HOSTILE_CSS = {
     "scaled-away": (".bf-stop { transform: scale(0.05); }", "the stop-if box", "(transform)"),
     "struck-through": (".bf-stop li { text-decoration: line-through; }", "the stop-if box", "struck through"),
     "squeezed": (".bf-stop li { letter-spacing: -0.45em; }", "the stop-if box", "squeezed together"),
+    "words-run-together": (
+        ".bf-stop li { word-spacing: -0.9em; }",
+        "the stop-if box",
+        "has its words run into one another (word-spacing)",
+    ),
 }
 
 # Something drawn over a safety part, or safety lines drawn over each other (trust/covered.py)
@@ -133,6 +138,11 @@ COVERING_CSS = {
         ".bf-dosage { box-shadow: 4in 0 0 0 white; }",
         "the stop-if box",
         "has a shadow drawn over it (section.bf-dosage",
+    ),
+    "a-heavy-overline": (
+        ".bf-stop li { text-decoration: overline 12px white; }",
+        "the stop-if box",
+        "has a heavy text decoration drawn over it (li: text-decoration-thickness)",
     ),
     "the-stop-box-over-the-dosage-box": (
         ".bf-key-facts, .bf-key-facts > section { display: block; } .bf-stop { margin-top: -0.6in; }",
@@ -447,6 +457,23 @@ def test_a_snippet_with_a_script_fails(root: Path) -> None:
     assert "the snippet has a <script>" in output and "templates/snippet.html.j2" in output
 
 
+@pytest.mark.parametrize("tag", ["details", "dialog", "noscript", "canvas"])
+def test_a_snippet_may_not_wrap_words_in_what_a_browser_keeps_out_of_sight(root: Path, tag: str) -> None:
+    """WeasyPrint lays out a closed <details>, a <dialog>, a <noscript> or a canvas's fallback;
+    a browser shows none of them, so the check would read words no visitor sees."""
+    stop = "{{ stop_if(e.stop_if, phone, 3) }}"
+    override(root, "snippet.html.j2", replace=(stop, f"<{tag}>{stop}</{tag}>"))
+    output = build_snippet(root)
+    assert f"the snippet has a <{tag}>, which may not run beside the safety words" in output
+
+
+def test_a_popover_is_out_of_sight_too(root: Path) -> None:
+    stop = "{{ stop_if(e.stop_if, phone, 3) }}"
+    override(root, "snippet.html.j2", replace=(stop, f"<div popover>{stop}</div>"))
+    output = build_snippet(root)
+    assert "the snippet has a popover= element" in output
+
+
 def test_a_harmless_snippet_restyle_builds(root: Path) -> None:
     override(root, "snippet.css", "\n.bf-snippet .bf-stop { border-color: #5a0b0e; }\n")
     result = run(root, "build", "--only", EXERCISE, "--no-pdf")
@@ -483,7 +510,8 @@ SNIPPETS_SHOWN = "{{ item.snippet | safe }}"
         ),
         (
             ("</style>", "@media (max-width: 50em) { .bf-stop { display: none; } }</style>"),
-            "the page's <style> (line 20, column 41 of the page as rendered): `display` inside `@media (max-width: 50em)`",
+            "the page's <style> (line 20, column 41 of the page as rendered): "
+            "`display` inside `@media (max-width: 50em)`",
         ),
         (
             ("</head>", "<script>document.querySelector('.bf-stop').remove()</script></head>"),

@@ -28,6 +28,7 @@ SLACK_PX = 1.5  # boxes that touch, or share a pixel of rounding, are not drawn 
 TEXT_OVERLAP = 0.34
 WATERMARK_ALPHA = 0.35  # handout.css draws the draft watermark at 0.3
 SIDES = ("top", "right", "bottom", "left")
+HEAVY_DECORATION = 0.15  # of the font size: the packaged underlines are about 0.07
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ def paints(box: boxes.Box) -> Iterator[Paint]:
     if isinstance(box, boxes.TextBox):
         if box.text.strip():
             yield Paint(text_rect(box), "text", box, _alpha(style["color"]))
+            yield from _heavy_decoration(box)
         return
     if isinstance(box, boxes.LineBox):
         return
@@ -157,6 +159,37 @@ def paints(box: boxes.Box) -> Iterator[Paint]:
         yield Paint(area.grown(max(0.0, reach)), "an outline", box, _alpha(style["outline_color"]))
     for shadow in style["box_shadow"] or ():
         yield from _shadow(shadow, area, box)
+
+
+def _heavy_decoration(box: boxes.TextBox) -> Iterator[Paint]:
+    """An underline, overline or line-through thick enough to paint over letters (its own, or
+    a neighbouring line's: an offset moves it)."""
+    style = box.style
+    lines = style["text_decoration_line"]
+    if not lines or lines == "none":
+        return
+    thickness = style["text_decoration_thickness"]
+    size = float(style["font_size"])
+    width = 0.0 if thickness in ("auto", "from-font") else _length(thickness, box, size)
+    if width <= HEAVY_DECORATION * size:
+        return
+    offset = style["text_underline_offset"]
+    reach = width + (0.0 if offset == "auto" else abs(_length(offset, box, size)))
+    here = text_rect(box)
+    color = style["text_decoration_color"]
+    alpha = _alpha(style["color"] if isinstance(color, str) else color)
+    yield Paint(
+        Rect(here.left, here.top - reach, here.right, here.bottom + reach),
+        "a heavy text decoration",
+        box,
+        alpha,
+    )
+
+
+def _length(value: Any, box: boxes.Box, em: float) -> float:
+    if getattr(value, "unit", None) == "%":
+        return float(value.value) / 100 * em
+    return _px(value, box)
 
 
 def _alpha(color: Any) -> float:
@@ -210,6 +243,8 @@ def covering(piece: boxes.TextBox, chain: Sequence[boxes.Box], on_page: Sequence
     inside = {id(box) for box in chain}
     for paint in on_page:
         if paint.box is piece:
+            if paint.what == "a heavy text decoration" and paint.alpha > 0:
+                return "is painted over by its own text decoration (text-decoration-thickness)"
             continue
         own = id(paint.box) in inside  # a box it is printed inside: only an outline is over it
         why = _over_its_own_text(paint, here) if own else _drawn_on(paint, here)
@@ -232,6 +267,8 @@ def _drawn_on(paint: Paint, here: Rect) -> str | None:
             f"is printed on top of other text (“{shown}”, {who}): lines set over one another "
             "(line-height, a negative margin, position or transform) cannot be read"
         )
+    if paint.what == "a heavy text decoration":
+        return f"has a heavy text decoration drawn over it ({who}: text-decoration-thickness)"
     return f"has {paint.what} drawn over it ({who}: position, z-index, a negative margin or size)"
 
 

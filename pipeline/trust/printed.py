@@ -29,6 +29,7 @@ PX_PER_PT = 4 / 3
 SLACK_PX = 1.0  # rounding in layout: a box that ends a pixel past its clip is still inside
 # WCAG 2's contrast for text: 4.5:1, or 3:1 for large text (18 pt, or 14 pt bold)
 CONTRAST, LARGE_CONTRAST = 4.5, 3.0
+WORD_SPACING = 0.15  # of the font size: closer than this, words run into one another
 
 
 @dataclass
@@ -201,6 +202,8 @@ def _why_unreadable(piece: Piece, minimum_pt: float, page: PrintedPage) -> str |
         )
     if "line-through" in _decorations(style):
         return "is struck through (text-decoration)"
+    if float(style["word_spacing"]) < -WORD_SPACING * float(style["font_size"]):
+        return "has its words run into one another (word-spacing)"
     letters = sum(1 for c in piece.text if _has_words(c))
     if letters >= 3 and piece.box.width < 0.2 * style["font_size"] * letters:
         return "is squeezed together (letter-spacing)"

@@ -46,6 +46,15 @@ READ_ON = (
     ("--ink", "--stop-soft"),
     ("--stop", "--stop-soft"),
 )
+# Elements whose text a browser keeps out of sight (closed, a fallback, a form control's
+# inside) while WeasyPrint's layout shows it: the check would read words no visitor sees.
+BROWSER_HIDES = frozenset(
+    {
+        *("details", "dialog", "noscript", "template", "slot", "select", "option", "optgroup"),
+        *("datalist", "textarea", "canvas", "video", "audio", "meter", "progress", "marquee"),
+        *("applet", "frameset"),
+    }
+)
 PREVIEW_STYLESHEET = "html/handouts.css"  # the snippets' stylesheet, as the build copies it
 PHONE_FIXED = ("phone/packet.html.j2", "phone/packet.js", "phone/packet-sw.js")
 PHONE_THEME = "phone/packet.css"
@@ -68,6 +77,8 @@ class _Scripts(HTMLParser):
         self._in_style = tag == "style"
         if tag == "script" and (values.get("type") or "").strip().lower() != "application/ld+json":
             self.found.append("a <script>")
+        if tag in BROWSER_HIDES or "popover" in values:
+            self.found.append(f"a <{tag}>" if tag in BROWSER_HIDES else "a popover= element")
         loads = tag in ("style", "iframe", "object", "embed", "base", "meta", "link", "frame", "portal")
         if loads and not (self.page and _allowed_on_the_page(tag, values)):
             shown = (
