@@ -74,7 +74,7 @@ def test_a_translator_updates_a_stale_step_beside_its_english_and_the_page_passe
         assert "1 field to look at again" in row.inner_text()
         row.get_by_role("link", name="Spanish").click()
         page.get_by_role("heading", name="Bird-dog in Spanish").wait_for()
-        steps = page.locator("#t-steps")
+        steps = page.locator("#group-steps")
         assert steps.get_by_text("The English changed since this was translated.").is_visible()
         assert serious_problems(page) == []
         page.screenshot(path=str(tmp_path / "translation.png"), full_page=True)

@@ -82,7 +82,7 @@ def test_a_field_whose_english_changed_is_marked_with_the_english_it_was_made_fr
     git(root, "commit", "--quiet", "-m", "starter")
     change_the_english(root)
     page = editor.get("/exercise/bird-dog/es").text
-    steps = re.search(r'<fieldset class="side-by-side stale" id="t-steps">.*?</fieldset>', page, re.S)
+    steps = re.search(r'<fieldset class="side-by-side stale" id="group-steps">.*?</fieldset>', page, re.S)
     assert steps, "the steps are not marked"
     assert "The English changed since this was translated." in steps.group(0)
     assert (

@@ -45,6 +45,7 @@ from pipeline.edit.values import apply_button, data_from_form
 from pipeline.edit.warm import WarmFiles
 from pipeline.edit.yamledit import Conflict, edited_text, read_version, write_if_unchanged
 from pipeline.load.yaml import Document, load_bytes
+from pipeline.model import PUBLISHED
 from pipeline.web.app import FAVICON, guarded_app
 from pipeline.web.forms import FormGate
 from pipeline.web.guard import allowed_hosts
@@ -281,7 +282,8 @@ class Editor:
         data: dict[str, Any],
         chosen: tuple[str, str] = ("", ""),
     ) -> EntryPage:
-        choices = exercise_choices(self.root) if kind == "routine" else ()
+        drafts_too = data.get("status") != PUBLISHED  # as the check lets a draft routine
+        choices = exercise_choices(self.root, drafts_too) if kind == "routine" else ()
         return EntryPage(
             spec=form_of(kind),
             title=str(data.get("title") or entry_id),

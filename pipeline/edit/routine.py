@@ -1,6 +1,8 @@
 """A routine's exercises chosen from the library: the published exercises, by title (two of
-one title told apart by their ids). A draft is not offered (a routine prints for clients),
-but one a routine names already stays chosen, and the check says what is wrong with it.
+one title told apart by their ids). A published routine is not offered a draft (it prints
+for clients), but one it names already stays chosen, and the check says what is wrong with
+it; a draft routine is offered drafts too, marked as such, as the check lets it include them
+(in a studio fresh from `pipeline init` every exercise is a draft).
 Beside each dosage override, the exercise's own value it would replace."""
 
 from __future__ import annotations
@@ -16,16 +18,27 @@ from pipeline.load.library import EXERCISES, content_files, load_files
 from pipeline.model import PUBLISHED
 
 
-def exercise_choices(root: Path) -> tuple[tuple[str, str], ...]:
-    """(id, title) of every published exercise, by title; two of one title told apart by id."""
+def exercise_choices(root: Path, with_drafts: bool = False) -> tuple[tuple[str, str], ...]:
+    """(id, title) of every published exercise, by title, and with `with_drafts` every
+    draft after them ("Wall roll down (draft)"); two of one title told apart by id."""
     paths = content_files(root, EXERCISES)
-    found = []
+    published, drafts = [], []
     for path, doc in zip(paths, load_files(root, paths), strict=True):
         data = doc.data or {}
+        pair = (path.stem, str(data.get("title") or path.stem))
         if data.get("status") == PUBLISHED:
-            found.append((path.stem, str(data.get("title") or path.stem)))
-    titles = Counter(title.casefold() for _, title in found)
-    shown = [(id_, f"{title} ({id_})" if titles[title.casefold()] > 1 else title) for id_, title in found]
+            published.append(pair)
+        elif with_drafts:
+            drafts.append(pair)
+    titles = Counter(title.casefold() for _, title in published + drafts)
+    return _by_title(published, titles, "") + _by_title(drafts, titles, " (draft)")
+
+
+def _by_title(found: list[tuple[str, str]], titles: Counter[str], mark: str) -> tuple[tuple[str, str], ...]:
+    shown = [
+        (id_, f"{title} ({id_}){mark}" if titles[title.casefold()] > 1 else f"{title}{mark}")
+        for id_, title in found
+    ]
     return tuple(sorted(shown, key=lambda choice: choice[1].casefold()))
 
 

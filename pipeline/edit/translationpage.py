@@ -216,7 +216,7 @@ def _placed(found: Iterable[Diagnostic], groups: list[Group]) -> Placed:
             where = "t-" + name.replace(".", "-")
         elif name.split(".")[0] in by_group:
             by_group[name.split(".")[0]].problems.append(diagnostic.message)
-            where = "t-" + name.split(".")[0]
+            where = "group-" + name.split(".")[0]  # the fieldset: "t-" + key is its text box
         else:
             placed.general.append(diagnostic.message)
             where = ""
