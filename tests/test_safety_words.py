@@ -568,13 +568,23 @@ def phone_build(root: Path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.mark.parametrize("name", ["phone/packet.js", "phone/packet-sw.js", "phone/packet.html.j2"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "phone/packet.js",
+        "phone/packet-sw.js",
+        "phone/packet.html.j2",
+        "phone/packet-code.js",
+        "phone/short.html",
+        "phone/short.js",
+    ],
+)
 def test_the_phone_pages_script_and_page_are_the_pipelines(root: Path, name: str) -> None:
     override(root, name, "\n// the studio's own\n" if name.endswith(".js") else "\n")
     code, output = phone_build(root)
     assert code == 1
     assert (
-        f"html/packet.html: error: templates/{name}: the phone page's page, script and service worker"
+        f"html/packet.html: error: templates/{name}: the phone page's pages, scripts and service worker"
         in output
     )
 
