@@ -91,15 +91,23 @@ def camera_jpeg(path: Path) -> Path:
 class Day:
     """One browser tab of the instructor's, which looks at every page it lands on."""
 
-    def __init__(self, page: Any, shots: Path, name: str) -> None:
+    def __init__(self, page: Any, shots: Path, name: str, judge: Any = None) -> None:
         self.page, self.shots, self.name, self.count = page, shots, name, 0
+        self.judge = judge  # with JavaScript off, axe-core runs on the same HTML in this page
+
+    def problems(self) -> list[dict[str, Any]]:
+        if self.judge is None:
+            return serious_problems(self.page)
+        self.judge.goto(urllib.parse.urljoin(self.page.url, "/static/edit.css"))  # the same origin
+        self.judge.set_content(self.page.content())  # its stylesheet from the editor, as shown
+        return serious_problems(self.judge)
 
     def looked_at(self, step: str) -> None:
         self.page.wait_for_load_state()
         self.count += 1
         shot = self.shots / f"{self.name}-{self.count:02d}-{step}.png"
         self.page.screenshot(path=str(shot), full_page=True)
-        assert serious_problems(self.page) == [], step
+        assert self.problems() == [], step
         width = self.page.evaluate("document.documentElement.scrollWidth")
         assert width <= self.page.viewport_size["width"], f"{step}: the page scrolls sideways"
         ids = self.page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
@@ -124,7 +132,8 @@ def test_an_instructors_whole_day(editor: str, studio: Path, tmp_path: Path, siz
     main = git(studio, "rev-parse", "main")
     with chromium() as browser:
         context = browser.new_context(bypass_csp=True, viewport=SIZES[size], java_script_enabled=script)
-        day = Day(context.new_page(), tmp_path, size if script else "no-js")
+        judge = None if script else browser.new_context(bypass_csp=True, viewport=SIZES[size]).new_page()
+        day = Day(context.new_page(), tmp_path, size if script else "no-js", judge)
         page = day.page
         page.goto(editor + "/")
         day.looked_at("library")
