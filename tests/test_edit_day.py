@@ -137,6 +137,7 @@ def test_an_instructors_whole_day(editor: str, studio: Path, tmp_path: Path, siz
         page = day.page
         page.goto(editor + "/")
         day.looked_at("library")
+        assert "Body Fundamentals" in page.locator("header").inner_text()  # the studio's name
 
         page.get_by_label("Title").fill("Wall roll down")
         day.press("Start it")

@@ -44,6 +44,7 @@ from pipeline.edit.translationpage import translation_routes
 from pipeline.edit.values import apply_button, data_from_form
 from pipeline.edit.warm import WarmFiles
 from pipeline.edit.yamledit import Conflict, edited_text, read_version, write_if_unchanged
+from pipeline.load.library import load_studio
 from pipeline.load.yaml import Document, load_bytes
 from pipeline.model import PUBLISHED
 from pipeline.web.app import FAVICON, guarded_app
@@ -303,7 +304,11 @@ class Editor:
         return HTMLResponse(render("entry.html.j2", context), status_code=status)
 
     def _studio(self) -> str:
-        return self.root.name
+        """The studio's name as content/studio.yaml has it (what instructors call it), else
+        the folder's name."""
+        studio = load_studio(self.root)
+        name = studio.data.get("name") if studio is not None and isinstance(studio.data, dict) else None
+        return name if isinstance(name, str) and name.strip() else self.root.name
 
     async def static(self, request: Request) -> Response:
         return Response(self.css, media_type="text/css; charset=utf-8", headers={"cache-control": "no-cache"})
