@@ -215,6 +215,8 @@ def test_an_instructors_whole_day(editor: str, studio: Path, tmp_path: Path, siz
         day.press("Start it")
         assert page.url == editor + "/routine/wall-day"
         day.press("Add exercise")
+        focused = page.evaluate("document.activeElement.name")  # the page reopens at the new item
+        assert focused == "exercises.1.exercise"
         page.locator("select[name$='.exercise']").last.select_option(label="Wall roll down (draft)")
         day.press("Save")
         page.get_by_text("Saved content/routines/wall-day.yaml").wait_for()

@@ -159,7 +159,9 @@ class Editor:
         if button != "save":
             data = data_from_form(spec, multi, keep_empty=True) or {}
             apply_button(spec, data, button)
-            return self._show(request, self._page(kind, entry_id, version, data))
+            page = self._page(kind, entry_id, version, data)
+            page.added = button.removeprefix("add:") if button.startswith("add:") else ""
+            return self._show(request, page)
         return await self._save(request, kind, entry_id, path, version, data_from_form(spec, multi) or {})
 
     async def _take_photos(

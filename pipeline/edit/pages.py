@@ -50,6 +50,7 @@ class EntryPage:
     exercise_choices: tuple[tuple[str, str], ...] = ()  # a routine's: (id, title), routine.py
     own_dosage: dict[str, str] = field(default_factory=dict)  # beside a routine's overrides
     preview: PreviewPanel | None = None  # the Preview controls, and the PDF once made
+    added: str = ""  # the list an Add button just grew ("steps"): its new item gets the focus
 
     def context(self) -> dict[str, Any]:
         errors, warnings = placed(self.spec, self.data, self.found)
@@ -70,7 +71,22 @@ class EntryPage:
             "exercise_choices": self.exercise_choices,
             "own_dosage": self.own_dosage,
             "preview": self.preview,
+            "focus": new_item_field(form, self.added),
         }
+
+
+def new_item_field(form: Control, list_name: str) -> str:
+    """The id of the first control of the item just added to `list_name`: without JavaScript
+    the page comes back at its top, and the author would hunt for the empty item."""
+    lists = [form]
+    while lists and lists[0].name != list_name:
+        lists = lists[1:] + lists[0].children
+    if not list_name or not lists or not lists[0].items:
+        return ""
+    item = lists[0].items[-1]
+    while item.children:
+        item = item.children[0]
+    return item.dom_id
 
 
 def placed(
