@@ -96,16 +96,16 @@ def test_a_locked_output_folder_gives_exit_2_with_a_message(tmp_path: Path) -> N
 
 def test_a_write_error_fails_the_entry_not_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_library(tmp_path, 3, invalid_share=0)
-    from pipeline.publish import build as build_module
+    from pipeline.publish import produce as produce_module  # where the build writes what it made
 
-    real = build_module.write_atomically
+    real = produce_module.write_atomically
 
     def disk_full(path: Path, data: bytes) -> None:
         if path.name == "exercise-00001.html":
             raise OSError(28, "No space left on device")
         real(path, data)
 
-    monkeypatch.setattr(build_module, "write_atomically", disk_full)
+    monkeypatch.setattr(produce_module, "write_atomically", disk_full)
     report = build(
         tmp_path, BuildOptions(out=tmp_path / "build", today=TODAY, jobs=1, drafts=True, pdf=False)
     )

@@ -8,97 +8,43 @@ the check finds an error.
 
 from __future__ import annotations
 
-import os
-import posixpath
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
-from typing import Any, Literal
-
-import jinja2
+from typing import Any
 
 from pipeline import __version__
 from pipeline.check import check_project
 from pipeline.errors import UsageError
-from pipeline.images.derive import RECIPE, ImageProblem
+from pipeline.images.derive import RECIPE
 from pipeline.images.renditions import PRINT, Rendition, web_name, web_renditions
 from pipeline.images.store import Missing
-from pipeline.model import Entry, Layout, PageSize
-from pipeline.publish.handouts import (
-    UNUSED_BY_OUTPUTS,
-    Failure,
-    PdfTask,
-    partial_render,
-    pipeline_fingerprint,
-    result_of,
-)
+from pipeline.model import Entry
+from pipeline.publish.handouts import UNUSED_BY_OUTPUTS, Failure, pipeline_fingerprint
+from pipeline.publish.jobs import BuildOptions, Job, Progress, layout_of
 from pipeline.publish.outputs import (
     MANIFEST,
     BuildReport,
     OutputRecord,
     WrittenFiles,
     build_lock,
-    cannot,
-    digest_of,
     is_current,
     manifest_bytes,
     read_manifest,
     remove_leftover_temporaries,
     remove_outputs_no_longer_planned,
-    sha256_bytes,
     sha256_file,
-    write_atomically,
     write_or_report,
 )
-from pipeline.publish.pdf_settings import fitted
 from pipeline.publish.project import Project
-from pipeline.publish.render import describe_template_error
-from pipeline.publish.site import write_site_pages
-from pipeline.publish.snippets import UnsafeOverride, verified_snippet
-from pipeline.publish.workers import make_images, pdf_pool
 from pipeline.translations.catalogs import catalog_path
 
-# PDFs a worker renders before it is replaced by a fresh one (max_tasks_per_child would do
-# this, but deadlocks on Python 3.11).
-ROUND = 200
-
-
-@dataclass
-class BuildOptions:
-    out: Path
-    only: Sequence[str] = ()
-    drafts: bool = False
-    jobs: int = os.cpu_count() or 1
-    pdf: bool = True
-    html: bool = True
-    page_size: PageSize | None = None
-    layout: Layout = "standard"  # compact: routines only; large: every handout
-    today: date | None = None
+__all__ = ["BuildOptions", "UnknownEntry", "build"]
 
 
 class UnknownEntry(UsageError):
     pass
-
-
-@dataclass
-class Job:
-    """One output file to produce, with everything it is made from."""
-
-    output: str  # path relative to the output folder, e.g. pdf/exercises/x.pdf
-    kind: Literal["pdf", "html", "copy", "image"]
-    inputs: dict[str, str]
-    entry: Entry | None = None
-    source: Path | None = None  # for a copied file
-    image: tuple[str, Rendition] | None = None  # for a web image: (src, rendition)
-
-    @property
-    def digest(self) -> str:
-        return digest_of({**self.inputs, "#kind": self.kind})
-
-
-Progress = Callable[[int], None]
 
 
 def build(
@@ -114,7 +60,8 @@ def build(
     jobs = builder.plan(options)
     # What a full build would make: --only, --no-pdf and --no-html narrow this run, not the
     # library, so outputs outside this run are kept (only drafts' handouts are removed).
-    everything = {job.output: job for job in builder.plan(replace(options, only=(), pdf=True, html=True))}
+    whole = replace(options, only=(), pdf=True, html=True)
+    everything = {job.output: job for job in (jobs if whole == options else builder.plan(whole))}
     with build_lock(options.out):
         remove_leftover_temporaries(options.out)
         previous = read_manifest(options.out)
@@ -130,8 +77,7 @@ def build(
             for output, record in previous.items()
             if output in everything and output not in stale_outputs
         }
-        make_images(project.content_dir, photos, options.jobs, advance)
-        for job, outcome in builder.produce(stale, options, advance):
+        for job, outcome in _produce(project, stale, photos, options, advance):
             if isinstance(outcome, str):
                 records[job.output] = OutputRecord(inputs=job.inputs, input_digest=job.digest, sha256=outcome)
                 report.built.append(job.output)
@@ -151,6 +97,8 @@ def build(
                 for job in everything.values()
                 if job.kind == "html" and job.entry and job.output in records
             ]
+            from pipeline.publish.site import write_site_pages  # Jinja and the phone page's modules
+
             write_site_pages(project, shown, set(records), options.out, report)
         # If the manifest cannot be written, the previous one stays; the outputs replaced since
         # no longer match its sha256, so the next build remakes them.
@@ -159,6 +107,23 @@ def build(
             written.remember(records)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _produce(
+    project: Project,
+    stale: Sequence[Job],
+    photos: dict[str, list[Missing]],
+    options: BuildOptions,
+    advance: Progress,
+) -> Iterator[tuple[Job, str | Failure]]:
+    """The stale outputs, made: a build that finds everything current imports none of this."""
+    if not stale:
+        return
+    from pipeline.publish.produce import Producer
+    from pipeline.publish.workers import make_images
+
+    make_images(project.content_dir, photos, options.jobs, advance)
+    yield from Producer(project).produce(stale, options, advance)
 
 
 def _clean_image_cache(project: Project) -> None:
@@ -228,7 +193,7 @@ class Builder:
                         {
                             **inputs,
                             "#page_size": self.project.page_size,
-                            "#layout": self._layout(entry, options),
+                            "#layout": layout_of(entry, options),
                         },
                         entry,
                     )
@@ -262,11 +227,6 @@ class Builder:
                 )
             )
         return jobs + list(media.values())
-
-    @staticmethod
-    def _layout(entry: Entry, options: BuildOptions) -> Layout:
-        # A single exercise is one per page already; large print is for every handout.
-        return options.layout if entry.kind == "routine" or options.layout == "large" else "standard"
 
     def _common_inputs(self) -> dict[str, str]:
         """What every output depends on: the pipeline, the templates, the studio file."""
@@ -316,20 +276,6 @@ class Builder:
             self._file_digests[name] = sha256_file(path or self.project.root / name) or "missing"
         return self._file_digests[name]
 
-    # -- producing -----------------------------------------------------------------------
-    def produce(
-        self, jobs: Sequence[Job], options: BuildOptions, advance: Progress
-    ) -> Iterator[tuple[Job, str | Failure]]:
-        """Yield (job, sha256 of the written file or a Failure) for every job."""
-        for job in jobs:
-            if job.kind != "pdf":
-                yield job, self._produce_locally(job, options)
-                advance(1)
-        pdf_jobs = [job for job in jobs if job.kind == "pdf"]
-        for job, outcome in self._render_pdfs(pdf_jobs, options):
-            yield job, outcome
-            advance(1)
-
     def images_missing(self, jobs: Sequence[Job]) -> dict[str, list[Missing]]:
         """The derived images these jobs need that the cache lacks, by original, with the
         desk's thumbnail of each photo, so that it too comes from the same decode."""
@@ -340,81 +286,6 @@ class Builder:
         sources = {src for src, _ in wanted}
         wanted += [(src, thumb) for src, thumb in self.project.desk_thumbnails() if src in sources]
         return self.project.images.missing(wanted)
-
-    def _produce_locally(self, job: Job, options: BuildOptions) -> str | Failure:
-        try:
-            if job.kind == "image":
-                assert job.image is not None
-                data = self.project.images.get(*job.image).path.read_bytes()
-            elif job.kind == "copy":
-                assert job.source is not None
-                data = job.source.read_bytes()
-            else:
-                assert job.entry is not None
-                here = posixpath.dirname(job.output)
-                pdf = (
-                    posixpath.relpath(self.project.output_path(job.entry, "pdf"), here) if options.pdf else ""
-                )
-                media = posixpath.relpath(self.project.media_folder(job.entry), here) + "/"
-                data = verified_snippet(self.project, job.entry, media, pdf).encode()
-            write_atomically(options.out / job.output, data)
-            return sha256_bytes(data)
-        except jinja2.TemplateError as exc:
-            where = job.entry.id if job.entry else job.output
-            return Failure(f"{where}: {describe_template_error(exc, self.project.templates)}")
-        except (ImageProblem, UnsafeOverride) as exc:
-            return Failure(f"{job.entry.id if job.entry else job.output}: {exc}")
-        except OSError as exc:
-            return Failure(cannot(f"write {job.output}", exc))
-
-    def _render_pdfs(self, jobs: Sequence[Job], options: BuildOptions) -> Iterator[tuple[Job, str | Failure]]:
-        """Render handouts in rounds of ROUND PDFs per worker: each round gets a fresh pool, so
-        neither WeasyPrint's caches in the workers nor the HTML waiting here grow with the
-        library."""
-        work = partial_render(self.project.pdf_settings)
-        workers = max(1, min(options.jobs, len(jobs)))
-        per_round = ROUND * workers
-        for start in range(0, len(jobs), per_round):
-            tasks: list[tuple[Job, PdfTask]] = []
-            for job in jobs[start : start + per_round]:
-                task = self._pdf_task(job, options)
-                if isinstance(task, Failure):
-                    yield job, task
-                else:
-                    tasks.append((job, task))
-            yield from self._render_round(tasks, work, workers)
-
-    def _pdf_task(self, job: Job, options: BuildOptions) -> PdfTask | Failure:
-        assert job.entry is not None
-        try:
-            layout = self._layout(job.entry, options)
-            html, safety = self.project.handout(job.entry, layout)
-        except jinja2.TemplateError as exc:
-            return Failure(f"{job.entry.id}: {describe_template_error(exc, self.project.templates)}")
-        except ImageProblem as exc:
-            return Failure(f"{job.entry.id}: {exc}")
-        except OSError as exc:
-            return Failure(f"{job.entry.id}: " + cannot("prepare its images", exc))
-        target = str(options.out / job.output)
-        return PdfTask(job.entry.id, html, target, self._source_date(job.entry), fitted(layout), safety)
-
-    @staticmethod
-    def _render_round(
-        tasks: list[tuple[Job, PdfTask]], work: partial_render, workers: int
-    ) -> Iterator[tuple[Job, str | Failure]]:
-        if workers <= 1 or len(tasks) <= 1:
-            for job, task in tasks:
-                yield job, result_of(work(task))
-            return
-        with pdf_pool(min(workers, len(tasks))) as pool:
-            results = pool.map(work, [task for _, task in tasks], chunksize=4)
-            for (job, _), result in zip(tasks, results, strict=True):
-                yield job, result_of(result)
-
-    def _source_date(self, entry: Entry) -> date:
-        """The date a handout carries: its review date, so the same content makes the same PDF."""
-        reviewed = (self.project.data(entry).get("review") or {}).get("reviewed_on")
-        return date.fromisoformat(reviewed) if reviewed else date(2000, 1, 1)
 
 
 def _recipe(rendition: Rendition) -> str:
