@@ -62,7 +62,9 @@ def editor(studio: Path) -> Iterator[str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [str(PIPELINE), "edit", "--no-open", "--port", str(port)]
-    server = subprocess.Popen(command, cwd=studio, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    terminal = studio.parent / "terminal.txt"  # what the instructor's terminal shows
+    with terminal.open("wb") as shown:
+        server = subprocess.Popen(command, cwd=studio, stdout=shown, stderr=shown)
     try:
         while True:
             assert server.poll() is None, "pipeline edit did not start"
@@ -75,6 +77,10 @@ def editor(studio: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+    # The terminal says where the editor is and what it did, not a library's progress lines
+    # for every Preview (WeasyPrint's "Step 2 - Fetching and parsing CSS"), nor a traceback.
+    said = terminal.read_text("utf-8", errors="replace")
+    assert "Step " not in said and "Traceback" not in said, said[-2000:]
 
 
 def camera_jpeg(path: Path) -> Path:

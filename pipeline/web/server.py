@@ -29,7 +29,9 @@ def serve(
     it; `log` the logger whose lines (the access log) are shown. Raises OSError when the
     address cannot be used."""
     listening = bound(host, port)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # Warnings from everyone, and this app's own lines: at INFO the root would also show
+    # every WeasyPrint "Step 2 - Fetching and parsing CSS" line of each Preview.
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
     logging.getLogger(log).setLevel(logging.INFO)
     server = uvicorn.Server(
         uvicorn.Config(app, host=host, port=port, access_log=False, log_level="warning", lifespan="on")
