@@ -265,11 +265,16 @@ class Builder:
         return inputs
 
     def _image_digest(self, src: str) -> str:
-        """An image original's sha256, read once for the manifest and the image cache alike."""
-        try:
-            return self.project.images.digest(src)
-        except OSError:
-            return "missing"
+        """An image original's sha256, read once for the manifest and the image cache alike,
+        and asked of the store once a build: a photo is an input of its handout, its snippet
+        and each web copy, in both plans."""
+        key = f"image {src}"
+        if key not in self._file_digests:
+            try:
+                self._file_digests[key] = self.project.images.digest(src)
+            except OSError:
+                self._file_digests[key] = "missing"
+        return self._file_digests[key]
 
     def _digest(self, name: str, path: Path | None = None) -> str:
         if name not in self._file_digests:
