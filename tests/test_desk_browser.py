@@ -15,16 +15,12 @@ import io
 import os
 import re
 import shutil
-import signal
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from browserkit import chromium, needs_axe, needs_chromium, serious_problems
-from deskkit import BS3, CLIENT, STRAP, check_the_handout
+from deskkit import BS3, CLIENT, STRAP, check_the_handout, running_desk
 from pypdf import PdfReader
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -50,22 +46,8 @@ def desk_log() -> DeskLog:
 def desk_url(tmp_path_factory: pytest.TempPathFactory, desk_log: DeskLog) -> Iterator[str]:
     root = tmp_path_factory.mktemp("desk-browser")
     shutil.copytree(REPO / "content", root / "content")
-    command = [sys.executable, "-m", "pipeline", "--root", str(root), "desk", "--no-open", "--port", "0"]
-    env = {**os.environ, "PIPELINE_TODAY": "2026-11-24"}
-    desk = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
-    assert desk.stderr is not None
-    line = desk.stderr.readline()
-    while line and "open on" not in line:
-        line = desk.stderr.readline()
-    match = re.search(r"http://\S+/", line)
-    assert match, "the desk did not start"
-    reader = threading.Thread(target=lambda: desk_log.extend(desk.stderr), daemon=True)  # type: ignore[arg-type]
-    reader.start()
-    yield match.group(0)
-    desk.send_signal(signal.SIGINT)  # Ctrl-C, as at the desk
-    assert desk.wait(timeout=30) in (0, 130)
-    reader.join(timeout=10)
-    desk.stderr.close()
+    with running_desk(root, desk_log) as url:  # stopped with Ctrl-C, as at the desk
+        yield url
 
 
 @pytest.fixture(scope="module")
