@@ -13,7 +13,8 @@ import pytest
 from conftest import REPO, run
 from PIL import Image
 
-from pipeline.images.derive import ImageProblem, decode
+from pipeline.images.derive import decode
+from pipeline.images.renditions import ImageProblem
 
 EXERCISE = """id: hostile-photo
 title: Hostile photo

@@ -118,8 +118,9 @@ def test_what_two_runs_learn_at_once_is_kept_from_both(tmp_path: Path) -> None:
     first.save()
     second.save()
     again = MemoIndex.open(file, "settings")
-    assert {item.value[0] for item in again.known.values()} == {"first", "second"}
-    assert MemoIndex.open(file, "other settings").known == {}
+    remembered = [again.get(key) for key in (str(tmp_path), str(file.parent.parent))]
+    assert [item.value[0] if item else None for item in remembered] == ["first", "second"]
+    assert MemoIndex.open(file, "other settings").get(str(tmp_path)) is None
 
 
 def test_the_build_reads_a_photo_rewritten_in_place_again(
@@ -148,3 +149,59 @@ def test_the_build_reads_a_photo_rewritten_in_place_again(
     manifest = json.loads((root / "build/manifest.json").read_text())["outputs"]
     recorded = manifest["html/exercises/cat-cow.html"]["inputs"]["content/images/cat-cow-end.jpg"]
     assert recorded == hashlib.sha256(retouched).hexdigest()
+
+
+def photo_reads(monkeypatch: pytest.MonkeyPatch, root: Path) -> list[str]:
+    """Every read of a photo's bytes from here on, by its name."""
+    images = (root / "content/images").resolve()
+    reads: list[str] = []
+    real = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        if path.resolve().parent == images:
+            reads.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    return reads
+
+
+def files_under(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_build_reads_no_photo_that_its_check_already_knows(
+    root: Path, own_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check's memo keeps each photo's sha256, and the build asks it for the digest of
+    each original: the build's own memo of digests is not needed, and no photo is read."""
+    from pipeline.trust import stamps
+
+    monkeypatch.setattr(stamps, "RECENT_NS", 0)  # the photos are old: their times tell
+    assert run(root, "build", "--no-pdf").exit_code == 0
+    (root / "build/cache/original-digests.json").unlink(missing_ok=True)
+    reads = photo_reads(monkeypatch, root)
+    result = run(root, "build", "--no-pdf")
+    assert result.exit_code == 0
+    assert "Built 0," in result.output
+    assert reads == []
+
+
+def test_photos_of_a_fresh_clone_are_read_again_only_until_their_times_can_be_trusted(
+    root: Path, own_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh clone's photos are all just written, so the first memo keeps their sha256 and
+    reads them again to compare (pipeline/trust/stamps.py); once they are old enough, one
+    build stamps them anew, and after it a build with nothing to do reads none of them and
+    writes nothing into build/."""
+    from pipeline.trust import stamps
+
+    monkeypatch.setattr(stamps, "RECENT_NS", 10**18)  # every photo recent, as after a clone
+    assert run(root, "build", "--no-pdf").exit_code == 0
+    monkeypatch.setattr(stamps, "RECENT_NS", 0)  # later: every photo old enough
+    assert run(root, "build", "--no-pdf").exit_code == 0
+    before = files_under(root / "build")
+    reads = photo_reads(monkeypatch, root)
+    assert run(root, "build", "--no-pdf").exit_code == 0
+    assert reads == []
+    assert files_under(root / "build") == before

@@ -21,10 +21,9 @@ from typing import Any
 from starlette.datastructures import FormData, UploadFile
 
 from pipeline.diagnostics import Diagnostic, Severity
-from pipeline.images.derive import ImageProblem
 from pipeline.images.inspect import inspect_data
 from pipeline.images.metadata import without_metadata
-from pipeline.images.renditions import LARGE_ORIGINAL_BYTES
+from pipeline.images.renditions import LARGE_ORIGINAL_BYTES, ImageProblem
 
 MAX_PHOTO_BYTES = LARGE_ORIGINAL_BYTES  # what the check calls a large original
 MAX_UPLOADS = 6  # the schema's most images of one exercise

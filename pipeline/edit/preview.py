@@ -125,7 +125,7 @@ def render_preview(
     Raises PreviewFailed."""
     import jinja2
 
-    from pipeline.images.derive import ImageProblem
+    from pipeline.images.renditions import ImageProblem
     from pipeline.publish.pdf import RenderError, render_pdf
     from pipeline.publish.project import Project
     from pipeline.publish.render import describe_template_error

@@ -20,10 +20,8 @@ from functools import cache
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from pipeline.images.renditions import Format, Rendition
+from pipeline.images.renditions import Format, ImageProblem, Rendition
 
-# Bump when the way outputs are made changes: cached outputs are keyed by it.
-RECIPE = "3"
 JPEG_QUALITY = 84
 WEBP_QUALITY = 80
 # libwebp's effort, chosen by `make bench` (README, "Photos"): 2 is the knee; 4 and 6 cost
@@ -49,10 +47,6 @@ _SIGNATURES = (
     (b"<?xml", "XML file"),
     (b"<svg", "SVG drawing (name it .svg)"),
 )
-
-
-class ImageProblem(Exception):
-    """An original that cannot be used; the message says why, in words for the author."""
 
 
 @cache

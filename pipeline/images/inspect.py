@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -31,11 +32,12 @@ from pipeline.images.renditions import (
     FIGURE_WIDTH_IN,
     LARGE_ORIGINAL_BYTES,
     LOW_PRINT_DPI,
+    ImageProblem,
     print_dpi,
 )
-from pipeline.trust.stamps import is_recent, read_once, stamp_of, unchanged
+from pipeline.trust.stamps import is_recent, read_once, sha256_of, stamp_of, unchanged
 
-INSPECTION = "3"  # bump when what an inspection finds, or how it says it, changes
+INSPECTION = "4"  # bump when what an inspection finds, or how it says it, changes
 FOLDER = "image-checks"  # in the user's cache (resources.user_cache): a check writes nothing
 # into the project, so a failed check leaves no build/ behind and a pre-commit hook no folder
 
@@ -89,11 +91,12 @@ def finish_run(learnt_elsewhere: Mapping[str, Remembered]) -> None:
         _run.index.save()
 
 
-def inspect(path: Path, cache_dir: Path | None) -> Sequence[Finding]:
-    """What is wrong with one original (`path` resolved, inside content/): remembered when
-    the run's memo knows the file as it is now, inspected (and remembered) otherwise."""
+def inspect(path: Path, cache_dir: Path | None, stat: os.stat_result | None = None) -> Sequence[Finding]:
+    """What is wrong with one original (`path` resolved, inside content/, `stat` its stat if
+    the caller has it): remembered when the run's memo knows the file as it is now, inspected
+    (and remembered) otherwise."""
     index = _run.index if _run and _run.cache_dir == cache_dir and cache_dir else None
-    stat = path.stat()
+    stat = stat or path.stat()
     read = read_once(path.read_bytes)
     key = str(path)
     remembered = index.get(key) if index else None
@@ -105,8 +108,24 @@ def inspect(path: Path, cache_dir: Path | None) -> Sequence[Finding]:
             return findings
     findings = _findings(read(), path.suffix.lower(), stat.st_size)
     if index:
-        index.keep(key, stamp_of(stat, read), [asdict(f) for f in findings])
+        # The sha256 too (30 us beside the inspection's 260): the build's digest of the original
+        # (remembered_digest), so a build after a check reads no photo again.
+        value = {"findings": [asdict(f) for f in findings], "sha256": sha256_of(read())}
+        index.keep(key, stamp_of(stat, read), value)
     return findings
+
+
+def remembered_digest(path: Path, stat: os.stat_result) -> str | None:
+    """The sha256 of the original at `path` (resolved, inside content/, `stat` its stat now)
+    as the last check's memo knows it, or None: the build asks here before reading a photo."""
+    remembered = _run.index.get(str(path)) if _run else None
+    if remembered is None or not isinstance(remembered.value, dict):
+        return None
+    digest = remembered.value.get("sha256")
+    path_read = read_once(path.read_bytes)
+    if not isinstance(digest, str) or not unchanged(remembered.stamp, stat, path_read):
+        return None
+    return digest
 
 
 def inspect_data(data: bytes, suffix: str) -> tuple[Finding, ...]:
@@ -117,8 +136,8 @@ def inspect_data(data: bytes, suffix: str) -> tuple[Finding, ...]:
 
 def _decoded(value: Any) -> tuple[Finding, ...] | None:
     try:
-        return tuple(Finding(**item) for item in value)
-    except TypeError:
+        return tuple(Finding(**item) for item in value["findings"])
+    except (TypeError, KeyError):
         return None  # damaged: inspected again
 
 
@@ -144,7 +163,7 @@ def _heif_version() -> str:
 
 def _findings(data: bytes, suffix: str, size: int) -> tuple[Finding, ...]:
     # Pillow is imported here, not when `pipeline check` starts: most runs decode no image.
-    from pipeline.images.derive import ImageProblem, verify
+    from pipeline.images.derive import verify
     from pipeline.images.svg import clean_svg
 
     found: list[Finding] = []

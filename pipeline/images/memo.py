@@ -35,7 +35,7 @@ class Remembered:
 class MemoIndex:
     file: Path | None  # None: nothing is remembered (no cache folder)
     settings: str  # what the values depend on besides the file itself
-    known: dict[str, Remembered] = field(default_factory=dict)  # as read when the run started
+    known: dict[str, Any] = field(default_factory=dict)  # as read when the run started, as JSON
     learnt: dict[str, Remembered] = field(default_factory=dict)  # new this run
     _read_as: tuple[int, int, int] | None = None  # the index file's stat when it was read
 
@@ -47,7 +47,9 @@ class MemoIndex:
         return index
 
     def get(self, key: str) -> Remembered | None:
-        return self.learnt.get(key) or self.known.get(key)
+        """What is remembered of `key`; an entry read is decoded only when asked for (a
+        check asks for each photo once, in one of its processes)."""
+        return self.learnt.get(key) or _decoded(self.known.get(key))
 
     def keep(self, key: str, stamp: Stamp, value: Any) -> None:
         self.learnt[key] = Remembered(stamp, value)
@@ -72,12 +74,12 @@ class MemoIndex:
                 entries = self.known
                 if _stat_of(self.file) != self._read_as:  # another run wrote since: keep its part
                     entries, _ = _read(self.file, self.settings)
-                merged = {**_existing(entries), **self.learnt}
+                merged = {**_existing(entries), **_as_json(self.learnt)}
                 write_atomically(self.file, _encoded(merged, self.settings))
                 self.known, self.learnt, self._read_as = merged, {}, _stat_of(self.file)
 
 
-def _read(file: Path, settings: str) -> tuple[dict[str, Remembered], tuple[int, int, int] | None]:
+def _read(file: Path, settings: str) -> tuple[dict[str, Any], tuple[int, int, int] | None]:
     read_as = _stat_of(file)
     try:
         data = json.loads(file.read_bytes())
@@ -86,20 +88,26 @@ def _read(file: Path, settings: str) -> tuple[dict[str, Remembered], tuple[int, 
         entries = data["entries"]
     except (OSError, ValueError, AttributeError, KeyError, TypeError):
         return {}, read_as
-    known = {}
-    for key, item in entries.items() if isinstance(entries, dict) else ():
-        stamp = Stamp.from_json(item[0]) if isinstance(item, list) and len(item) == 2 else None
-        if stamp is not None:
-            known[key] = Remembered(stamp, item[1])
-    return known, read_as
+    return (entries if isinstance(entries, dict) else {}), read_as
 
 
-def _encoded(entries: Mapping[str, Remembered], settings: str) -> bytes:
-    body = {key: [item.stamp.to_json(), item.value] for key, item in sorted(entries.items())}
+def _decoded(item: Any) -> Remembered | None:
+    """An entry as read, or None for anything but what _as_json wrote (a damaged memo is no
+    memo)."""
+    stamp = Stamp.from_json(item[0]) if isinstance(item, list) and len(item) == 2 else None
+    return Remembered(stamp, item[1]) if stamp is not None else None
+
+
+def _as_json(entries: Mapping[str, Remembered]) -> dict[str, Any]:
+    return {key: [item.stamp.to_json(), item.value] for key, item in entries.items()}
+
+
+def _encoded(entries: Mapping[str, Any], settings: str) -> bytes:
+    body = dict(sorted(entries.items()))
     return json.dumps({"format": FORMAT, "settings": settings, "entries": body}).encode()
 
 
-def _existing(entries: Mapping[str, Remembered]) -> dict[str, Remembered]:
+def _existing(entries: Mapping[str, Any]) -> dict[str, Any]:
     """Entries of photos that still exist: a renamed or deleted photo's memo goes."""
     return {key: item for key, item in entries.items() if os.path.exists(key)}
 

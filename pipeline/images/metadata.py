@@ -15,7 +15,8 @@ import re
 import struct
 from dataclasses import dataclass
 
-from pipeline.images.derive import ImageProblem, open_original
+from pipeline.images.derive import open_original
+from pipeline.images.renditions import ImageProblem
 
 JPEG_QUALITY = 92  # for HEIC and AVIF only: they cannot be cleaned without encoding again
 ORIENTATION = 0x0112

@@ -20,6 +20,14 @@ LOW_PRINT_DPI = 150  # below this, a photo looks soft on paper: `pipeline check`
 WEB_WIDTH_PX = 320
 WEB_DENSITIES = (1, 2)
 LARGE_ORIGINAL_BYTES = 15 * 1024 * 1024
+# Bump when the way derived images are made (pipeline/images/derive.py) changes: cached outputs
+# are keyed by it. Here, with ImageProblem, so that a build with nothing to make needs no Pillow.
+RECIPE = "3"
+
+
+class ImageProblem(Exception):
+    """An original that cannot be used; the message says why, in words for the author."""
+
 
 Purpose = Literal["print", "web", "thumb"]
 Format = Literal["JPEG", "PNG", "WEBP", "SVG"]
@@ -70,11 +78,17 @@ def web_name(src: str, rendition: Rendition) -> str:
     """The file under html/media/ for one web rendition of `src`: images/a.heic ->
     images/a-640w.webp. The width is in the name so 1x and 2x can sit side by side; an SVG
     has one file whatever the size."""
-    path = PurePosixPath(src)
     fmt = output_format(src, rendition)
+    folder, _, name = src.rpartition("/")
+    if not name or "//" in src or any(part in (".", "") for part in folder.split("/")):
+        path = PurePosixPath(src)  # not written plainly: as pathlib names it
+        folder, name = str(path.parent), path.name
     if fmt == "SVG":
-        return str(path)
-    return str(path.with_name(f"{path.stem}-{rendition.max_width}w{SUFFIX_OF_FORMAT[fmt]}"))
+        return f"{folder}/{name}" if folder not in ("", ".") else name
+    dot = name.rfind(".")  # pathlib's stem: a leading or trailing dot is not a suffix's
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name
+    renamed = f"{stem}-{rendition.max_width}w{SUFFIX_OF_FORMAT[fmt]}"
+    return f"{folder}/{renamed}" if folder not in ("", ".") else renamed
 
 
 def web_renditions(src: str) -> tuple[Rendition, ...]:

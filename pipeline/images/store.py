@@ -9,18 +9,25 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import PIL
-from PIL import Image
+import PIL  # the package alone (its version), not its image modules
 
-from pipeline.images.derive import RECIPE, ImageProblem, derive_many
-from pipeline.images.renditions import SUFFIX_OF_FORMAT, Format, Rendition, output_format
-from pipeline.images.svg import clean_svg
+from pipeline.images.inspect import remembered_digest
+from pipeline.images.renditions import (
+    RECIPE,
+    SUFFIX_OF_FORMAT,
+    Format,
+    ImageProblem,
+    Rendition,
+    output_format,
+)
+from pipeline.load.library import real_path
 from pipeline.publish.outputs import write_atomically
-from pipeline.trust.files import content_file
+from pipeline.trust.files import content_file, plain_file_stat
 from pipeline.trust.stamps import Stamp, is_recent, read_once, sha256_of, stamp_of, unchanged
 
 CACHE_FOLDER = Path("cache") / "images"
@@ -51,6 +58,10 @@ def make_missing(content_dir: Path, src: str, todo: list[Missing]) -> str | None
 def make(content_dir: Path, src: str, todo: list[Missing]) -> None:
     """Make one original's missing renditions from one decode (largest first) and write them
     to the cache. Raises ImageProblem naming `src`, or OSError."""
+    # Pillow and the SVG cleaner are imported here: a build with nothing to make needs neither.
+    from pipeline.images.derive import derive_many
+    from pipeline.images.svg import clean_svg
+
     data = content_file(content_dir, src).read_bytes()  # never a link, never outside content/
     try:
         if is_svg(src):
@@ -94,7 +105,11 @@ class ImageStore:
         pipeline/trust/stamps.py), so a rebuild with nothing changed reads none of a library's
         photos, most of its bytes, and a photo rewritten in place is still read again."""
         if src not in self._digests:
-            stat = content_file(self.content_dir, src).stat()
+            path, stat = self._located(src)
+            known = remembered_digest(path, stat)  # as the build's own check found it
+            if known is not None:
+                self._digests[src] = known
+                return known
             read = read_once(lambda: self.original(src))
             remembered = self._remembered().get(src)
             if remembered and unchanged(remembered[0], stat, read):
@@ -105,6 +120,16 @@ class ImageStore:
                 self._digests[src] = sha256_of(read())
                 self._seen[src] = (stamp_of(stat, read), self._digests[src])
         return self._digests[src]
+
+    def _located(self, src: str) -> tuple[Path, os.stat_result]:
+        """The original's path, named as the check names it (in the real content/), and its
+        stat: the short way for a plain photo, else content_file, which refuses what is not."""
+        root = real_path(self.content_dir)
+        found = plain_file_stat(str(root), src)
+        if found is not None:
+            return Path(f"{root}/{src}"), found
+        path = content_file(root, src)
+        return path, path.stat()
 
     def _remembered(self) -> dict[str, tuple[Stamp, str]]:
         if self._memo is None:
@@ -181,5 +206,7 @@ class ImageStore:
 def _described(path: Path) -> DerivedFile:
     if path.suffix == ".svg":
         return DerivedFile(path, None, None)
+    from PIL import Image
+
     with Image.open(path, formats=("JPEG", "PNG", "WEBP")) as image:  # our own output; the header only
         return DerivedFile(path, image.width, image.height)

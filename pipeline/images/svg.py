@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from pipeline.images.derive import ImageProblem
+from pipeline.images.renditions import ImageProblem
 from pipeline.trust.css import CleanCss, UnsafeCss, clean_declarations, clean_stylesheet, refuse_loading
 
 SVG = "http://www.w3.org/2000/svg"

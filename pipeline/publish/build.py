@@ -17,8 +17,7 @@ from typing import Any
 from pipeline import __version__
 from pipeline.check import check_project
 from pipeline.errors import UsageError
-from pipeline.images.derive import RECIPE
-from pipeline.images.renditions import PRINT, Rendition, web_name, web_renditions
+from pipeline.images.renditions import PRINT, RECIPE, Rendition, web_name, web_renditions
 from pipeline.images.store import Missing
 from pipeline.model import Entry
 from pipeline.publish.handouts import UNUSED_BY_OUTPUTS, Failure, pipeline_fingerprint
@@ -61,7 +60,8 @@ def build(
     # What a full build would make: --only, --no-pdf and --no-html narrow this run, not the
     # library, so outputs outside this run are kept (only drafts' handouts are removed).
     whole = replace(options, only=(), pdf=True, html=True)
-    everything = {job.output: job for job in (jobs if whole == options else builder.plan(whole))}
+    planned = jobs if whole == options else builder.plan(whole, with_inputs=False)
+    everything = {job.output: job for job in planned}
     with build_lock(options.out):
         remove_leftover_temporaries(options.out)
         previous = read_manifest(options.out)
@@ -179,12 +179,14 @@ class Builder:
                     found.append(translated)
         return found
 
-    def plan(self, options: BuildOptions) -> list[Job]:
-        common = self._common_inputs()
+    def plan(self, options: BuildOptions, with_inputs: bool = True) -> list[Job]:
+        """The jobs of a build with these options; without `with_inputs`, only what each makes
+        (a build narrowed by --no-pdf asks what a whole one would make, to keep it)."""
+        common = self._common_inputs() if with_inputs else {}
         jobs: list[Job] = []
         media: dict[str, Job] = {}
         for entry in self.entries(options):
-            inputs = {**common, **self._entry_inputs(entry)}
+            inputs = {**common, **self._entry_inputs(entry)} if with_inputs else {}
             if options.pdf:
                 jobs.append(
                     Job(
@@ -207,13 +209,16 @@ class Builder:
                         entry,
                     )
                 )
+                folder = self.project.media_folder(entry)
                 for src in self.project.images_of(entry):
                     for rendition in web_renditions(src):
-                        output = self.project.media_folder(entry) + web_name(src, rendition)
+                        output = folder + web_name(src, rendition)
                         media[output] = Job(
                             output,
                             "image",
-                            {f"content/{src}": self._image_digest(src), "#image": _recipe(rendition)},
+                            {f"content/{src}": self._image_digest(src), "#image": _recipe(rendition)}
+                            if with_inputs
+                            else {},
                             image=(src, rendition),
                         )
         if options.html:
@@ -222,7 +227,7 @@ class Builder:
                 Job(
                     "html/handouts.css",
                     "copy",
-                    {css: self._digest(css)},
+                    {css: self._digest(css)} if with_inputs else {},
                     source=self.project.templates.find("snippet.css"),
                 )
             )

@@ -166,7 +166,8 @@ class WrittenFiles:
         self.rehashed = False  # an output found as written by its hash, not its stat
 
     def unchanged(self, output: str) -> bool:
-        return bool(self.stats.get(output)) and self.stats.get(output) == _stat(self.out / output)
+        known = self.stats.get(output)
+        return bool(known) and known == _stat(f"{self.out}/{output}")  # a string: pathlib costs more
 
     def remember(self, outputs: Iterable[str]) -> None:
         stats = {output: _stat(self.out / output) for output in outputs}
@@ -176,9 +177,9 @@ class WrittenFiles:
             write_atomically(self.file, json.dumps(stats, sort_keys=True).encode())
 
 
-def _stat(path: Path) -> str:
+def _stat(path: Path | str) -> str:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return ""
     return f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"

@@ -15,7 +15,7 @@ from typing import Any
 
 from pipeline.check import CheckResult, check_project
 from pipeline.errors import EXIT_CONTENT, UsageError
-from pipeline.images.derive import ImageProblem
+from pipeline.images.renditions import ImageProblem
 from pipeline.model import Entry, Layout, PageSize
 from pipeline.publish.adjust import Adjustment, adjusted, problems
 from pipeline.publish.contexts import ClientView, ExerciseView, RoutineView

@@ -12,7 +12,7 @@ from datetime import date
 
 import jinja2
 
-from pipeline.images.derive import ImageProblem
+from pipeline.images.renditions import ImageProblem
 from pipeline.model import Entry
 from pipeline.publish.handouts import Failure, PdfTask, partial_render, result_of
 from pipeline.publish.jobs import BuildOptions, Job, Progress, layout_of

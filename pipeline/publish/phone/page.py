@@ -25,7 +25,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from pipeline.images.derive import RECIPE
+from pipeline.images.renditions import RECIPE
 from pipeline.model import Entry
 from pipeline.publish.outputs import sha256_bytes, write_if_changed
 from pipeline.publish.phone.data import phone_data
