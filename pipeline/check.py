@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pipeline.diagnostics import Diagnostic, Severity, sort_key
 from pipeline.images import inspect as photo_memo
 from pipeline.images.inspect import FOLDER as IMAGE_CHECKS
-from pipeline.images.memo import Remembered
+from pipeline.images.inspect import Seen
 from pipeline.load import memo as reading_memo
 from pipeline.load.library import (
     EXERCISES,
@@ -58,6 +58,7 @@ class CheckResult:
     diagnostics: list[Diagnostic]
     files_checked: int
     schema: SchemaFolder | None = None  # which schemas were used
+    photo_digests: dict[str, str] = field(default_factory=dict)  # sha256 by resolved path, as seen
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -121,16 +122,16 @@ def check_project(
     )
     library = load_library(root, exercises, translations, studio)
     diagnostics = findings + _check_the_rest(library, settings)
-    photo_memo.finish_run(learnt)
+    photo_digests = photo_memo.finish_run(learnt)
     reading_memo.finish_run(read, (doc.sha256 for doc in library.documents()))
     wanted = tuple(p.resolve() for p in paths)
     checked = sum(1 for doc in library.documents() if _selected(root / doc.file, wanted))
     reported = [d for d in diagnostics if _selected(root / d.file, wanted)]
-    return CheckResult(library, sorted(reported, key=sort_key), checked, settings.schema)
+    return CheckResult(library, sorted(reported, key=sort_key), checked, settings.schema, photo_digests)
 
 
 # exercises, translations, findings, what was learnt about photos and the files' readings
-Checked = tuple[list[Document], list[Document], list[Diagnostic], dict[str, Remembered], dict[str, str]]
+Checked = tuple[list[Document], list[Document], list[Diagnostic], Seen, dict[str, str]]
 
 
 def _check_exercises(settings: _Settings, jobs: int, full_documents: bool) -> Checked:
@@ -151,7 +152,7 @@ def _check_exercises(settings: _Settings, jobs: int, full_documents: bool) -> Ch
         # fork: workers start with the parent's modules already imported, and the photo memo
         # already read.
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        documents, translations, findings, learnt, read = [], [], [], {}, {}
+        documents, translations, findings, learnt, read = [], [], [], Seen(), {}
         ending = (os.getpid(), gc.disable, ())  # gc off in workers; they end with this process
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker, initargs=ending) as pool:
             # Sent back slim: what cross-file rules need, and all of the data if it is asked

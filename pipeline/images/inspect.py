@@ -21,8 +21,8 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -60,10 +60,25 @@ class Finding:
     message: str
 
 
+@dataclass
+class Seen:
+    """What one process of a check found out about photos: what it learnt for the memo, and
+    the sha256 of each photo it looked at, by its resolved path, as it is now (the build
+    names its outputs by them, and so reads no photo its own check has just seen)."""
+
+    learnt: dict[str, Remembered] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
+
+    def update(self, other: Seen) -> None:
+        self.learnt.update(other.learnt)
+        self.digests.update(other.digests)
+
+
 @dataclass(frozen=True)
 class _Run:
     cache_dir: Path | None
     index: MemoIndex
+    digests: dict[str, str] = field(default_factory=dict)  # of photos seen in this process
 
 
 _run: _Run | None = None  # this check's memo; a forked worker process inherits it as read
@@ -79,51 +94,61 @@ def start_run(cache_dir: Path | None, content_dir: Path) -> None:
     _run = _Run(cache_dir, MemoIndex.open(file, _settings()))
 
 
-def learnt_here() -> dict[str, Remembered]:
-    """What this process learnt since it last said (a worker's share, for the parent)."""
-    return _run.index.take_learnt() if _run else {}
+def learnt_here() -> Seen:
+    """What this process found since it last said (a worker's share, for the parent)."""
+    if _run is None:
+        return Seen()
+    seen = Seen(_run.index.take_learnt(), dict(_run.digests))
+    _run.digests.clear()
+    return seen
 
 
-def finish_run(learnt_elsewhere: Mapping[str, Remembered]) -> None:
-    """Called when a check ends: the memo written once, with what the workers learnt."""
-    if _run:
-        _run.index.absorb(learnt_elsewhere)
-        _run.index.save()
+def finish_run(elsewhere: Seen) -> dict[str, str]:
+    """Called when a check ends: the memo written once, with what the workers learnt.
+    Returns the sha256 of every photo the run looked at, by its resolved path."""
+    if _run is None:
+        return {}
+    _run.index.absorb(elsewhere.learnt)
+    _run.index.save()
+    return {**_run.digests, **elsewhere.digests}
 
 
 def inspect(path: Path, cache_dir: Path | None, stat: os.stat_result | None = None) -> Sequence[Finding]:
     """What is wrong with one original (`path` resolved, inside content/, `stat` its stat if
     the caller has it): remembered when the run's memo knows the file as it is now, inspected
     (and remembered) otherwise."""
-    index = _run.index if _run and _run.cache_dir == cache_dir and cache_dir else None
+    run = _run if _run and _run.cache_dir == cache_dir and cache_dir else None
     stat = stat or path.stat()
     read = read_once(path.read_bytes)
+    if run is None:
+        return _findings(read(), path.suffix.lower(), stat.st_size)
     key = str(path)
-    remembered = index.get(key) if index else None
-    if index and remembered and unchanged(remembered.stamp, stat, read):
+    remembered = run.index.get(key)
+    if remembered and unchanged(remembered.stamp, stat, read):
         findings = _decoded(remembered.value)
         if findings is not None:
             if remembered.stamp.sha256 and not is_recent(stat):
-                index.keep(key, stamp_of(stat, read), remembered.value)  # old enough: its times tell now
+                run.index.keep(key, stamp_of(stat, read), remembered.value)  # old enough: its times tell now
+            run.digests[key] = remembered.value["sha256"]
             return findings
     findings = _findings(read(), path.suffix.lower(), stat.st_size)
-    if index:
-        # The sha256 too (30 us beside the inspection's 260): the build's digest of the original
-        # (remembered_digest), so a build after a check reads no photo again.
-        value = {"findings": [asdict(f) for f in findings], "sha256": sha256_of(read())}
-        index.keep(key, stamp_of(stat, read), value)
+    # The sha256 too (30 us beside the inspection's 260): the build's digest of the original
+    # (Seen.digests), so a build reads no photo its check has seen.
+    run.digests[key] = sha256_of(read())
+    run.index.keep(
+        key, stamp_of(stat, read), {"findings": [asdict(f) for f in findings], "sha256": run.digests[key]}
+    )
     return findings
 
 
-def remembered_digest(path: Path, stat: os.stat_result) -> str | None:
+def remembered_digest(path: str, stat: os.stat_result) -> str | None:
     """The sha256 of the original at `path` (resolved, inside content/, `stat` its stat now)
     as the last check's memo knows it, or None: the build asks here before reading a photo."""
-    remembered = _run.index.get(str(path)) if _run else None
+    remembered = _run.index.get(path) if _run else None
     if remembered is None or not isinstance(remembered.value, dict):
         return None
     digest = remembered.value.get("sha256")
-    path_read = read_once(path.read_bytes)
-    if not isinstance(digest, str) or not unchanged(remembered.stamp, stat, path_read):
+    if not isinstance(digest, str) or not unchanged(remembered.stamp, stat, read_once(Path(path).read_bytes)):
         return None
     return digest
 
@@ -136,6 +161,8 @@ def inspect_data(data: bytes, suffix: str) -> tuple[Finding, ...]:
 
 def _decoded(value: Any) -> tuple[Finding, ...] | None:
     try:
+        if not isinstance(value["sha256"], str):
+            return None
         return tuple(Finding(**item) for item in value["findings"])
     except (TypeError, KeyError):
         return None  # damaged: inspected again

@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 import PIL  # the package alone (its version), not its image modules
@@ -93,6 +94,9 @@ class ImageStore:
     _digests: dict[str, str] = field(default_factory=dict)
     _memo: dict[str, tuple[Stamp, str]] | None = None  # src -> (its stamp, its sha256), last run's
     _seen: dict[str, tuple[Stamp, str]] = field(default_factory=dict)  # learnt this run
+    # The originals' sha256 as this build's own check has just seen them, by resolved path
+    # (CheckResult.photo_digests): a build asks nothing more of a photo its check looked at.
+    checked: dict[str, str] = field(default_factory=dict)
     # Recent stamps found old enough now: kept only with something new, for a build with
     # nothing to do writes nothing (until then such a photo is hashed again, as it was).
     _refreshed: dict[str, tuple[Stamp, str]] = field(default_factory=dict)
@@ -105,6 +109,10 @@ class ImageStore:
         pipeline/trust/stamps.py), so a rebuild with nothing changed reads none of a library's
         photos, most of its bytes, and a photo rewritten in place is still read again."""
         if src not in self._digests:
+            seen = self.checked.get(f"{self._real_content}/{src}")
+            if seen is not None:
+                self._digests[src] = seen
+                return seen
             path, stat = self._located(src)
             known = remembered_digest(path, stat)  # as the build's own check found it
             if known is not None:
@@ -121,15 +129,19 @@ class ImageStore:
                 self._seen[src] = (stamp_of(stat, read), self._digests[src])
         return self._digests[src]
 
-    def _located(self, src: str) -> tuple[Path, os.stat_result]:
+    def _located(self, src: str) -> tuple[str, os.stat_result]:
         """The original's path, named as the check names it (in the real content/), and its
         stat: the short way for a plain photo, else content_file, which refuses what is not."""
-        root = real_path(self.content_dir)
-        found = plain_file_stat(str(root), src)
+        found = plain_file_stat(self._real_content, src)
         if found is not None:
-            return Path(f"{root}/{src}"), found
-        path = content_file(root, src)
-        return path, path.stat()
+            return f"{self._real_content}/{src}", found
+        path = content_file(Path(self._real_content), src)
+        return str(path), path.stat()
+
+    @cached_property
+    def _real_content(self) -> str:
+        """content/ resolved once a store (a build makes one): each photo's digest asks."""
+        return str(real_path(self.content_dir))
 
     def _remembered(self) -> dict[str, tuple[Stamp, str]]:
         if self._memo is None:

@@ -20,8 +20,9 @@ from pipeline.errors import UsageError
 from pipeline.images.renditions import PRINT, RECIPE, Rendition, web_name, web_renditions
 from pipeline.images.store import Missing
 from pipeline.model import Entry
+from pipeline.publish import noop
 from pipeline.publish.handouts import UNUSED_BY_OUTPUTS, Failure, pipeline_fingerprint
-from pipeline.publish.jobs import BuildOptions, Job, Progress, layout_of
+from pipeline.publish.jobs import BuildOptions, Job, Progress, Shared, layout_of
 from pipeline.publish.outputs import (
     MANIFEST,
     BuildReport,
@@ -31,7 +32,6 @@ from pipeline.publish.outputs import (
     is_current,
     manifest_bytes,
     read_manifest,
-    remove_leftover_temporaries,
     remove_outputs_no_longer_planned,
     sha256_file,
     write_or_report,
@@ -55,58 +55,82 @@ def build(
     if check.errors:
         return report  # nothing is rendered from content that fails the check
     project = Project.from_library(check.library, options.page_size, options.out)
+    project.images.checked = check.photo_digests
     builder = Builder(project)
+    key = builder.key(options)
+    with build_lock(options.out):
+        unchanged = noop.nothing_to_do(options.out, key, _site_pages(options))
+        if unchanged is not None:
+            report.unchanged = unchanged  # the plan would find every output current
+        else:
+            outputs = _plan_and_make(builder, options, report, progress_total)
+            if not report.failed:
+                noop.remember(options.out, key, outputs)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _plan_and_make(
+    builder: Builder,
+    options: BuildOptions,
+    report: BuildReport,
+    progress_total: Callable[[int], Progress] | None,
+) -> list[str]:
+    """Plan the outputs, keep those the manifest says are current, make the rest, then the
+    site's pages and the manifest; returns this run's outputs."""
+    project = builder.project
     jobs = builder.plan(options)
     # What a full build would make: --only, --no-pdf and --no-html narrow this run, not the
     # library, so outputs outside this run are kept (only drafts' handouts are removed).
     whole = replace(options, only=(), pdf=True, html=True)
     planned = jobs if whole == options else builder.plan(whole, with_inputs=False)
     everything = {job.output: job for job in planned}
-    with build_lock(options.out):
-        remove_leftover_temporaries(options.out)
-        previous = read_manifest(options.out)
-        written = WrittenFiles(options.out)
-        stale = [job for job in jobs if not is_current(job.output, job.digest, previous, written)]
-        stale_outputs = {job.output for job in stale}
-        report.unchanged = [job.output for job in jobs if job.output not in stale_outputs]
-        photos = builder.images_missing(stale)
-        steps = len(stale) + len(photos)  # pages and photos: a first build never sits silent
-        advance = progress_total(steps) if progress_total and steps else (lambda n: None)
-        records = {
-            output: record
-            for output, record in previous.items()
-            if output in everything and output not in stale_outputs
-        }
-        for job, outcome in _produce(project, stale, photos, options, advance):
-            if isinstance(outcome, str):
-                records[job.output] = OutputRecord(inputs=job.inputs, input_digest=job.digest, sha256=outcome)
-                report.built.append(job.output)
-            else:
-                report.failed.append((job.output, outcome.message))
-        report.removed = remove_outputs_no_longer_planned(options.out, previous, set(everything), report)
-        project.images.remember_digests()
-        changed = bool(stale or report.removed or written.rehashed or set(records) != set(previous))
-        if not options.only and changed:  # nothing made or removed: nothing left over
-            _clean_image_cache(project)
-        # The preview page and the phone page show every snippet's entry: made again only
-        # when one of them changed.
-        pages = (options.out / "index.html", options.out / "html/packet.html")
-        if options.html and (changed or not all(page.is_file() for page in pages)):
-            shown = [
-                job.entry
-                for job in everything.values()
-                if job.kind == "html" and job.entry and job.output in records
-            ]
-            from pipeline.publish.site import write_site_pages  # Jinja and the phone page's modules
+    previous = read_manifest(options.out)
+    written = WrittenFiles(options.out)
+    stale = [job for job in jobs if not is_current(job.output, job.digest, previous, written)]
+    stale_outputs = {job.output for job in stale}
+    report.unchanged = [job.output for job in jobs if job.output not in stale_outputs]
+    photos = builder.images_missing(stale)
+    steps = len(stale) + len(photos)  # pages and photos: a first build never sits silent
+    advance = progress_total(steps) if progress_total and steps else (lambda n: None)
+    records = {
+        output: record
+        for output, record in previous.items()
+        if output in everything and output not in stale_outputs
+    }
+    for job, outcome in _produce(project, stale, photos, options, advance):
+        if isinstance(outcome, str):
+            records[job.output] = OutputRecord(inputs=job.inputs, input_digest=job.digest, sha256=outcome)
+            report.built.append(job.output)
+        else:
+            report.failed.append((job.output, outcome.message))
+    report.removed = remove_outputs_no_longer_planned(options.out, previous, set(everything), report)
+    project.images.remember_digests()
+    changed = bool(stale or report.removed or written.rehashed or set(records) != set(previous))
+    if not options.only and changed:  # nothing made or removed: nothing left over
+        _clean_image_cache(project)
+    # The preview page and the phone page show every snippet's entry: made again only
+    # when one of them changed.
+    if options.html and (changed or not all(page.is_file() for page in _site_pages(options))):
+        shown = [
+            job.entry
+            for job in everything.values()
+            if job.kind == "html" and job.entry and job.output in records
+        ]
+        from pipeline.publish.site import write_site_pages  # Jinja and the phone page's modules
 
-            write_site_pages(project, shown, set(records), options.out, report)
-        # If the manifest cannot be written, the previous one stays; the outputs replaced since
-        # no longer match its sha256, so the next build remakes them.
-        if changed or not (options.out / MANIFEST).is_file():
-            write_or_report(MANIFEST, manifest_bytes(records, __version__), options.out, report)
-            written.remember(records)
-    report.seconds = time.perf_counter() - started
-    return report
+        write_site_pages(project, shown, set(records), options.out, report)
+    # If the manifest cannot be written, the previous one stays; the outputs replaced since
+    # no longer match its sha256, so the next build remakes them.
+    if changed or not (options.out / MANIFEST).is_file():
+        write_or_report(MANIFEST, manifest_bytes(records, __version__), options.out, report)
+        written.remember(records)
+    return [job.output for job in jobs]
+
+
+def _site_pages(options: BuildOptions) -> tuple[Path, ...]:
+    """The preview page and the phone page, made with the snippets (none without them)."""
+    return (options.out / "index.html", options.out / "html/packet.html") if options.html else ()
 
 
 def _produce(
@@ -182,11 +206,11 @@ class Builder:
     def plan(self, options: BuildOptions, with_inputs: bool = True) -> list[Job]:
         """The jobs of a build with these options; without `with_inputs`, only what each makes
         (a build narrowed by --no-pdf asks what a whole one would make, to keep it)."""
-        common = self._common_inputs() if with_inputs else {}
+        shared = Shared.of(self._common_inputs()) if with_inputs else None
         jobs: list[Job] = []
         media: dict[str, Job] = {}
         for entry in self.entries(options):
-            inputs = {**common, **self._entry_inputs(entry)} if with_inputs else {}
+            inputs = self._entry_inputs(entry) if with_inputs else {}
             if options.pdf:
                 jobs.append(
                     Job(
@@ -198,6 +222,7 @@ class Builder:
                             "#layout": layout_of(entry, options),
                         },
                         entry,
+                        shared=shared,
                     )
                 )
             if options.html:
@@ -207,6 +232,7 @@ class Builder:
                         "html",
                         {**inputs, "#pdf": str(options.pdf)},
                         entry,
+                        shared=shared,
                     )
                 )
                 folder = self.project.media_folder(entry)
@@ -233,6 +259,37 @@ class Builder:
             )
         return jobs + list(media.values())
 
+    def key(self, options: BuildOptions) -> str:
+        """One sha256 of everything a plan with these options reads (pipeline/publish/noop.py):
+        equal keys, equal plans."""
+        project = self.project
+        files = [*project.exercise_files.values(), *project.routine_files.values()]
+        files += project.translation_files.values()
+        images = {
+            src
+            for entry_id in project.exercises
+            for src in self.project.images_of(Entry("exercise", entry_id))
+        }
+        return noop.build_key(
+            {
+                "only": list(options.only),
+                "drafts": options.drafts,
+                "pdf": options.pdf,
+                "html": options.html,
+                "page_size": project.page_size,
+                "layout": options.layout,
+                "today": options.today,
+                "languages": project.languages,
+            },
+            self._common_inputs(),
+            files,
+            {src: self._image_digest(src) for src in sorted(images)},
+            {
+                language: self._digest(f"catalog {language}", catalog_path(language))
+                for language in project.languages[1:]
+            },
+        )
+
     def _common_inputs(self) -> dict[str, str]:
         """What every output depends on: the pipeline, the templates, the studio file."""
         inputs = {"#pipeline": pipeline_fingerprint(), "content/studio.yaml": self.project.studio_sha}
@@ -244,6 +301,11 @@ class Builder:
         if self.project.studio.get("logo"):
             logo = self.project.studio["logo"]
             inputs[f"content/{logo}"] = self._image_digest(logo)
+        # A studio's own limits: the phone page checks a code's numbers against them.
+        own_schema = self.project.schema_dir
+        for schema in sorted(own_schema.glob("*.json")) if own_schema else ():
+            if schema.is_file() and not schema.is_symlink():  # a link the check refused
+                inputs[f"schema/{schema.name}"] = self._digest(f"schema/{schema.name}", schema)
         return inputs
 
     def _entry_inputs(self, entry: Entry) -> dict[str, str]:

@@ -93,13 +93,6 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def remove_leftover_temporaries(out: Path) -> None:
-    """Temporary files of a build that was killed before it could rename them."""
-    for leftover in out.rglob(".*.tmp"):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
-
-
 def read_manifest(out: Path) -> dict[str, OutputRecord]:
     """The previous build's records; an unreadable manifest just means: rebuild everything."""
     try:
@@ -117,8 +110,9 @@ def manifest_bytes(outputs: dict[str, OutputRecord], version: str) -> bytes:
 
 @contextlib.contextmanager
 def build_lock(out: Path) -> Iterator[None]:
-    """One build at a time per output folder: a second one is refused, not interleaved."""
-    refuse_links_in_output(out)  # every write below lands inside `out` (docs/security.md)
+    """One build at a time per output folder: a second one is refused, not interleaved.
+    Under the lock, what a killed build left half written is removed."""
+    leftovers = refuse_links_in_output(out)  # every write below lands inside `out` (docs/security.md)
     try:
         out.mkdir(parents=True, exist_ok=True)
         handle = open(out / LOCK, "a")  # noqa: SIM115 ("a": taking the lock must not touch the file)
@@ -132,6 +126,9 @@ def build_lock(out: Path) -> Iterator[None]:
                 f"another build is writing to {out}; wait for it to finish and run this one again"
             ) from None
         try:
+            for leftover in leftovers:  # another build's, had it been running, would be locked out
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
@@ -167,17 +164,17 @@ class WrittenFiles:
 
     def unchanged(self, output: str) -> bool:
         known = self.stats.get(output)
-        return bool(known) and known == _stat(f"{self.out}/{output}")  # a string: pathlib costs more
+        return bool(known) and known == stat_of(f"{self.out}/{output}")  # a string: pathlib costs more
 
     def remember(self, outputs: Iterable[str]) -> None:
-        stats = {output: _stat(self.out / output) for output in outputs}
+        stats = {output: stat_of(self.out / output) for output in outputs}
         if stats == self.stats:
             return  # a build with nothing to do writes nothing
         with contextlib.suppress(OSError):
             write_atomically(self.file, json.dumps(stats, sort_keys=True).encode())
 
 
-def _stat(path: Path | str) -> str:
+def stat_of(path: Path | str) -> str:
     try:
         stat = os.stat(path)
     except OSError:

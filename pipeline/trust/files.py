@@ -126,21 +126,44 @@ def links_under(folder: Path) -> Iterator[Path]:
             yield from links_under(Path(entry.path))
 
 
+def _links_and_temporaries(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The symlinks (never followed) and the temporary files inside `folder`, sorted."""
+    links: list[Path] = []
+    temporaries: list[Path] = []
+    folders = [str(folder)] if folder.is_dir() else []
+    while folders:
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                links.append(Path(entry.path))
+            elif entry.is_dir(follow_symlinks=False):
+                folders.append(entry.path)
+            elif entry.name.startswith(".") and entry.name.endswith(".tmp"):
+                temporaries.append(Path(entry.path))
+    return sorted(links), sorted(temporaries)
+
+
 class OutputFolderLink(ContentError):
     """The output folder, or a folder or file in it, is a link: a pull request can commit
     `build/html` as a link to anywhere, and the build would write there."""
 
 
-def refuse_links_in_output(out: Path) -> None:
+def refuse_links_in_output(out: Path) -> list[Path]:
     """Before a build writes anything: `out` and everything in it must be real folders and
-    files, so that every write lands inside `out` (OutputFolderLink otherwise)."""
-    found = [out] if os.path.islink(out) else list(links_under(out))
+    files, so that every write lands inside `out` (OutputFolderLink otherwise). Returns the
+    temporary files (`.name.tmp`) a killed build left, found on the same walk: a build
+    folder holds tens of thousands of files, and each walk of it costs tens of milliseconds."""
+    found, leftovers = ([out], []) if os.path.islink(out) else _links_and_temporaries(out)
     if found:
         shown = ", ".join(f"{link} (to {os.readlink(link)})" for link in found[:3])
         raise OutputFolderLink(
             f"the output folder holds links, and the build writes only into real folders: {shown}; "
             "remove them (they may have come in a pull request) and build again"
         )
+    return leftovers
 
 
 def content_src_problem(src: str) -> str | None:
