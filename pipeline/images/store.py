@@ -97,6 +97,7 @@ class ImageStore:
     # The originals' sha256 as this build's own check has just seen them, by resolved path
     # (CheckResult.photo_digests): a build asks nothing more of a photo its check looked at.
     checked: dict[str, str] = field(default_factory=dict)
+    _sizes: dict[Path, DerivedFile] = field(default_factory=dict)  # of cached files, as read
     # Recent stamps found old enough now: kept only with something new, for a build with
     # nothing to do writes nothing (until then such a photo is hashed again, as it was).
     _refreshed: dict[str, tuple[Stamp, str]] = field(default_factory=dict)
@@ -178,13 +179,20 @@ class ImageStore:
         return f"{self.key(src, rendition)}{SUFFIX_OF_FORMAT[output_format(src, rendition)]}"
 
     def get(self, src: str, rendition: Rendition) -> DerivedFile:
-        """The derived file, made now if the cache does not have it. Raises ImageProblem
-        (naming `src`) for an original that cannot be used, OSError when it cannot be read
-        or the cache cannot be written."""
+        """The derived file with its size, made now if the cache does not have it. Raises
+        ImageProblem (naming `src`) for an original that cannot be used, OSError when it
+        cannot be read or the cache cannot be written."""
+        cached = self.file(src, rendition)
+        if cached not in self._sizes:  # a cached file's name is its content's: its size holds
+            self._sizes[cached] = _described(cached)
+        return self._sizes[cached]
+
+    def file(self, src: str, rendition: Rendition) -> Path:
+        """The derived file in the cache, made now if it is not there (raises as `get`)."""
         cached = self.cache_dir / self.cached_name(src, rendition)
         if not cached.is_file():
             make(self.content_dir, src, [Missing(rendition, output_format(src, rendition), cached)])
-        return _described(cached)
+        return cached
 
     def missing(self, wanted: Iterable[tuple[str, Rendition]]) -> dict[str, list[Missing]]:
         """What the cache lacks, by original: each original is then decoded once for all of

@@ -16,7 +16,7 @@ from pipeline.images.renditions import ImageProblem
 from pipeline.model import Entry
 from pipeline.publish.handouts import Failure, PdfTask, partial_render, result_of
 from pipeline.publish.jobs import BuildOptions, Job, Progress, layout_of
-from pipeline.publish.outputs import cannot, sha256_bytes, write_atomically
+from pipeline.publish.outputs import cannot, publish_cached, sha256_bytes, write_atomically
 from pipeline.publish.pdf_settings import fitted
 from pipeline.publish.project import Project
 from pipeline.publish.render import describe_template_error
@@ -51,8 +51,9 @@ class Producer:
         try:
             if job.kind == "image":
                 assert job.image is not None
-                data = self.project.images.get(*job.image).path.read_bytes()
-            elif job.kind == "copy":
+                cached = self.project.images.file(*job.image)
+                return sha256_bytes(publish_cached(cached, options.out / job.output))
+            if job.kind == "copy":
                 assert job.source is not None
                 data = job.source.read_bytes()
             else:

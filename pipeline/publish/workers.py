@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -38,7 +39,20 @@ def make_images(
             make_missing(content_dir, src, todo)
             advance(1)
         return
-    with pdf_pool(min(jobs, len(missing))) as pool:
+    with _image_pool(min(jobs, len(missing))) as pool:
         futures = [pool.submit(make_missing, content_dir, src, todo) for src, todo in missing.items()]
         for _ in as_completed(futures):
             advance(1)
+
+
+def _image_pool(workers: int) -> ProcessPoolExecutor:
+    """Workers for photos, which need Pillow, not WeasyPrint: forked from this process when
+    it has no other thread (a process that starts in milliseconds, where the forkserver's
+    start with WeasyPrint loaded takes more than a second), the PDF pool's kind otherwise
+    (forking a process with threads, as `pipeline serve`'s, is not safe)."""
+    if os.name != "posix" or threading.active_count() > 1:
+        return pdf_pool(workers)
+    context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(
+        workers, mp_context=context, initializer=start_worker, initargs=(os.getpid(), None, ())
+    )
