@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
 # The language content is written in; every other is a translation of it.
@@ -84,7 +84,7 @@ class TranslationName:
 
 def translation_name(path: str | Path) -> TranslationName | None:
     """`knee-to-chest.es.yaml` -> (knee-to-chest, es); None for a source file."""
-    match = TRANSLATION_NAME.match(PurePosixPath(str(path)).name)
+    match = TRANSLATION_NAME.match(str(path).rstrip("/").rsplit("/", 1)[-1])  # its name, as pathlib's
     return TranslationName(match["id"], match["lang"]) if match else None
 
 
