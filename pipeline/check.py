@@ -43,7 +43,7 @@ from pipeline.rules.crossfile import EXERCISE_KEYS_USED_ACROSS_FILES
 from pipeline.rules.registry import Context, Target, run_document_checks, run_library_checks
 from pipeline.rules.studio_schema import validators_in_force
 from pipeline.translations.files import Source
-from pipeline.trust.files import forget_checked_folders
+from pipeline.trust.files import end_of_check, forget_checked_folders
 
 # Below this many exercises a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 400
@@ -127,6 +127,7 @@ def check_project(
     wanted = tuple(p.resolve() for p in paths)
     checked = sum(1 for doc in library.documents() if _selected(root / doc.file, wanted))
     reported = [d for d in diagnostics if _selected(root / d.file, wanted)]
+    end_of_check()
     return CheckResult(library, sorted(reported, key=sort_key), checked, settings.schema, photo_digests)
 
 

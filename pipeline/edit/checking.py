@@ -31,7 +31,7 @@ from pipeline.rules import registered
 from pipeline.rules.registry import Context, run_document_checks, run_library_checks
 from pipeline.rules.studio_schema import validators_in_force
 from pipeline.translations.files import Source
-from pipeline.trust.files import forget_checked_folders
+from pipeline.trust.files import end_of_check, forget_checked_folders
 
 Kind = Literal["exercise", "routine"]
 FileReader = Callable[[Path, Iterable[Path]], list[Document]]
@@ -62,6 +62,7 @@ def check_edited(
     found = run_document_checks(kind, edited, context)
     found += run_library_checks(library, replace(context, target="library"))
     photo_memo.finish_run(photo_memo.learnt_here())
+    end_of_check()
     return sorted((d for d in found if d.file == file), key=sort_key)
 
 
@@ -77,7 +78,9 @@ def check_translation(
     context = _context(root, root / "content", today, studio, {}, "exercise")
     against = Source(kind, source, (), context.languages)
     edited = load_bytes(text.encode("utf-8"), Document(file, None))
-    return sorted(_translation_findings(edited, against, context), key=sort_key)
+    found = _translation_findings(edited, against, context)
+    end_of_check()
+    return sorted(found, key=sort_key)
 
 
 def _with(documents: list[Document], edited: Document, wanted: bool) -> list[Document]:

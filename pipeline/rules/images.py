@@ -16,7 +16,7 @@ from pipeline.load.library import real_path
 from pipeline.load.yaml import Document, Path_
 from pipeline.rules.messages import warning
 from pipeline.rules.registry import Context, check, rules
-from pipeline.trust.files import UntrustedPath, content_file, plain_file_stat
+from pipeline.trust.files import UntrustedPath, checked_file_stat, content_file
 
 WARNING, ERROR = Severity.WARNING, Severity.ERROR
 IMAGE_RULES = rules(
@@ -68,6 +68,7 @@ def image_diagnostics(
     if not isinstance(images, list):
         return
     title = data.get("title")
+    title_words = _words(title) if isinstance(title, str) else None  # an alt text that only repeats it
     root = real_path(content_dir)  # once a document: pathlib's resolving is most of a photo's cost
     for index, image in enumerate(images):
         if not isinstance(image, dict):
@@ -76,7 +77,7 @@ def image_diagnostics(
         if isinstance(src, str):
             yield from file_diagnostics(doc, ("images", index, "src"), src, root, cache_dir)
         alt = image.get("alt")
-        if isinstance(alt, str) and isinstance(title, str) and _repeats(alt, title):
+        if isinstance(alt, str) and title_words is not None and _words(alt) == title_words:
             yield warning(
                 doc,
                 ("images", index, "alt"),
@@ -91,7 +92,7 @@ def file_diagnostics(
 ) -> Iterator[Diagnostic]:
     """Problems of one image file named at `path`, `root` the real content/ folder (the
     schema reports missing files, links and paths outside content/images/)."""
-    found = plain_file_stat(str(root), src)  # most photos: proven plain the short way
+    found = checked_file_stat(str(root), src)  # most photos: proven plain the short way
     if found is not None:
         resolved = Path(f"{root}/{src}")
     else:
@@ -118,8 +119,6 @@ _WORDS = re.compile(r"[^\w]+")
 _FILLER = {"photo", "picture", "image", "of", "a", "an", "the"}
 
 
-def _repeats(alt: str, title: str) -> bool:
-    """ "Cat-cow", "Photo of the cat-cow": an alt text that says no more than the title."""
-    alt_words = [w for w in _WORDS.split(alt.casefold()) if w and w not in _FILLER]
-    title_words = [w for w in _WORDS.split(title.casefold()) if w and w not in _FILLER]
-    return alt_words == title_words
+def _words(text: str) -> list[str]:
+    """ "Cat-cow", "Photo of the cat-cow": the words that say something, to compare."""
+    return [w for w in _WORDS.split(text.casefold()) if w and w not in _FILLER]

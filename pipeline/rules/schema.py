@@ -34,7 +34,7 @@ from pipeline.resources import SCHEMA, packaged
 from pipeline.rules import compiled
 from pipeline.rules.messages import custom_error, diagnostics_for
 from pipeline.rules.registry import Context, check, rules
-from pipeline.trust.files import content_src_problem, link_message, link_on_the_way, plain_file_stat
+from pipeline.trust.files import checked_file_stat, content_src_problem, link_message, link_on_the_way
 from pipeline.trust.schema import SCHEMA_NAMES as SCHEMA_NAMES
 from pipeline.trust.schema import linear_pattern, matches, patterns_in, registry_of
 
@@ -251,7 +251,7 @@ def _const_test(if_schema: Any) -> tuple[str, str] | None:
 def _check_content_file(content_root: Path, reference: str) -> Iterator[ValidationError]:
     """What is wrong with the file `reference` names (content_root resolved): nothing, at
     once, for a plain photo (most of them), else what the full way finds."""
-    if plain_file_stat(str(content_root), reference) is not None:
+    if checked_file_stat(str(content_root), reference) is not None:
         return
     target = content_root / reference
     link = link_on_the_way(content_root, target)  # refused wherever it points (trust/files.py)

@@ -66,8 +66,32 @@ def _is_link(folder: str) -> bool:
 
 
 def forget_checked_folders() -> None:
-    """Called when a check starts: a folder may have become a link since the last one."""
+    """Called when a check starts: a folder may have become a link since the last one, and a
+    photo may have changed. Until end_of_check, each photo's stat is found once."""
+    global _checked_stats
     _is_link.cache_clear()
+    _checked_stats = {}
+
+
+def end_of_check() -> None:
+    """Called when a check ends: a stat found during it is not kept past it (a desk or an
+    editor runs for days)."""
+    global _checked_stats
+    _checked_stats = None
+
+
+_checked_stats: dict[tuple[str, str], os.stat_result | None] | None = None
+
+
+def checked_file_stat(folder: str, src: str) -> os.stat_result | None:
+    """plain_file_stat, asked once a check: the schema's file check and the image rules both
+    ask of every photo."""
+    if _checked_stats is None:
+        return plain_file_stat(folder, src)
+    key = (folder, src)
+    if key not in _checked_stats:
+        _checked_stats[key] = plain_file_stat(folder, src)
+    return _checked_stats[key]
 
 
 def regular_file_inside(folder: Path, path: Path, shown: str) -> Path:
