@@ -118,7 +118,7 @@ def inspect(path: Path, cache_dir: Path | None, stat: os.stat_result | None = No
     the caller has it): remembered when the run's memo knows the file as it is now, inspected
     (and remembered) otherwise."""
     run = _run if _run and _run.cache_dir == cache_dir and cache_dir else None
-    stat = stat or path.stat()
+    stat = stat if stat is not None else path.stat()
     read = read_once(path.read_bytes)
     if run is None:
         return _findings(read(), path.suffix.lower(), stat.st_size)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -206,7 +207,7 @@ class Builder:
     def plan(self, options: BuildOptions, with_inputs: bool = True) -> list[Job]:
         """The jobs of a build with these options; without `with_inputs`, only what each makes
         (a build narrowed by --no-pdf asks what a whole one would make, to keep it)."""
-        shared = Shared.of(self._common_inputs()) if with_inputs else None
+        shared = Shared.of(self._common_inputs) if with_inputs else None
         jobs: list[Job] = []
         media: dict[str, Job] = {}
         for entry in self.entries(options):
@@ -281,7 +282,7 @@ class Builder:
                 "today": options.today,
                 "languages": project.languages,
             },
-            self._common_inputs(),
+            self._common_inputs,
             files,
             {src: self._image_digest(src) for src in sorted(images)},
             {
@@ -290,8 +291,10 @@ class Builder:
             },
         )
 
+    @cached_property
     def _common_inputs(self) -> dict[str, str]:
-        """What every output depends on: the pipeline, the templates, the studio file."""
+        """What every output depends on: the pipeline, the templates, the studio file (found
+        once a build: the key and the plan both ask)."""
         inputs = {"#pipeline": pipeline_fingerprint(), "content/studio.yaml": self.project.studio_sha}
         for template in self.project.templates.names():
             if template.startswith(UNUSED_BY_OUTPUTS):
