@@ -142,7 +142,7 @@ def _check_exercises(settings: _Settings, jobs: int, full_documents: bool) -> Ch
     by_source = _translations_by_source(settings.root, files)
     work = partial(_load_and_check_exercises, settings, by_source=by_source)
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
-        documents, translations, findings, learnt, read = work(files, slim=False)
+        documents, translations, findings, learnt, read = work(files, slim=False, all_data=full_documents)
     else:
         # Imported here: a small library's check (most runs) starts no process.
         import multiprocessing
@@ -178,8 +178,8 @@ def _load_and_check_exercises(
     all_data: bool = False,
 ) -> Checked:
     """Load exercises and their translations, then check them; `slim` documents keep only
-    what cross-file rules need (all of their data with `all_data`), which makes sending them
-    back from a worker process several times cheaper."""
+    what cross-file rules need (all of their data with `all_data`, which a build asks for with
+    the photos' digests), which makes sending them back from a worker several times cheaper."""
     registered()
     context = settings.context("exercise")
     documents = load_files(settings.root, files, quick=True)
@@ -197,7 +197,7 @@ def _load_and_check_exercises(
             doc.slim(doc.data or () if all_data else EXERCISE_KEYS_USED_ACROSS_FILES) for doc in documents
         ]
         translated = [doc.slim(doc.data or () if all_data else ()) for doc in translated]
-    return documents, translated, findings, photo_memo.learnt_here(), reading_memo.learnt_here()
+    return documents, translated, findings, photo_memo.learnt_here(all_data), reading_memo.learnt_here()
 
 
 def _translations_by_source(root: Path, sources: list[Path]) -> dict[str, list[Path]]:

@@ -23,7 +23,7 @@ import importlib.util
 import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -94,11 +94,13 @@ def start_run(cache_dir: Path | None, content_dir: Path) -> None:
     _run = _Run(cache_dir, MemoIndex.open(file, _settings()))
 
 
-def learnt_here() -> Seen:
-    """What this process found since it last said (a worker's share, for the parent)."""
+def learnt_here(with_digests: bool = True) -> Seen:
+    """What this process found since it last said (a worker's share, for the parent); the
+    photos' digests only `with_digests` (a build wants them, a check alone does not, and
+    sending them costs a worker more than finding them)."""
     if _run is None:
         return Seen()
-    seen = Seen(_run.index.take_learnt(), dict(_run.digests))
+    seen = Seen(_run.index.take_learnt(), dict(_run.digests) if with_digests else {})
     _run.digests.clear()
     return seen
 
@@ -113,32 +115,38 @@ def finish_run(elsewhere: Seen) -> dict[str, str]:
     return {**_run.digests, **elsewhere.digests}
 
 
-def inspect(path: Path, cache_dir: Path | None, stat: os.stat_result | None = None) -> Sequence[Finding]:
+def inspect(path: str, cache_dir: Path | None, stat: os.stat_result | None = None) -> Sequence[Finding]:
     """What is wrong with one original (`path` resolved, inside content/, `stat` its stat if
     the caller has it): remembered when the run's memo knows the file as it is now, inspected
-    (and remembered) otherwise."""
+    (and remembered) otherwise. The path is text: a check asks of thousands of photos, and a
+    remembered one costs less than building its Path."""
     run = _run if _run and _run.cache_dir == cache_dir and cache_dir else None
-    stat = stat if stat is not None else path.stat()
-    read = read_once(path.read_bytes)
+    stat = stat if stat is not None else os.stat(path)
+    read = read_once(partial(_bytes_of, path))
+    suffix = os.path.splitext(path)[1].lower()
     if run is None:
-        return _findings(read(), path.suffix.lower(), stat.st_size)
-    key = str(path)
-    remembered = run.index.get(key)
+        return _findings(read(), suffix, stat.st_size)
+    remembered = run.index.get(path)
     if remembered and unchanged(remembered.stamp, stat, read):
         findings = _decoded(remembered.value)
         if findings is not None:
             if remembered.stamp.sha256 and not is_recent(stat):
-                run.index.keep(key, stamp_of(stat, read), remembered.value)  # old enough: its times tell now
-            run.digests[key] = remembered.value["sha256"]
+                run.index.keep(path, stamp_of(stat, read), remembered.value)  # old enough: its times tell now
+            run.digests[path] = remembered.value["sha256"]
             return findings
-    findings = _findings(read(), path.suffix.lower(), stat.st_size)
+    findings = _findings(read(), suffix, stat.st_size)
     # The sha256 too (30 us beside the inspection's 260): the build's digest of the original
     # (Seen.digests), so a build reads no photo its check has seen.
-    run.digests[key] = sha256_of(read())
+    run.digests[path] = sha256_of(read())
     run.index.keep(
-        key, stamp_of(stat, read), {"findings": [asdict(f) for f in findings], "sha256": run.digests[key]}
+        path, stamp_of(stat, read), {"findings": [asdict(f) for f in findings], "sha256": run.digests[path]}
     )
     return findings
+
+
+def _bytes_of(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
 
 
 def remembered_digest(path: str, stat: os.stat_result) -> str | None:
@@ -170,15 +178,14 @@ def _decoded(value: Any) -> tuple[Finding, ...] | None:
 
 @cache
 def _settings() -> str:
-    import PIL  # the package alone: its version, not its image modules
-
-    return f"inspection {INSPECTION} pillow {PIL.__version__} pillow-heif {_heif_version()}"
+    return f"inspection {INSPECTION} pillow {_version_of('PIL')} pillow-heif {_version_of('pillow_heif')}"
 
 
-def _heif_version() -> str:
-    """pillow-heif's version file, read rather than imported: importing it costs 30 ms, most
-    of a warm check's start, and a check with every photo remembered needs no decoder."""
-    spec = importlib.util.find_spec("pillow_heif")
+def _version_of(package: str) -> str:
+    """A package's version file, read rather than imported: importing Pillow costs 5 ms and
+    pillow-heif 30 ms, most of a warm check's start, and a check with every photo remembered
+    needs neither."""
+    spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         return "none"
     try:

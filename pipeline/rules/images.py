@@ -12,7 +12,6 @@ from pathlib import Path
 
 from pipeline.diagnostics import Diagnostic, Severity
 from pipeline.images.inspect import inspect
-from pipeline.load.library import real_path
 from pipeline.load.yaml import Document, Path_
 from pipeline.rules.messages import warning
 from pipeline.rules.registry import Context, check, rules
@@ -48,34 +47,32 @@ IMAGE_RULES = rules(
 
 @check("exercise", reports=IMAGE_RULES)
 def usable_images(doc: Document, context: Context) -> Iterator[Diagnostic]:
-    return image_diagnostics(doc, context.content_dir, context.image_cache)
+    return image_diagnostics(doc, context.real_content_dir, context.image_cache)
 
 
 @check("studio", reports=IMAGE_RULES)
 def usable_logo(doc: Document, context: Context) -> Iterator[Diagnostic]:
     logo = (doc.data or {}).get("logo")
     if isinstance(logo, str):
-        root = real_path(context.content_dir)
-        yield from file_diagnostics(doc, ("logo",), logo, root, context.image_cache)
+        yield from file_diagnostics(doc, ("logo",), logo, context.real_content_dir, context.image_cache)
 
 
-def image_diagnostics(
-    doc: Document, content_dir: Path, cache_dir: Path | None = None
-) -> Iterator[Diagnostic]:
-    """Problems of the images an exercise shows, on each image's `src` line."""
+def image_diagnostics(doc: Document, root: Path, cache_dir: Path | None = None) -> Iterator[Diagnostic]:
+    """Problems of the images an exercise shows, on each image's `src` line (`root` the real
+    content/ folder)."""
     data = doc.data or {}
     images = data.get("images")
     if not isinstance(images, list):
         return
     title = data.get("title")
     title_words = _words(title) if isinstance(title, str) else None  # an alt text that only repeats it
-    root = real_path(content_dir)  # once a document: pathlib's resolving is most of a photo's cost
+    folder = str(root)
     for index, image in enumerate(images):
         if not isinstance(image, dict):
             continue
         src = image.get("src")
         if isinstance(src, str):
-            yield from file_diagnostics(doc, ("images", index, "src"), src, root, cache_dir)
+            yield from file_diagnostics(doc, ("images", index, "src"), src, root, cache_dir, folder)
         alt = image.get("alt")
         if isinstance(alt, str) and title_words is not None and _words(alt) == title_words:
             yield warning(
@@ -88,20 +85,23 @@ def image_diagnostics(
 
 
 def file_diagnostics(
-    doc: Document, path: Path_, src: str, root: Path, cache_dir: Path | None = None
+    doc: Document, path: Path_, src: str, root: Path, cache_dir: Path | None = None, folder: str = ""
 ) -> Iterator[Diagnostic]:
-    """Problems of one image file named at `path`, `root` the real content/ folder (the
-    schema reports missing files, links and paths outside content/images/)."""
-    found = checked_file_stat(str(root), src)  # most photos: proven plain the short way
+    """Problems of one image file named at `path`, `root` the real content/ folder (`folder`
+    the same as text, if the caller has it; the schema reports missing files, links and paths
+    outside content/images/)."""
+    folder = folder or str(root)
+    found = checked_file_stat(folder, src)  # most photos: proven plain the short way, as text
     if found is not None:
-        resolved = Path(f"{root}/{src}")
+        resolved = f"{folder}/{src}"
     else:
         try:
-            resolved = content_file(root, src)
+            full = content_file(root, src)
         except (OSError, RuntimeError, UntrustedPath):
             return
-        if not resolved.is_file():
+        if not full.is_file():
             return
+        resolved = str(full)
     try:
         findings = inspect(resolved, cache_dir, found)
     except OSError:

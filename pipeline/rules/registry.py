@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -51,6 +52,12 @@ class Context:
     source: Source | None = None  # for a translation: the file it translates
     target: Target = "exercise"  # what the document being checked is
     image_cache: Path | None = None  # where inspections of originals are remembered
+
+    @cached_property
+    def real_content_dir(self) -> Path:
+        """content/ resolved, once per run: every document and every photo asks for it, and
+        pathlib's resolving costs more than checking a remembered photo."""
+        return self.content_dir.resolve()
 
     @property
     def source_readable(self) -> bool:

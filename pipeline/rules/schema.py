@@ -329,7 +329,7 @@ def matches_its_schema(doc: Document, context: Context) -> Iterable[Diagnostic]:
         context.schema_dir is None
         and doc.data is not None
         and compiled.passes(
-            context.target, doc.data, real_path(context.content_dir), load_schemas, _refused_content_file
+            context.target, doc.data, context.real_content_dir, load_schemas, _refused_content_file
         )
     ):
         return []  # valid by the compiled validator: nothing jsonschema would report
@@ -337,4 +337,6 @@ def matches_its_schema(doc: Document, context: Context) -> Iterable[Diagnostic]:
 
 
 def _refused_content_file(content_root: Path, reference: str) -> bool:
+    if checked_file_stat(str(content_root), reference) is not None:
+        return False  # a plain photo (most of them), said without starting a generator
     return any(True for _ in _check_content_file(content_root, reference))
