@@ -145,10 +145,10 @@ def _produce(
     if not stale:
         return
     from pipeline.publish.produce import Producer
-    from pipeline.publish.workers import make_images
+    from pipeline.publish.workers import ImagesInMaking
 
-    make_images(project.content_dir, photos, options.jobs, advance)
-    yield from Producer(project).produce(stale, options, advance)
+    with ImagesInMaking(project.content_dir, photos, options.jobs, advance) as images:
+        yield from Producer(project).produce(stale, options, advance, images)
 
 
 def _clean_image_cache(project: Project) -> None:

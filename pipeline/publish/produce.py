@@ -21,7 +21,7 @@ from pipeline.publish.pdf_settings import fitted
 from pipeline.publish.project import Project
 from pipeline.publish.render import describe_template_error
 from pipeline.publish.snippets import UnsafeOverride, verified_snippet
-from pipeline.publish.workers import pdf_pool
+from pipeline.publish.workers import ImagesInMaking, pdf_pool
 
 # PDFs a worker renders before it is replaced by a fresh one (max_tasks_per_child would do
 # this, but deadlocks on Python 3.11).
@@ -35,13 +35,18 @@ class Producer:
     project: Project
 
     def produce(
-        self, jobs: Sequence[Job], options: BuildOptions, advance: Progress
+        self, jobs: Sequence[Job], options: BuildOptions, advance: Progress, images: ImagesInMaking
     ) -> Iterator[tuple[Job, str | Failure]]:
-        """Yield (job, sha256 of the written file or a Failure) for every job."""
-        for job in jobs:
-            if job.kind != "pdf":
-                yield job, self._produce_locally(job, options)
-                advance(1)
+        """Yield (job, sha256 of the written file or a Failure) for every job. The snippets
+        (which show no photo's pixels) are made while `images` are; each web image once its
+        original is done, in the order the originals were handed out."""
+        local = [job for job in jobs if job.kind != "pdf"]
+        for job in sorted(local, key=lambda job: images.order(job.image[0]) if job.image else -1):
+            if job.image:
+                images.wait_for([job.image[0]])
+            yield job, self._produce_locally(job, options)
+            advance(1)
+        images.finish()  # the PDF workers get the cores to themselves
         pdf_jobs = [job for job in jobs if job.kind == "pdf"]
         for job, outcome in self._render_pdfs(pdf_jobs, options):
             yield job, outcome

@@ -10,8 +10,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
@@ -29,20 +30,67 @@ def pdf_pool(
     )
 
 
-def make_images(
-    content_dir: Path, missing: dict[str, list[Missing]], jobs: int, advance: Callable[[int], None]
-) -> None:
-    """Each original decoded once for all the renditions it lacks, in worker processes when
-    there are several. A problem is reported by the job that needs the image, when it asks."""
-    if jobs <= 1 or len(missing) < 4:
-        for src, todo in missing.items():
-            make_missing(content_dir, src, todo)
-            advance(1)
-        return
-    with _image_pool(min(jobs, len(missing))) as pool:
-        futures = [pool.submit(make_missing, content_dir, src, todo) for src, todo in missing.items()]
-        for _ in as_completed(futures):
-            advance(1)
+class ImagesInMaking:
+    """The originals a build lacks renditions of, decoded once each in worker processes while
+    the build goes on: a page waits only for the photos it shows, so the snippets are
+    written beside Pillow's work instead of after it. A problem is reported by the job that
+    needs the image, when it asks (make_missing gives it as text)."""
+
+    def __init__(
+        self, content_dir: Path, missing: dict[str, list[Missing]], jobs: int, advance: Callable[[int], None]
+    ) -> None:
+        self.content_dir, self.missing, self.jobs, self.advance = content_dir, missing, jobs, advance
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: dict[str, Future[str | None]] = {}
+        self.position: dict[str, int] = {}
+        self.finished: deque[Future[str | None]] = deque()
+
+    def __enter__(self) -> ImagesInMaking:
+        if self.jobs <= 1 or len(self.missing) < 4:
+            for src, todo in self.missing.items():
+                make_missing(self.content_dir, src, todo)
+                self.advance(1)
+            return self
+        self.pool = _image_pool(min(self.jobs, len(self.missing)))
+        for src, todo in self.missing.items():
+            future = self.pool.submit(make_missing, self.content_dir, src, todo)
+            future.add_done_callback(self._finished)
+            self.futures[src] = future
+            self.position[src] = len(self.position)
+        return self
+
+    def order(self, src: str) -> int:
+        """When `src` is made, as submitted (-1: not being made): outputs go in this order."""
+        return self.position.get(src, -1)
+
+    def wait_for(self, sources: Iterable[str]) -> None:
+        """Return once each of `sources` being made is in the cache."""
+        pending = [self.futures[src] for src in sources if src in self.futures]
+        if pending:
+            wait(pending)
+        self._tell()
+
+    def __exit__(self, error: type[BaseException] | None, *_: object) -> None:
+        if error is not None and self.pool is not None:  # interrupted: stop what has not started
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+        self.finish()
+
+    def finish(self) -> None:
+        """Wait for every original still being made, and let the workers go."""
+        if self.pool is not None:
+            wait(self.futures.values())
+            self.pool.shutdown()
+            self.pool = None
+        self._tell()
+
+    def _finished(self, future: Future[str | None]) -> None:
+        self.finished.append(future)  # in the pool's thread: progress is told from the build's
+
+    def _tell(self) -> None:
+        while self.finished:
+            self.finished.popleft()
+            self.advance(1)
 
 
 def _image_pool(workers: int) -> ProcessPoolExecutor:
