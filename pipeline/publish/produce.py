@@ -37,13 +37,13 @@ class Producer:
     def produce(
         self, jobs: Sequence[Job], options: BuildOptions, advance: Progress, images: ImagesInMaking
     ) -> Iterator[tuple[Job, str | Failure]]:
-        """Yield (job, sha256 of the written file or a Failure) for every job. The snippets
-        (which show no photo's pixels) are made while `images` are; each web image once its
-        original is done, in the order the originals were handed out."""
-        local = [job for job in jobs if job.kind != "pdf"]
-        for job in sorted(local, key=lambda job: images.order(job.image[0]) if job.image else -1):
-            if job.image:
-                images.wait_for([job.image[0]])
+        """Yield (job, sha256 of the written file or a Failure) for every job. Snippets and
+        web images are made while `images` are, each once the photos it shows are in the
+        cache, in the order their originals were handed to the workers."""
+        local = [(job, self._photos_of(job)) for job in jobs if job.kind != "pdf"]
+        local.sort(key=lambda item: max(map(images.order, item[1]), default=-1))
+        for job, photos in local:
+            images.wait_for(photos)
             yield job, self._produce_locally(job, options)
             advance(1)
         images.finish()  # the PDF workers get the cores to themselves
@@ -51,6 +51,12 @@ class Producer:
         for job, outcome in self._render_pdfs(pdf_jobs, options):
             yield job, outcome
             advance(1)
+
+    def _photos_of(self, job: Job) -> list[str]:
+        """The originals an output shows: a snippet gives each photo's width and height."""
+        if job.image:
+            return [job.image[0]]
+        return self.project.images_of(job.entry) if job.kind == "html" and job.entry else []
 
     def _produce_locally(self, job: Job, options: BuildOptions) -> str | Failure:
         try:
