@@ -166,6 +166,8 @@ def _check_exercises(settings: _Settings, jobs: int, full_documents: bool) -> Ch
                 findings += found
                 learnt.update(remembered)
                 read.update(readings)
+        if full_documents:
+            reading_memo.fill([*documents, *translations])
     orphans = load_files(settings.root, _orphan_translations(settings.root, EXERCISES, files))
     return documents, translations + orphans, findings, learnt, read
 
@@ -192,12 +194,17 @@ def _load_and_check_exercises(
         for translation in translations[path.stem]:
             findings += _translation_findings(translation, source, context)
     translated = [t for each in translations.values() for t in each]
-    if slim:
+    if slim:  # all of the data only where the main process cannot fill it in (reading_memo.fill)
         documents = [
-            doc.slim(doc.data or () if all_data else EXERCISE_KEYS_USED_ACROSS_FILES) for doc in documents
+            doc.slim(doc.data or () if _sends_all(doc, all_data) else EXERCISE_KEYS_USED_ACROSS_FILES)
+            for doc in documents
         ]
-        translated = [doc.slim(doc.data or () if all_data else ()) for doc in translated]
+        translated = [doc.slim(doc.data or () if _sends_all(doc, all_data) else ()) for doc in translated]
     return documents, translated, findings, photo_memo.learnt_here(all_data), reading_memo.learnt_here()
+
+
+def _sends_all(doc: Document, all_data: bool) -> bool:
+    return all_data and not reading_memo.holds(doc.sha256)
 
 
 def _translations_by_source(root: Path, sources: list[Path]) -> dict[str, list[Path]]:

@@ -215,3 +215,42 @@ def test_a_second_check_reads_no_file_it_remembers(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(quick, "_walk", lambda parser: walked.append("x") or walk(parser))
     assert run(tmp_path, "check").output == first.output
     assert walked == []
+
+
+def test_a_build_checked_in_workers_gets_all_of_every_file_first_time_and_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers send back only the keys every check needs for a file the memo holds, and the
+    main process fills in the rest from its own copy: the build must get the same data as a
+    reading in one process, whether the memo held the file or not."""
+    from pipeline import check as check_module
+
+    shutil.copytree(REPO / "content", tmp_path / "content")
+
+    def data(jobs: int) -> dict[str, object]:
+        result = check_project(tmp_path, today=TODAY, jobs=jobs, full_documents=True)
+        return {doc.file: doc.data for doc in result.library.documents()}
+
+    monkeypatch.setattr(check_module, "PARALLEL_THRESHOLD", 1)
+    first = data(jobs=2)  # nothing remembered: every file's data comes from the workers
+    serial = data(jobs=1)
+    remembered = data(jobs=2)  # every file remembered: filled in here
+    assert len(serial) > 10 and first == serial == remembered
+    assert all(len(value) > 5 for file, value in remembered.items() if "/exercises/" in file and value)
+
+
+def test_two_files_with_the_same_bytes_are_filled_with_data_of_their_own(tmp_path: Path) -> None:
+    from pipeline.check import READINGS
+    from pipeline.load import memo
+    from pipeline.resources import user_cache
+
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    run(tmp_path, "check")
+    sha = hashlib.sha256((tmp_path / "content/exercises/knee-to-chest.yaml").read_bytes()).hexdigest()
+    memo.start_run(user_cache(READINGS), tmp_path / "content")
+    twins = [Document("a.yaml", {"id": "a"}, sha256=sha), Document("b.yaml", {"id": "a"}, sha256=sha)]
+    memo.fill(twins)
+    memo.finish_run({}, [sha])
+    first, second = (doc.data for doc in twins)
+    assert first == second and first is not None and first["id"] == "knee-to-chest"
+    assert first is not second
