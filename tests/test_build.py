@@ -382,3 +382,21 @@ def test_a_build_whose_check_ran_in_worker_processes_makes_the_same_files(
         for r in (serial, parallel)
     )
     assert len(made) > 20 and again == made
+
+
+@pytest.mark.parametrize(
+    ("distribution", "package"),
+    [("weasyprint", "weasyprint"), ("jinja2", "jinja2"), ("ruamel.yaml", "ruamel"), ("pillow", "PIL")],
+)
+def test_the_renderers_versions_in_the_fingerprint_are_the_installed_ones(
+    distribution: str, package: str
+) -> None:
+    """An upgrade of WeasyPrint or Jinja2 remakes every handout: their versions, read from
+    the folder names pip leaves beside them, are what importlib.metadata says."""
+    from importlib import metadata
+
+    from pipeline.publish.handouts import pipeline_fingerprint
+    from pipeline.resources import installed_version
+
+    assert installed_version(distribution, package) == metadata.version(distribution)
+    assert f"weasyprint {metadata.version('weasyprint')}" in pipeline_fingerprint()

@@ -6,13 +6,12 @@ import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import date
-from importlib import metadata
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline.publish.outputs import cannot, sha256_bytes, write_atomically
 from pipeline.publish.pdf_settings import PdfSettings
-from pipeline.resources import package_folder
+from pipeline.resources import installed_version, package_folder
 from pipeline.trust.safety_words import SafetyWords
 
 # The code that shapes an output (relative to the package): reading content, the views and
@@ -42,7 +41,7 @@ def pipeline_fingerprint() -> str:
     package = package_folder()
     for path in sorted({p for pattern in SHAPING_CODE for p in package.glob(pattern)}):
         code.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    renderers = ",".join(f"{name} {metadata.version(name)}" for name in ("weasyprint", "jinja2"))
+    renderers = ",".join(f"{name} {installed_version(name, name)}" for name in ("weasyprint", "jinja2"))
     return f"{__version__} ({renderers}; code {code.hexdigest()[:16]})"
 
 
