@@ -7,6 +7,7 @@ and an unexpected exception one line with exit code 2.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -79,4 +80,11 @@ _register_commands()
 
 
 def main() -> None:
-    cli(prog_name="pipeline")
+    """The `pipeline` program: the process ends when the command does."""
+    try:
+        cli(prog_name="pipeline")
+    finally:
+        # The interpreter's last full collection would walk every object the command made
+        # (a library's data: 30 to 40 ms of a 0.4 s check) only to find them freed anyway.
+        # Nothing of ours runs after this, and every file is written and closed by now.
+        gc.freeze()
