@@ -27,12 +27,11 @@ from pipeline.load.library import (
     EXERCISES,
     ROUTINES,
     Library,
-    content_files,
     forget_folders,
     load_files,
     load_library,
     load_studio,
-    translation_files,
+    sources_and_translations,
 )
 from pipeline.load.yaml import Document
 from pipeline.model import DRAFT, ExerciseFacts, languages_of, translation_name
@@ -138,8 +137,9 @@ Checked = tuple[list[Document], list[Document], list[Diagnostic], Seen, dict[str
 def _check_exercises(settings: _Settings, jobs: int, full_documents: bool) -> Checked:
     """Exercises and their translations: a translation is checked with its source, in the
     same worker, since it needs the source's text."""
-    files = content_files(settings.root, EXERCISES)
-    by_source = _translations_by_source(settings.root, files)
+    files, translation_paths = sources_and_translations(settings.root, EXERCISES)
+    stems = {path.stem for path in files}
+    by_source = _translations_by_source(translation_paths, stems)
     work = partial(_load_and_check_exercises, settings, by_source=by_source)
     if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
         documents, translations, findings, learnt, read = work(files, slim=False, all_data=full_documents)
@@ -168,7 +168,8 @@ def _check_exercises(settings: _Settings, jobs: int, full_documents: bool) -> Ch
                 read.update(readings)
         if full_documents:
             reading_memo.fill([*documents, *translations])
-    orphans = load_files(settings.root, _orphan_translations(settings.root, EXERCISES, files))
+    # Translations whose source file does not exist
+    orphans = load_files(settings.root, [p for p in translation_paths if _entry_id(p) not in stems])
     return documents, translations + orphans, findings, learnt, read
 
 
@@ -185,13 +186,15 @@ def _load_and_check_exercises(
     registered()
     context = settings.context("exercise")
     documents = load_files(settings.root, files, quick=True)
-    translations = {
-        path.stem: load_files(settings.root, by_source.get(path.stem, []), quick=True) for path in files
+    translations = {  # of the exercises that have some, in the exercises' order
+        stem: load_files(settings.root, by_source[stem], quick=True)
+        for stem in (path.stem for path in files)
+        if stem in by_source
     }
     findings = [d for doc in documents for d in run_document_checks("exercise", doc, context)]
     for doc, path in zip(documents, files, strict=True):
         source = Source("exercise", doc.data, (), settings.languages) if doc.data is not None else None
-        for translation in translations[path.stem]:
+        for translation in translations.get(path.stem, ()):
             findings += _translation_findings(translation, source, context)
     translated = [t for each in translations.values() for t in each]
     if slim:  # all of the data only where the main process cannot fill it in (reading_memo.fill)
@@ -207,20 +210,13 @@ def _sends_all(doc: Document, all_data: bool) -> bool:
     return all_data and not reading_memo.holds(doc.sha256)
 
 
-def _translations_by_source(root: Path, sources: list[Path]) -> dict[str, list[Path]]:
-    stems = {path.stem for path in sources}
+def _translations_by_source(translations: list[Path], stems: set[str]) -> dict[str, list[Path]]:
     found: dict[str, list[Path]] = {}
-    for path in translation_files(root, EXERCISES):
+    for path in translations:
         name = translation_name(path)
         if name is not None and name.entry_id in stems:
             found.setdefault(name.entry_id, []).append(path)
     return found
-
-
-def _orphan_translations(root: Path, folder: str, sources: list[Path]) -> list[Path]:
-    """Translations whose source file does not exist."""
-    stems = {path.stem for path in sources}
-    return [p for p in translation_files(root, folder) if _entry_id(p) not in stems]
 
 
 def _entry_id(path: Path | str) -> str:

@@ -78,6 +78,12 @@ def translation_files(root: Path, folder: str) -> list[Path]:
     return [p for p in _yaml_files(root / "content" / folder) if is_translation(p.name)]
 
 
+def sources_and_translations(root: Path, folder: str) -> tuple[list[Path], list[Path]]:
+    """`content_files` and `translation_files` of one folder, from one reading of it."""
+    paths = _yaml_files(root / "content" / folder)
+    return [p for p in paths if not is_translation(p.name)], [p for p in paths if is_translation(p.name)]
+
+
 def _yaml_files(folder: Path) -> list[Path]:
     """What `folder.glob("*.yaml")` finds, sorted by name: read from the folder's entries and
     sorted as text, since a library has thousands and pathlib's glob and sort cost 30 us each."""
@@ -145,7 +151,22 @@ def _stray_files(root: Path, content: Path) -> Iterable[str]:
         base = content / folder
         if not base.is_dir():
             continue
-        for path in sorted(base.rglob("*")):
-            is_yaml = path.suffix.lower() in (".yml", ".yaml")
-            if is_yaml and (path.suffix != ".yaml" or path.parent != base):
-                yield display_path(root, path)
+        for relative in sorted(_everything_below(str(base)), key=lambda name: name.split("/")):
+            suffix = os.path.splitext(relative)[1]
+            if suffix.lower() in (".yml", ".yaml") and (suffix != ".yaml" or "/" in relative):
+                yield display_path(root, base / relative)
+
+
+def _everything_below(folder: str, prefix: str = "") -> Iterator[str]:
+    """What `Path(folder).rglob("*")` finds, as paths relative to `folder` (text: a library
+    has thousands of entries, and pathlib costs several microseconds each); like rglob, it
+    names a linked folder but does not go into it."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        return
+    for entry in entries:
+        yield prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            yield from _everything_below(entry.path, f"{prefix}{entry.name}/")
