@@ -32,6 +32,7 @@ from pipeline.load.library import (
     load_library,
     load_studio,
     sources_and_translations,
+    stem_of,
 )
 from pipeline.load.yaml import Document
 from pipeline.model import DRAFT, ExerciseFacts, languages_of, translation_name
@@ -123,9 +124,7 @@ def check_project(
     diagnostics = findings + _check_the_rest(library, settings)
     photo_digests = photo_memo.finish_run(learnt)
     reading_memo.finish_run(read, (doc.sha256 for doc in library.documents()))
-    wanted = tuple(p.resolve() for p in paths)
-    checked = sum(1 for doc in library.documents() if _selected(root / doc.file, wanted))
-    reported = [d for d in diagnostics if _selected(root / d.file, wanted)]
+    checked, reported = _on_the_paths(root, library, diagnostics, paths)
     end_of_check()
     return CheckResult(library, sorted(reported, key=sort_key), checked, settings.schema, photo_digests)
 
@@ -254,9 +253,9 @@ def _check_the_rest(library: Library, settings: _Settings) -> list[Diagnostic]:
 
 def _translations_checked_here(library: Library, settings: _Settings, context: Context) -> list[Diagnostic]:
     """Routine translations, and translations of exercises that do not exist."""
-    exercise_ids = tuple(sorted(PurePosixPath(doc.file).stem for doc in library.exercises))
+    exercise_ids = tuple(sorted(stem_of(doc.file) for doc in library.exercises))
     checked_with_their_exercise = set(exercise_ids)
-    routines = {PurePosixPath(doc.file).stem: doc.data for doc in library.routines}
+    routines = {stem_of(doc.file): doc.data for doc in library.routines}
     found: list[Diagnostic] = []
     for doc in library.translations:
         folder = PurePosixPath(doc.file).parent.name
@@ -284,6 +283,17 @@ def studio_languages(root: Path) -> tuple[str, ...]:
 def _facts(data: dict[str, Any]) -> ExerciseFacts:
     dosage = data.get("dosage")
     return ExerciseFacts(data.get("kind"), data.get("level"), dosage if isinstance(dosage, dict) else {})
+
+
+def _on_the_paths(
+    root: Path, library: Library, diagnostics: list[Diagnostic], paths: Sequence[Path]
+) -> tuple[int, list[Diagnostic]]:
+    """How many files the check reports on (all by default) and their diagnostics."""
+    if not paths:
+        return sum(1 for _ in library.documents()), diagnostics
+    wanted = tuple(p.resolve() for p in paths)
+    checked = sum(1 for doc in library.documents() if _selected(root / doc.file, wanted))
+    return checked, [d for d in diagnostics if _selected(root / d.file, wanted)]
 
 
 def _selected(path: Path, wanted: Sequence[Path]) -> bool:

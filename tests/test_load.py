@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipeline.load.yaml import MAX_FILE_BYTES, Document, load_bytes, load_file
 
 
@@ -86,3 +88,15 @@ def test_problems_at_the_end_of_the_file_point_at_its_last_line() -> None:
         lines = max(len(text.splitlines()), 1)
         located = [*doc.diagnostics, *(doc.error(p, "x", "y") for p in doc.positions)]
         assert all(1 <= d.line <= lines for d in located), (text, located)
+
+
+@pytest.mark.parametrize(
+    "file",
+    ["content/exercises/a.yaml", "a.yaml", "content/x/.yaml", "x/a.es.yaml", "x", "x/.h.yml", "d.x/y"],
+)
+def test_a_files_stem_is_pathlibs(file: str) -> None:
+    from pathlib import PurePosixPath
+
+    from pipeline.load.library import stem_of
+
+    assert stem_of(file) == PurePosixPath(file).stem

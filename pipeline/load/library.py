@@ -68,6 +68,11 @@ def display_path(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
+def stem_of(file: str) -> str:
+    """`PurePosixPath(file).stem` of a path as shown (text: it is asked for every file)."""
+    return os.path.splitext(file[file.rfind("/") + 1 :])[0]
+
+
 def content_files(root: Path, folder: str) -> list[Path]:
     """The exercises or routines: `x.yaml`, not their translations (`x.es.yaml`)."""
     return [p for p in _yaml_files(root / "content" / folder) if not is_translation(p.name)]

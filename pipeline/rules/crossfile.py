@@ -5,11 +5,10 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterator
 from datetime import date
-from pathlib import PurePosixPath
 from typing import Any
 
 from pipeline.diagnostics import Diagnostic, Severity
-from pipeline.load.library import STUDIO_FILE, Library
+from pipeline.load.library import STUDIO_FILE, Library, stem_of
 from pipeline.load.yaml import Document
 from pipeline.rules import dates
 from pipeline.rules.messages import suggestion, warning
@@ -76,7 +75,7 @@ def _data(doc: Document) -> dict[str, Any]:
 
 def _id_matches_file_name(doc: Document) -> Iterator[Diagnostic]:
     doc_id = _data(doc).get("id")
-    stem = PurePosixPath(doc.file).stem
+    stem = stem_of(doc.file)
     if isinstance(doc_id, str) and doc_id != stem:
         yield doc.error(
             ("id",),
@@ -111,7 +110,7 @@ def _routine_references(library: Library) -> Iterator[Diagnostic]:
     }
     known = [str(key) for key in statuses]
     # An exercise file that cannot be read reports its own errors; do not call it missing here.
-    unreadable = {PurePosixPath(doc.file).stem for doc in library.exercises if doc.data is None}
+    unreadable = {stem_of(doc.file) for doc in library.exercises if doc.data is None}
     for doc in library.routines:
         routine_status = _data(doc).get("status")
         items = _data(doc).get("exercises")
