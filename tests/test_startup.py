@@ -46,6 +46,7 @@ def test_a_check_imports_no_renderer_server_or_babel_and_only_the_decoders_it_ne
     assert "PIL.JpegImagePlugin" in first, "the starter's JPEGs were opened"
     assert pillow_plugins(first) <= DECODERS | PILLOW_PREINIT
     assert "PIL.EpsImagePlugin" not in first
+    assert "pillow_heif" not in first, "the starter's photos are JPEGs: no HEIC decoder needed"
 
     warm = modules_of_a_check(root, tmp_path / "cache")  # every photo remembered
     assert not {m for m in warm if m.split(".")[0] in NEVER}
