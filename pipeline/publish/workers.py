@@ -7,6 +7,7 @@ with the process that started the pool (pipeline/processes.py).
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import threading
@@ -18,6 +19,8 @@ from typing import Any
 
 from pipeline.images.store import Missing, make_missing
 from pipeline.processes import start_worker
+
+BATCH = 8  # originals a task, at most: a quarter of a second of Pillow's work
 
 
 def pdf_pool(
@@ -41,9 +44,9 @@ class ImagesInMaking:
     ) -> None:
         self.content_dir, self.missing, self.jobs, self.advance = content_dir, missing, jobs, advance
         self.pool: ProcessPoolExecutor | None = None
-        self.futures: dict[str, Future[str | None]] = {}
+        self.futures: dict[str, Future[None]] = {}
         self.position: dict[str, int] = {}
-        self.finished: deque[Future[str | None]] = deque()
+        self.finished: deque[int] = deque()  # originals made, told to `advance` by the build's thread
 
     def __enter__(self) -> ImagesInMaking:
         if self.jobs <= 1 or len(self.missing) < 4:
@@ -51,12 +54,20 @@ class ImagesInMaking:
                 make_missing(self.content_dir, src, todo)
                 self.advance(1)
             return self
-        self.pool = _image_pool(min(self.jobs, len(self.missing)))
-        for src, todo in self.missing.items():
-            future = self.pool.submit(make_missing, self.content_dir, src, todo)
-            future.add_done_callback(self._finished)
-            self.futures[src] = future
-            self.position[src] = len(self.position)
+        workers = min(self.jobs, len(self.missing))
+        self.pool = _image_pool(workers)
+        # A few originals a task: the pool's thread here hands out work and takes results
+        # only when it gets the interpreter's lock from the build, which renders pages
+        # meanwhile; one original a task left the workers waiting for it.
+        items = list(self.missing.items())
+        size = max(1, min(BATCH, len(items) // (workers * 4)))
+        for start in range(0, len(items), size):
+            batch = items[start : start + size]
+            future = self.pool.submit(_make_batch, self.content_dir, batch)
+            future.add_done_callback(functools.partial(self._finished, len(batch)))
+            for src, _ in batch:
+                self.futures[src] = future
+                self.position[src] = len(self.position)
         return self
 
     def order(self, src: str) -> int:
@@ -65,7 +76,7 @@ class ImagesInMaking:
 
     def wait_for(self, sources: Iterable[str]) -> None:
         """Return once each of `sources` being made is in the cache."""
-        pending = [self.futures[src] for src in sources if src in self.futures]
+        pending = {self.futures[src] for src in sources if src in self.futures}
         if pending:
             wait(pending)
         self._tell()
@@ -84,13 +95,17 @@ class ImagesInMaking:
             self.pool = None
         self._tell()
 
-    def _finished(self, future: Future[str | None]) -> None:
-        self.finished.append(future)  # in the pool's thread: progress is told from the build's
+    def _finished(self, made: int, _: Future[None]) -> None:
+        self.finished.append(made)  # in the pool's thread: progress is told from the build's
 
     def _tell(self) -> None:
         while self.finished:
-            self.finished.popleft()
-            self.advance(1)
+            self.advance(self.finished.popleft())
+
+
+def _make_batch(content_dir: Path, batch: list[tuple[str, list[Missing]]]) -> None:
+    for src, todo in batch:
+        make_missing(content_dir, src, todo)  # a problem is told by the job that needs it
 
 
 def _image_pool(workers: int) -> ProcessPoolExecutor:
