@@ -75,12 +75,12 @@ def stem_of(file: str) -> str:
 
 def content_files(root: Path, folder: str) -> list[Path]:
     """The exercises or routines: `x.yaml`, not their translations (`x.es.yaml`)."""
-    return [p for p in _yaml_files(root / "content" / folder) if not is_translation(p.name)]
+    return sources_and_translations(root, folder)[0]
 
 
 def translation_files(root: Path, folder: str) -> list[Path]:
     """Translations beside their sources: `knee-to-chest.es.yaml` (pipeline/model.py)."""
-    return [p for p in _yaml_files(root / "content" / folder) if is_translation(p.name)]
+    return sources_and_translations(root, folder)[1]
 
 
 def sources_and_translations(root: Path, folder: str) -> tuple[list[Path], list[Path]]:
